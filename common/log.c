@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdarg.h>
+#include <time.h>
+
+#include "log.h"
+
+static LogLevel max_level = LOG_LEVEL_INFO;
+static FILE *log_file;
+static char **secrets;
+static size_t n_secrets;
+
+void log_set_max_level(LogLevel level) {
+        max_level = level;
+}
+
+LogLevel log_get_max_level(void) {
+        return max_level;
+}
+
+int log_parse_level(const char *s, LogLevel *ret) {
+        static const char *const names[] = {
+                [LOG_LEVEL_ERROR] = "error",   [LOG_LEVEL_WARNING] = "warning",
+                [LOG_LEVEL_NOTICE] = "notice", [LOG_LEVEL_INFO] = "info",
+                [LOG_LEVEL_DEBUG] = "debug",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (streq(s, names[i])) {
+                        *ret = (LogLevel) i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int log_open_file(const char *path) {
+        FILE *f = fopen(path, "ae");
+        if (!f)
+                return negative_errno();
+        log_close_file();
+        setvbuf(f, NULL, _IOLBF, 0);
+        log_file = f;
+        return 0;
+}
+
+void log_close_file(void) {
+        if (log_file)
+                fclose(log_file);
+        log_file = NULL;
+}
+
+int log_register_secret(const char *secret) {
+        if (!secret || !*secret)
+                return 0;
+        for (size_t i = 0; i < n_secrets; i++)
+                if (streq(secrets[i], secret))
+                        return 0;
+        char **n = realloc(secrets, (n_secrets + 1) * sizeof(char *));
+        if (!n)
+                return -ENOMEM;
+        secrets = n;
+        secrets[n_secrets] = strdup(secret);
+        if (!secrets[n_secrets])
+                return -ENOMEM;
+        n_secrets++;
+        return 0;
+}
+
+void log_forget_secrets(void) {
+        for (size_t i = 0; i < n_secrets; i++) {
+                explicit_bzero(secrets[i], strlen(secrets[i]));
+                free(secrets[i]);
+        }
+        free(secrets);
+        secrets = NULL;
+        n_secrets = 0;
+}
+
+char *log_redact(const char *s) {
+        static const char mask[] = "<redacted>";
+        char *out = strdup(s);
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n_secrets; i++) {
+                size_t sl = strlen(secrets[i]);
+                char *hit;
+                while ((hit = strstr(out, secrets[i]))) {
+                        size_t head = hit - out, tail = strlen(hit + sl);
+                        char *n = malloc(head + sizeof(mask) - 1 + tail + 1);
+                        if (!n) {
+                                free(out);
+                                return NULL;
+                        }
+                        memcpy(n, out, head);
+                        memcpy(n + head, mask, sizeof(mask) - 1);
+                        memcpy(n + head + sizeof(mask) - 1, hit + sl, tail + 1);
+                        free(out);
+                        out = n;
+                }
+        }
+        return out;
+}
+
+static const char *level_prefix(LogLevel level) {
+        switch (level) {
+        case LOG_LEVEL_ERROR:   return "error: ";
+        case LOG_LEVEL_WARNING: return "warning: ";
+        default:                return "";
+        }
+}
+
+int log_internal(LogLevel level, int error, const char *func, const char *format, ...) {
+        int saved_errno = errno;
+        if (error < 0)
+                error = -error;
+
+        if (level > max_level && !log_file)
+                return -error;
+
+        /* Expand %m ourselves so the error given, not the current errno, is used. */
+        char fmt[1024];
+        size_t j = 0;
+        for (const char *p = format; *p && j < sizeof(fmt) - 1; p++) {
+                if (p[0] == '%' && p[1] == 'm') {
+                        const char *e = strerror(error);
+                        for (; *e && j < sizeof(fmt) - 1; e++)
+                                fmt[j++] = *e == '%' ? '?' : *e;
+                        p++;
+                } else if (p[0] == '%' && p[1] == '%' && j < sizeof(fmt) - 2) {
+                        fmt[j++] = *p++;
+                        fmt[j++] = *p;
+                } else
+                        fmt[j++] = *p;
+        }
+        fmt[j] = 0;
+
+        char buf[4096];
+        va_list ap;
+        va_start(ap, format);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        vsnprintf(buf, sizeof(buf), fmt, ap);
+#pragma GCC diagnostic pop
+        va_end(ap);
+
+        _cleanup_free_ char *line = n_secrets > 0 ? log_redact(buf) : NULL;
+        const char *text = line ?: buf;
+
+        if (level <= max_level)
+                fprintf(stderr, "%s%s\n", level_prefix(level), text);
+        if (log_file) {
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                struct tm tm;
+                gmtime_r(&ts.tv_sec, &tm);
+                char stamp[32];
+                strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+                fprintf(log_file, "%s.%03ldZ %s%s\n", stamp, ts.tv_nsec / 1000000L,
+                        level_prefix(level), text);
+        }
+
+        errno = saved_errno;
+        return -error;
+}

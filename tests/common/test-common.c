@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* common/: the spawn helper, secret redaction, file I/O. */
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+#include "log.h"
+#include "spawn.h"
+#include "testlib.h"
+
+static void test_spawn(void) {
+        SpawnResult res = {};
+        char *echo_argv[] = { "sh", "-c", "printf 'out\\n'; printf 'err  \\n' >&2; exit 3", NULL };
+        CHECK(spawn(echo_argv, &(SpawnOptions) { .capture_stdout = true, .quiet = true }, &res) == 0);
+        CHECK_INTEQ(res.exit_status, 3);
+        CHECK_STREQ(res.out, "out");
+        CHECK_STREQ(res.err, "err");
+        spawn_result_done(&res);
+
+        /* stdin is fed and a large output does not deadlock. */
+        size_t n = 1 << 20;
+        char *big = malloc(n);
+        memset(big, 'x', n);
+        char *cat_argv[] = { "cat", NULL };
+        CHECK(spawn(cat_argv, &(SpawnOptions) { .capture_stdout = true, .stdin_data = big, .stdin_size = n, .quiet = true }, &res) == 0);
+        CHECK_INTEQ(res.exit_status, 0);
+        CHECK(res.out && strlen(res.out) == n);
+        spawn_result_done(&res);
+        free(big);
+
+        char *missing_argv[] = { "forja-no-such-tool", NULL };
+        CHECK(spawn(missing_argv, &(SpawnOptions) { .quiet = true }, &res) == 0);
+        CHECK_INTEQ(res.exit_status, 127);
+        CHECK(strstr(res.err, "cannot run forja-no-such-tool") != NULL);
+        spawn_result_done(&res);
+
+        char *false_argv[] = { "false", NULL };
+        CHECK(spawn_checked(false_argv, NULL, NULL) == -EIO);
+
+        char *sleep_argv[] = { "sleep", "30", NULL };
+        CHECK(spawn(sleep_argv, &(SpawnOptions) { .timeout_sec = 1, .quiet = true }, &res) == 0);
+        CHECK_INTEQ(res.exit_status, 128 + 9);
+        spawn_result_done(&res);
+
+        char *quote_argv[] = { "mkfs.ext4", "-L", "it's a label", "/dev/x", NULL };
+        char *line = spawn_format_argv(quote_argv);
+        CHECK_STREQ(line, "mkfs.ext4 -L 'it'\\''s a label' /dev/x");
+        free(line);
+}
+
+static void test_redaction(void) {
+        char dir[] = "/tmp/forja-test-common.XXXXXX";
+        CHECK(mkdtemp(dir) != NULL);
+        char logp[256], argvp[256];
+        snprintf(logp, sizeof logp, "%s/log", dir);
+        snprintf(argvp, sizeof argvp, "%s/argv", dir);
+
+        CHECK(log_register_secret("hunter22secret") == 0);
+        CHECK(log_open_file(logp) == 0);
+        CHECK(spawn_set_argv_log(argvp) == 0);
+        log_info("password is hunter22secret, twice: hunter22secret");
+        char *tool_argv[] = { "true", "--pass=hunter22secret", NULL };
+        CHECK(spawn_checked(tool_argv, NULL, NULL) == 0);
+        log_close_file();
+        spawn_set_argv_log(NULL);
+
+        char *data = NULL;
+        CHECK(read_full_file(logp, 0, &data, NULL) == 0);
+        CHECK(data && strstr(data, "hunter22secret") == NULL);
+        CHECK(data && strstr(data, "password is <redacted>, twice: <redacted>") != NULL);
+        free(data);
+        CHECK(read_full_file(argvp, 0, &data, NULL) == 0);
+        CHECK_STREQ(data, "true --pass=<redacted>\n");
+        free(data);
+        log_forget_secrets();
+
+        /* Error returns: log_error_errno gives back the negative errno. */
+        CHECK_INTEQ(log_error_errno(ENOENT, "expected test message: %m"), -ENOENT);
+
+        unlink(logp);
+        unlink(argvp);
+        rmdir(dir);
+}
+
+static void test_fileio(void) {
+        char dir[] = "/tmp/forja-test-fileio.XXXXXX";
+        CHECK(mkdtemp(dir) != NULL);
+        char p[256];
+        snprintf(p, sizeof p, "%s/f", dir);
+        CHECK(write_file_atomic(p, "line one\nline two\n", 18, 0600) == 0);
+        struct stat st;
+        CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0600);
+        char *line = NULL;
+        CHECK(read_one_line_file(p, &line) == 0);
+        CHECK_STREQ(line, "line one");
+        free(line);
+        char *data = NULL;
+        size_t size = 0;
+        CHECK(read_full_file(p, 10, &data, &size) == -EFBIG);
+        CHECK(read_full_file(p, 0, &data, &size) == 0);
+        CHECK_INTEQ(size, 18);
+        free(data);
+        CHECK(read_full_file(dir, 0, &data, &size) == -EISDIR);
+        snprintf(p, sizeof p, "%s/missing", dir);
+        CHECK(read_full_file(p, 0, &data, &size) == -ENOENT);
+        snprintf(p, sizeof p, "%s/f", dir);
+        unlink(p);
+        rmdir(dir);
+}
+
+int main(void) {
+        test_spawn();
+        test_redaction();
+        test_fileio();
+        return test_result();
+}
