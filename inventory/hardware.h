@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The hardware inventory: what the installer knows about the machine it runs
+ * on. It is probed from the live system (udev database, sysfs, libblkid) or
+ * loaded from forja's hardware JSON (docs/hardware.md), so every decision the
+ * installer makes can be tested without the hardware. Plans are resolved
+ * against a Hardware. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+typedef struct HwProperty {
+        char *key;                      /* udev property name, e.g. ID_SERIAL */
+        char *value;
+} HwProperty;
+
+typedef struct HwDisk {
+        char *name;                     /* kernel name: sda, nvme0n1, vda */
+        char *path;                     /* /dev/sda */
+        uint64_t size_bytes;
+        uint32_t logical_sector_size;   /* bytes; 512 or 4096 */
+        uint32_t physical_sector_size;
+        bool rotational;
+        bool removable;
+        bool install_medium;            /* holds the running installer's medium */
+        char *model;
+        char *serial;
+        char *pttype;                   /* "gpt", "dos" or NULL when no partition table */
+        char **contents;                /* NULL-terminated: what it holds now, e.g. "sda1: ext4 \"root\"",
+                                         * "LVM2_member", "linux_raid_member"; NULL or empty when blank */
+        HwProperty *props;              /* udev properties, for disk filters */
+        size_t n_props;
+} HwDisk;
+
+typedef struct HwNic {
+        char *name;                     /* eno1, enp1s0 */
+        char *mac;                      /* lower case, colon separated */
+        char *driver;
+        bool link;                      /* carrier up */
+        HwProperty *props;              /* udev properties, for network filters */
+        size_t n_props;
+} HwNic;
+
+typedef struct HwDhcp {
+        char *nic;                      /* interface that got the lease, or NULL when none */
+        char *address;                  /* CIDR, e.g. 192.168.1.20/24 */
+        char *gateway;
+        char **dns;                     /* NULL-terminated */
+        char *hostname;                 /* option 12, when offered */
+        char *domain;                   /* option 15 / search domain, when offered */
+} HwDhcp;
+
+typedef struct HwCpu {
+        char *vendor;                   /* GenuineIntel, AuthenticAMD */
+        char *model;
+        unsigned threads;
+        bool x86_64;
+        char *virt_verdict;             /* hwcheck's CPU verdict id, e.g. "usable",
+                                         * "disabled-by-firmware", "module-not-loaded",
+                                         * "absent", "guest-without-nested"; NULL if unknown */
+} HwCpu;
+
+typedef struct HwDmi {
+        char *system_vendor;
+        char *system_product;
+        char *system_serial;
+        char *system_uuid;
+} HwDmi;
+
+typedef struct Hardware {
+        HwDisk *disks;
+        size_t n_disks;
+        HwNic *nics;
+        size_t n_nics;
+        bool uefi;
+        bool secure_boot;
+        uint64_t memory_bytes;
+        HwCpu cpu;
+        HwDmi dmi;
+        HwDhcp dhcp;
+        char *kernel_cmdline;
+} Hardware;
+
+void hardware_free(Hardware *hw);
+
+/* forja's hardware JSON (docs/hardware.md). Errors name the JSON path of the
+ * bad field in *ret_error (malloc'd) and return -EINVAL. */
+int hardware_from_json(json_object *root, Hardware **ret, char **ret_error);
+int hardware_load_json(const char *path, Hardware **ret, char **ret_error);
+json_object *hardware_to_json(const Hardware *hw);
+
+/* Probes the running system. sysroot redirects /sys, /proc, /run/udev (NULL: "/"). */
+int hardware_probe(const char *sysroot, Hardware **ret);
+
+const char *hw_property_get(const HwProperty *props, size_t n, const char *key);
