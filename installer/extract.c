@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
+#include "extract.h"
+#include "macro.h"
+
+/* The compressed stream is read and hashed by a reader thread into a small
+ * ring of chunk buffers while libarchive decompresses and writes the previous
+ * chunk, so verification costs no wall time on a machine with two cores. */
+#define N_BUFFERS 3
+#define UNVERIFIED_BUFFER_SIZE (4u << 20)
+#define MAX_CHUNK_SIZE (16u << 20)
+
+typedef struct Buffer {
+        uint8_t *data;
+        size_t len;
+        bool full;
+} Buffer;
+
+typedef struct Reader {
+        int fd;
+        const ImageChunks *chunks;
+        size_t buffer_size;
+
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        Buffer buffers[N_BUFFERS];
+        size_t fill;            /* next buffer the thread fills */
+        size_t take;            /* next buffer libarchive takes */
+        bool taken;             /* libarchive holds buffers[take - 1] */
+        bool eof;
+        bool stop;
+        int error;              /* negative errno once the reader failed */
+        uint64_t bad_chunk;
+        char message[256];
+
+        uint64_t consumed;      /* bytes handed to libarchive */
+        const InstallUi *ui;
+} Reader;
+
+static void reader_fail(Reader *r, int error, const char *fmt, ...) _printf_(3, 4);
+static void reader_fail(Reader *r, int error, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        pthread_mutex_lock(&r->lock);
+        if (r->error == 0) {
+                r->error = error;
+                vsnprintf(r->message, sizeof(r->message), fmt, ap);
+        }
+        pthread_cond_broadcast(&r->cond);
+        pthread_mutex_unlock(&r->lock);
+        va_end(ap);
+}
+
+static int read_fully(int fd, uint8_t *p, size_t size, size_t *ret_len) {
+        size_t len = 0;
+        while (len < size) {
+                ssize_t k = read(fd, p + len, size - len);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        break;
+                len += k;
+        }
+        *ret_len = len;
+        return 0;
+}
+
+static bool chunk_matches(const uint8_t *data, size_t len, const uint8_t want[32]) {
+        uint8_t got[32];
+        unsigned got_len = 0;
+        if (EVP_Digest(data, len, got, &got_len, EVP_sha256(), NULL) != 1 || got_len != 32)
+                return false;
+        return memcmp(got, want, 32) == 0;
+}
+
+static void *reader_thread(void *userdata) {
+        Reader *r = userdata;
+        const ImageChunks *c = r->chunks;
+        uint64_t offset = 0;
+
+        for (uint64_t index = 0;; index++) {
+                pthread_mutex_lock(&r->lock);
+                Buffer *b = &r->buffers[r->fill];
+                while (b->full && !r->stop)
+                        pthread_cond_wait(&r->cond, &r->lock);
+                bool stop = r->stop;
+                pthread_mutex_unlock(&r->lock);
+                if (stop)
+                        return NULL;
+
+                size_t len;
+                int k = read_fully(r->fd, b->data, r->buffer_size, &len);
+                if (k < 0) {
+                        reader_fail(r, k, "Failed to read the image at offset %" PRIu64 ": %s", offset, strerror(-k));
+                        return NULL;
+                }
+                if (c) {
+                        if (len == 0 && index != c->n_chunks) {
+                                reader_fail(r, -EBADMSG, "Image is truncated: %" PRIu64 " bytes, the manifest says %" PRIu64 ".",
+                                            offset, c->total_size);
+                                return NULL;
+                        }
+                        if (len > 0 && (index >= c->n_chunks || offset + len > c->total_size)) {
+                                reader_fail(r, -EBADMSG, "Image is longer than its manifest says (%" PRIu64 " bytes).", c->total_size);
+                                return NULL;
+                        }
+                        if (len > 0 && !chunk_matches(b->data, len, c->sha256[index])) {
+                                r->bad_chunk = index;
+                                reader_fail(r, -EBADMSG, "Image chunk %" PRIu64 " (bytes %" PRIu64 "-%" PRIu64 ") does not match its SHA-256 in the manifest.",
+                                            index, offset, offset + len - 1);
+                                return NULL;
+                        }
+                }
+                offset += len;
+
+                pthread_mutex_lock(&r->lock);
+                if (len == 0)
+                        r->eof = true;
+                else {
+                        b->len = len;
+                        b->full = true;
+                        r->fill = (r->fill + 1) % N_BUFFERS;
+                }
+                pthread_cond_broadcast(&r->cond);
+                pthread_mutex_unlock(&r->lock);
+                if (len == 0)
+                        return NULL;
+        }
+}
+
+static la_ssize_t reader_read(struct archive *a, void *userdata, const void **ret_buf) {
+        Reader *r = userdata;
+
+        pthread_mutex_lock(&r->lock);
+        if (r->taken) {
+                /* libarchive is done with the buffer it had: hand it back. */
+                size_t prev = (r->take + N_BUFFERS - 1) % N_BUFFERS;
+                r->buffers[prev].full = false;
+                r->taken = false;
+                pthread_cond_broadcast(&r->cond);
+        }
+        Buffer *b = &r->buffers[r->take];
+        while (!b->full && !r->eof && r->error == 0)
+                pthread_cond_wait(&r->cond, &r->lock);
+        if (r->error != 0) {
+                archive_set_error(a, -r->error, "%s", r->message);
+                pthread_mutex_unlock(&r->lock);
+                return -1;
+        }
+        if (!b->full) {
+                pthread_mutex_unlock(&r->lock);
+                return 0;       /* end of stream */
+        }
+        r->take = (r->take + 1) % N_BUFFERS;
+        r->taken = true;
+        r->consumed += b->len;
+        uint64_t consumed = r->consumed;
+        pthread_mutex_unlock(&r->lock);
+
+        ui_progress(r->ui, consumed, r->chunks ? r->chunks->total_size : 0, "bytes");
+        *ret_buf = b->data;
+        return (la_ssize_t) b->len;
+}
+
+/* Refuses what no node image has a reason to contain: absolute paths and ".."
+ * components, in names and in hard link targets. libarchive's secure flags
+ * check the same; this gives a clear message and does not depend on them. */
+static bool path_is_safe(const char *p) {
+        if (!p || *p == 0 || *p == '/')
+                return false;
+        for (const char *s = p; s;) {
+                if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || s[2] == 0))
+                        return false;
+                s = strchr(s, '/');
+                if (s)
+                        s++;
+        }
+        return true;
+}
+
+static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
+static int set_error(char **ret_error, const char *fmt, ...) {
+        if (!ret_error)
+                return 0;
+        va_list ap;
+        va_start(ap, fmt);
+        free(*ret_error);
+        if (vasprintf(ret_error, fmt, ap) < 0)
+                *ret_error = NULL;
+        va_end(ap);
+        return 0;
+}
+
+static void archive_write_free_p(struct archive **a) {
+        if (*a)
+                archive_write_free(*a);
+}
+static void archive_read_free_p(struct archive **a) {
+        if (*a)
+                archive_read_free(*a);
+}
+
+/* libarchive reports its own refusals with ARCHIVE_ERRNO_MISC (-1) or 0;
+ * only a positive value is a system errno (ENOSPC, EIO...). */
+static int archive_failure(struct archive *a, int fallback) {
+        int e = archive_errno(a);
+        return e > 0 ? -e : -fallback;
+}
+
+static int copy_entry_data(struct archive *in, struct archive *out, uint64_t *data_bytes) {
+        for (;;) {
+                const void *buf;
+                size_t size;
+                la_int64_t offset;
+                int k = archive_read_data_block(in, &buf, &size, &offset);
+                if (k == ARCHIVE_EOF)
+                        return ARCHIVE_OK;
+                if (k < ARCHIVE_OK)
+                        return k;
+                if (archive_write_data_block(out, buf, size, offset) < ARCHIVE_OK)
+                        return ARCHIVE_FATAL;
+                *data_bytes += size;
+        }
+}
+
+static int extract_stream(struct archive *in, struct archive *out, Reader *rd, ExtractStats *st, char **ret_error) {
+        for (;;) {
+                struct archive_entry *e;
+                int k = archive_read_next_header(in, &e);
+                if (k == ARCHIVE_EOF)
+                        return 0;
+                if (k < ARCHIVE_WARN)
+                        goto read_error;
+
+                const char *path = archive_entry_pathname(e);
+                const char *link = archive_entry_hardlink(e);
+                /* "./" is how tar names the top directory; it is the target itself. */
+                if (path && (streq(path, ".") || streq(path, "./")))
+                        continue;
+                if (!path_is_safe(path) || (link && !path_is_safe(link))) {
+                        set_error(ret_error, "Refusing unsafe path in image: '%s'%s%s%s", strempty(path),
+                                  link ? " (hard link to '" : "", strempty(link), link ? "')" : "");
+                        return -EINVAL;
+                }
+
+                k = archive_write_header(out, e);
+                if (k < ARCHIVE_OK) {
+                        set_error(ret_error, "Failed to create '%s': %s", path, archive_error_string(out));
+                        return archive_failure(out, EINVAL);
+                }
+                if (archive_entry_size(e) > 0 && !link) {
+                        k = copy_entry_data(in, out, &st->data_bytes);
+                        if (k < ARCHIVE_OK) {
+                                if (archive_errno(out) != 0 && archive_error_string(out)) {
+                                        set_error(ret_error, "Failed to write '%s': %s", path, archive_error_string(out));
+                                        return archive_failure(out, EIO);
+                                }
+                                goto read_error;
+                        }
+                }
+                k = archive_write_finish_entry(out);
+                if (k < ARCHIVE_OK) {
+                        set_error(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
+                        return archive_failure(out, EIO);
+                }
+                st->entries++;
+        }
+
+read_error:
+        pthread_mutex_lock(&rd->lock);
+        int reader_error = rd->error;
+        pthread_mutex_unlock(&rd->lock);
+        if (reader_error != 0) {
+                set_error(ret_error, "%s", rd->message);
+                return reader_error;
+        }
+        set_error(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
+        return -EINVAL;
+}
+
+int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, ExtractStats *ret_stats, char **ret_error) {
+        static const ExtractOptions defaults = {};
+        const ExtractOptions *o = opts ?: &defaults;
+        Reader rd = {
+                .fd = fd,
+                .chunks = o->chunks,
+                .ui = o->ui,
+                .lock = PTHREAD_MUTEX_INITIALIZER,
+                .cond = PTHREAD_COND_INITIALIZER,
+        };
+        ExtractStats st = {};
+        _cleanup_(archive_read_free_p) struct archive *in = NULL;
+        _cleanup_(archive_write_free_p) struct archive *out = NULL;
+        int r;
+
+        if (o->chunks) {
+                const ImageChunks *c = o->chunks;
+                if (c->chunk_size == 0 || c->chunk_size > MAX_CHUNK_SIZE || c->n_chunks == 0 ||
+                    (c->total_size + c->chunk_size - 1) / c->chunk_size != c->n_chunks) {
+                        set_error(ret_error, "Invalid chunk list: chunk size %" PRIu64 ", %zu chunks for %" PRIu64 " bytes (at most %u MiB per chunk).",
+                                  c->chunk_size, c->n_chunks, c->total_size, MAX_CHUNK_SIZE >> 20);
+                        return -EINVAL;
+                }
+                rd.buffer_size = c->chunk_size;
+        } else
+                rd.buffer_size = UNVERIFIED_BUFFER_SIZE;
+
+        _cleanup_close_ int target_fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (target_fd < 0) {
+                r = negative_errno();
+                set_error(ret_error, "Cannot open target directory '%s': %s", target, strerror(-r));
+                return r;
+        }
+        _cleanup_close_ int cwd_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (cwd_fd < 0)
+                return negative_errno();
+
+        for (size_t i = 0; i < N_BUFFERS; i++) {
+                rd.buffers[i].data = malloc(rd.buffer_size);
+                if (!rd.buffers[i].data) {
+                        r = -ENOMEM;
+                        goto free_buffers;
+                }
+        }
+
+        in = archive_read_new();
+        out = archive_write_disk_new();
+        if (!in || !out) {
+                r = -ENOMEM;
+                goto free_buffers;
+        }
+        archive_read_support_filter_all(in);
+        archive_read_support_format_tar(in);
+        archive_read_support_format_cpio(in);
+        /* Numeric owners from the image (no lookup through the host's passwd):
+         * the installer environment's users are not the node's. */
+        archive_write_disk_set_options(out,
+                                       ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+                                       ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_FFLAGS |
+                                       ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                                       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+
+        pthread_t thread;
+        r = -pthread_create(&thread, NULL, reader_thread, &rd);
+        if (r < 0)
+                goto free_buffers;
+
+        if (archive_read_open(in, &rd, NULL, reader_read, NULL) != ARCHIVE_OK) {
+                pthread_mutex_lock(&rd.lock);
+                r = rd.error;
+                pthread_mutex_unlock(&rd.lock);
+                if (r < 0)
+                        set_error(ret_error, "%s", rd.message);
+                else {
+                        set_error(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
+                        r = -EINVAL;
+                }
+        } else if (fchdir(target_fd) < 0) {
+                r = negative_errno();
+                set_error(ret_error, "Cannot enter '%s': %s", target, strerror(-r));
+        } else {
+                r = extract_stream(in, out, &rd, &st, ret_error);
+                if (fchdir(cwd_fd) < 0 && r >= 0)
+                        r = negative_errno();
+                if (r >= 0 && archive_write_close(out) != ARCHIVE_OK) {
+                        /* Directory times and modes are applied at close. */
+                        set_error(ret_error, "Failed to finish extraction: %s", strempty(archive_error_string(out)));
+                        r = archive_failure(out, EIO);
+                }
+        }
+
+        pthread_mutex_lock(&rd.lock);
+        rd.stop = true;
+        pthread_cond_broadcast(&rd.cond);
+        pthread_mutex_unlock(&rd.lock);
+        pthread_join(thread, NULL);
+        st.compressed_bytes = rd.consumed;
+
+        if (r >= 0 && o->chunks && st.compressed_bytes != o->chunks->total_size) {
+                set_error(ret_error, "Image ended after %" PRIu64 " of %" PRIu64 " bytes.", st.compressed_bytes, o->chunks->total_size);
+                r = -EBADMSG;
+        }
+        if (r >= 0 && o->sync && syncfs(target_fd) < 0) {
+                r = negative_errno();
+                set_error(ret_error, "Failed to sync '%s': %s", target, strerror(-r));
+        }
+        if (r >= 0 && ret_stats)
+                *ret_stats = st;
+
+free_buffers:
+        for (size_t i = 0; i < N_BUFFERS; i++)
+                free(rd.buffers[i].data);
+        return r;
+}
+
+int sha256_from_hex(const char *hex, uint8_t ret[32]) {
+        size_t n = 0;
+        for (const char *p = hex; *p; p++) {
+                if (*p == ':')
+                        continue;
+                int v;
+                if (*p >= '0' && *p <= '9')
+                        v = *p - '0';
+                else if (*p >= 'a' && *p <= 'f')
+                        v = *p - 'a' + 10;
+                else if (*p >= 'A' && *p <= 'F')
+                        v = *p - 'A' + 10;
+                else
+                        return -EINVAL;
+                if (n >= 64)
+                        return -EINVAL;
+                if (n % 2 == 0)
+                        ret[n / 2] = (uint8_t) (v << 4);
+                else
+                        ret[n / 2] |= (uint8_t) v;
+                n++;
+        }
+        return n == 64 ? 0 : -EINVAL;
+}
+
+void sha256_to_hex(const uint8_t d[32], char ret[65]) {
+        static const char digits[] = "0123456789abcdef";
+        for (size_t i = 0; i < 32; i++) {
+                ret[2 * i] = digits[d[i] >> 4];
+                ret[2 * i + 1] = digits[d[i] & 15];
+        }
+        ret[64] = 0;
+}
