@@ -34,6 +34,7 @@ typedef struct TomlEntry {
         char *key;              /* the key itself, unescaped (one segment of a dotted key) */
         TomlPos key_pos;        /* where that key segment starts */
         TomlValue *value;
+        size_t key_len;         /* length of key; a quoted key may contain NUL via \u0000 */
 } TomlEntry;
 
 typedef struct TomlDatetime {
