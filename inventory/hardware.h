@@ -34,6 +34,8 @@ typedef struct HwDisk {
                                          * "LVM2_member", "linux_raid_member"; NULL or empty when blank */
         HwProperty *props;              /* udev properties, for disk filters */
         size_t n_props;
+        bool contents_unknown;          /* the device could not be read (no permission, no medium):
+                                         * pttype/contents say nothing; treat it as not blank */
 } HwDisk;
 
 typedef struct HwNic {
@@ -83,6 +85,8 @@ typedef struct Hardware {
         HwDmi dmi;
         HwDhcp dhcp;
         char *kernel_cmdline;
+        char **warnings;                /* NULL-terminated notes from probing (a device that could not
+                                         * be read, a malformed DHCP lease); never in the JSON */
 } Hardware;
 
 void hardware_free(Hardware *hw);
@@ -95,5 +99,22 @@ json_object *hardware_to_json(const Hardware *hw);
 
 /* Probes the running system. sysroot redirects /sys, /proc, /run/udev (NULL: "/"). */
 int hardware_probe(const char *sysroot, Hardware **ret);
+
+typedef enum HwProbeFlags {
+        HW_PROBE_ALL_DISKS = 1 << 0,    /* also loop, dm, md, sr, ram and zram devices (size > 0) */
+        HW_PROBE_ALL_NICS  = 1 << 1,    /* also lo and virtual interfaces (no device/ link) */
+} HwProbeFlags;
+
+/* hardware_probe() with flags; hardware_probe(s, r) is hardware_probe_full(s, 0, r). */
+int hardware_probe_full(const char *sysroot, HwProbeFlags flags, Hardware **ret);
+
+/* The DHCP lease file the installer environment writes (docs/hardware.md):
+ * the same object as the "dhcp" member of the hardware JSON. */
+#define HW_DHCP_LEASE_PATH "/run/forja/dhcp.json"
+int hw_dhcp_load_lease(const char *path, HwDhcp *ret, char **ret_error);
+void hw_dhcp_done(HwDhcp *dhcp);
+
+const HwDisk *hardware_find_disk(const Hardware *hw, const char *name);
+const HwNic *hardware_find_nic(const Hardware *hw, const char *name);
 
 const char *hw_property_get(const HwProperty *props, size_t n, const char *key);

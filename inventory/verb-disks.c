@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `forja disks`: the disks of this machine, what they hold, which one is the
+ * install medium. */
+
+#include "inventory-internal.h"
+#include "inventory-verbs.h"
+#include "log.h"
+#include "verb.h"
+
+/* "gpt, sda1: vfat \"EFI\", sda2: LVM2_member", "empty" or "unknown (not readable)". */
+static char *disk_holds(const HwDisk *d) {
+        char *s = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&s, &len);
+
+        if (!f)
+                return NULL;
+        if (d->install_medium)
+                fputs("[install medium] ", f);
+        if (d->contents_unknown)
+                fputs("unknown (not readable)", f);
+        else if (!d->pttype && strv_length(d->contents) == 0)
+                fputs("empty", f);
+        else {
+                const char *sep = "";
+                if (d->pttype) {
+                        fputs(d->pttype, f);
+                        sep = ", ";
+                }
+                for (size_t i = 0; d->contents && d->contents[i]; i++, sep = ", ")
+                        fprintf(f, "%s%s", sep, d->contents[i]);
+        }
+        if (fclose(f) != 0) {
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+static int print_table(const Hardware *hw) {
+        Table t = { .n_columns = 6 };
+        int r = 0;
+
+        r = r ?: table_add(&t, "DEVICE");
+        r = r ?: table_add(&t, "SIZE");
+        r = r ?: table_add(&t, "MODEL");
+        r = r ?: table_add(&t, "SERIAL");
+        r = r ?: table_add(&t, "TYPE");
+        r = r ?: table_add(&t, "HOLDS");
+        for (size_t i = 0; i < hw->n_disks && r >= 0; i++) {
+                const HwDisk *d = &hw->disks[i];
+                char size[32];
+                _cleanup_free_ char *holds = disk_holds(d);
+
+                format_bytes(d->size_bytes, size, sizeof(size));
+                r = r ?: holds ? 0 : -ENOMEM;
+                r = r ?: table_add(&t, d->path);
+                r = r ?: table_add(&t, size);
+                r = r ?: table_add(&t, d->model);
+                r = r ?: table_add(&t, d->serial);
+                r = r ?: table_addf(&t, "%s%s", d->rotational ? "hdd" : "ssd", d->removable ? ",removable" : "");
+                r = r ?: table_add(&t, holds);
+        }
+        if (r >= 0)
+                table_print(&t, stdout);
+        table_done(&t);
+        return r;
+}
+
+static int run_disks(int argc, char *argv[]) {
+        _cleanup_hardware_ Hardware *hw = NULL;
+        InventoryArgs args;
+        int r;
+
+        if (inventory_parse_argv(argc, argv, true, &args) < 0)
+                return EXIT_BAD_INPUT;
+        r = inventory_get(&args, args.all ? HW_PROBE_ALL_DISKS : 0, &hw);
+        if (r != EXIT_OK)
+                return r;
+        r = args.json ? inventory_print_json_member(hw, "disks") : print_table(hw);
+        if (r < 0)
+                return log_error_errno(r, "Failed to print the disks: %m"), EXIT_JOB_FAILED;
+        return EXIT_OK;
+}
+
+const Verb verb_disks = {
+        .name = "disks",
+        .run = run_disks,
+        .summary = "List the disks, their contents and the install medium",
+        .usage = "Usage: forja disks [--json] [--all] [--sysroot DIR | --hardware FILE]\n"
+                 "\n"
+                 "Lists the disks of this machine: device, size, model, serial, type (hdd/ssd,\n"
+                 "removable) and what each holds now (partition table, and the filesystem,\n"
+                 "LVM, RAID or LUKS signature and label of the disk and of every partition).\n"
+                 "The disk holding the running install medium is marked. Disks are opened\n"
+                 "read-only; forja disks never writes.\n"
+                 "\n"
+                 "Options:\n"
+                 "  --json             Print {\"disks\": [...]} in forja's hardware JSON format\n"
+                 "                     (docs/hardware.md); the output is a valid --hardware file\n"
+                 "  --all              Also list loop, device-mapper, md, optical and RAM disks\n"
+                 "  --sysroot DIR      Read /sys, /proc, /run and /dev below DIR (tests)\n"
+                 "  --hardware FILE    Show the disks of a hardware JSON file instead of probing\n"
+                 "\n"
+                 "See forja-disks(8).\n",
+};

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `forja nics`: the network interfaces of this machine. */
+
+#include "inventory-internal.h"
+#include "inventory-verbs.h"
+#include "log.h"
+#include "verb.h"
+
+static int print_table(const Hardware *hw) {
+        Table t = { .n_columns = 4 };
+        int r = 0;
+
+        r = r ?: table_add(&t, "NAME");
+        r = r ?: table_add(&t, "MAC");
+        r = r ?: table_add(&t, "DRIVER");
+        r = r ?: table_add(&t, "LINK");
+        for (size_t i = 0; i < hw->n_nics && r >= 0; i++) {
+                const HwNic *n = &hw->nics[i];
+                r = r ?: table_add(&t, n->name);
+                r = r ?: table_add(&t, n->mac);
+                r = r ?: table_add(&t, n->driver);
+                r = r ?: table_add(&t, n->link ? "up" : "down");
+        }
+        if (r >= 0)
+                table_print(&t, stdout);
+        table_done(&t);
+        return r;
+}
+
+static int run_nics(int argc, char *argv[]) {
+        _cleanup_hardware_ Hardware *hw = NULL;
+        InventoryArgs args;
+        int r;
+
+        if (inventory_parse_argv(argc, argv, true, &args) < 0)
+                return EXIT_BAD_INPUT;
+        r = inventory_get(&args, args.all ? HW_PROBE_ALL_NICS : 0, &hw);
+        if (r != EXIT_OK)
+                return r;
+        r = args.json ? inventory_print_json_member(hw, "nics") : print_table(hw);
+        if (r < 0)
+                return log_error_errno(r, "Failed to print the network interfaces: %m"), EXIT_JOB_FAILED;
+        return EXIT_OK;
+}
+
+const Verb verb_nics = {
+        .name = "nics",
+        .run = run_nics,
+        .summary = "List the network interfaces",
+        .usage = "Usage: forja nics [--json] [--all] [--sysroot DIR | --hardware FILE]\n"
+                 "\n"
+                 "Lists the network interfaces of this machine: name, MAC address, driver and\n"
+                 "link (carrier) state. lo and virtual interfaces (bridges, bonds, tun/tap,\n"
+                 "veth: no device behind them) are left out unless --all is given.\n"
+                 "\n"
+                 "Options:\n"
+                 "  --json             Print {\"nics\": [...]} in forja's hardware JSON format\n"
+                 "  --all              Also list lo and virtual interfaces\n"
+                 "  --sysroot DIR      Read /sys, /proc and /run below DIR (tests)\n"
+                 "  --hardware FILE    Show the NICs of a hardware JSON file instead of probing\n"
+                 "\n"
+                 "See forja-disks(8).\n",
+};
