@@ -183,31 +183,26 @@ def main():
     invalid = [n for n in names if n.startswith("invalid/") and n.endswith(".toml")]
 
     failures = []
-    ran_valid = passed_valid = ran_invalid = passed_invalid = 0
-    for name in valid:
-        ran_valid += 1
+    ran = {"valid": 0, "invalid": 0}
+    passed = {"valid": 0, "invalid": 0}
+    for kind, name in [("valid", n) for n in valid] + [("invalid", n) for n in invalid]:
+        ran[kind] += 1
         json_name = name[:-len(".toml")] + ".json"
-        if json_name not in names:
-            failures.append((name, "no expected .json listed"))
-            continue
         try:
-            diff = check_valid(decoder, os.path.join(base, name), os.path.join(base, json_name))
+            if kind == "invalid":
+                diff = check_invalid(decoder, os.path.join(base, name))
+            elif json_name not in names:
+                diff = "no expected .json listed"
+            else:
+                diff = check_valid(decoder, os.path.join(base, name), os.path.join(base, json_name))
         except OSError as e:
             diff = f"cannot run: {e}"
         if diff:
             failures.append((name, diff))
         else:
-            passed_valid += 1
-    for name in invalid:
-        ran_invalid += 1
-        try:
-            diff = check_invalid(decoder, os.path.join(base, name))
-        except OSError as e:
-            diff = f"cannot run: {e}"
-        if diff:
-            failures.append((name, diff))
-        else:
-            passed_invalid += 1
+            passed[kind] += 1
+    ran_valid, ran_invalid = ran["valid"], ran["invalid"]
+    passed_valid, passed_invalid = passed["valid"], passed["invalid"]
 
     for name, diff in failures:
         print(f"FAIL {name}: {diff}")
