@@ -174,6 +174,77 @@ static la_ssize_t reader_read(struct archive *a, void *userdata, const void **re
         return (la_ssize_t) b->len;
 }
 
+/* With sync requested, writeback starts while extraction goes on: the paths
+ * of written files are queued to a flusher thread that asks the kernel to
+ * start writing each one out (sync_file_range, which does not wait and does
+ * not force a journal commit), so the final syncfs() finds little left to do
+ * instead of the whole image. */
+typedef struct Flusher {
+        int dir_fd;
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        char **queue;
+        size_t n, cap;
+        bool stop;
+} Flusher;
+
+static void *flusher_thread(void *userdata) {
+        Flusher *f = userdata;
+        pthread_mutex_lock(&f->lock);
+        for (;;) {
+                while (!f->stop && f->n == 0)
+                        pthread_cond_wait(&f->cond, &f->lock);
+                if (f->stop) {
+                        /* What is still queued is left to the final syncfs(). */
+                        for (size_t i = 0; i < f->n; i++)
+                                free(f->queue[i]);
+                        f->n = 0;
+                        break;
+                }
+                char **batch = f->queue;
+                size_t n = f->n;
+                f->queue = NULL;
+                f->n = f->cap = 0;
+                pthread_mutex_unlock(&f->lock);
+                for (size_t i = 0; i < n; i++) {
+                        int fd = openat(f->dir_fd, batch[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+                        if (fd >= 0) {
+                                /* Errors surface in the final syncfs(). */
+                                (void) sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+                                close(fd);
+                        }
+                        free(batch[i]);
+                }
+                free(batch);
+                pthread_mutex_lock(&f->lock);
+        }
+        pthread_mutex_unlock(&f->lock);
+        return NULL;
+}
+
+static void flusher_queue(Flusher *f, const char *path) {
+        if (!f)
+                return;
+        char *p = strdup(path);
+        if (!p)
+                return;         /* only an optimisation: the final sync covers it */
+        pthread_mutex_lock(&f->lock);
+        if (f->n == f->cap) {
+                size_t cap = MAX(f->cap * 2, (size_t) 256);
+                char **q = realloc(f->queue, cap * sizeof(char *));
+                if (!q) {
+                        pthread_mutex_unlock(&f->lock);
+                        free(p);
+                        return;
+                }
+                f->queue = q;
+                f->cap = cap;
+        }
+        f->queue[f->n++] = p;
+        pthread_cond_signal(&f->cond);
+        pthread_mutex_unlock(&f->lock);
+}
+
 /* Refuses what no node image has a reason to contain: absolute paths and ".."
  * components, in names and in hard link targets. libarchive's secure flags
  * check the same; this gives a clear message and does not depend on them. */
@@ -235,7 +306,7 @@ static int copy_entry_data(struct archive *in, struct archive *out, uint64_t *da
         }
 }
 
-static int extract_stream(struct archive *in, struct archive *out, Reader *rd, ExtractStats *st, char **ret_error) {
+static int extract_stream(struct archive *in, struct archive *out, Reader *rd, Flusher *flusher, ExtractStats *st, char **ret_error) {
         for (;;) {
                 struct archive_entry *e;
                 int k = archive_read_next_header(in, &e);
@@ -275,6 +346,8 @@ static int extract_stream(struct archive *in, struct archive *out, Reader *rd, E
                         set_error(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
                         return archive_failure(out, EIO);
                 }
+                if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 && !link)
+                        flusher_queue(flusher, path);
                 st->entries++;
         }
 
@@ -371,7 +444,24 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
                 r = negative_errno();
                 set_error(ret_error, "Cannot enter '%s': %s", target, strerror(-r));
         } else {
-                r = extract_stream(in, out, &rd, &st, ret_error);
+                Flusher flusher = {
+                        .dir_fd = target_fd,
+                        .lock = PTHREAD_MUTEX_INITIALIZER,
+                        .cond = PTHREAD_COND_INITIALIZER,
+                };
+                pthread_t flusher_tid;
+                bool flushing = o->sync && pthread_create(&flusher_tid, NULL, flusher_thread, &flusher) == 0;
+
+                r = extract_stream(in, out, &rd, flushing ? &flusher : NULL, &st, ret_error);
+
+                if (flushing) {
+                        pthread_mutex_lock(&flusher.lock);
+                        flusher.stop = true;
+                        pthread_cond_signal(&flusher.cond);
+                        pthread_mutex_unlock(&flusher.lock);
+                        pthread_join(flusher_tid, NULL);
+                        free(flusher.queue);
+                }
                 if (fchdir(cwd_fd) < 0 && r >= 0)
                         r = negative_errno();
                 if (r >= 0 && archive_write_close(out) != ARCHIVE_OK) {
