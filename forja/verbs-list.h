@@ -6,11 +6,13 @@
 
 #include "verb.h"
 
+extern const Verb verb_check;
 extern const Verb verb_disks;
 extern const Verb verb_nics;
 extern const Verb verb_system_info;
 
 static const Verb *const component_verbs[] = {
+        &verb_check,
         &verb_disks,
         &verb_nics,
         &verb_system_info,
