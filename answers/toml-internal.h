@@ -19,12 +19,28 @@
  * same reason (the tree it builds is freed recursively). */
 #define TOML_MAX_KEY_SEGMENTS 128
 
+/* Where each key of each table is, while a document is parsed (toml-index.c). */
+typedef struct TomlIndexSlot {
+        TomlValue *table;       /* NULL: free slot */
+        size_t entry;           /* index in table->table.entries */
+} TomlIndexSlot;
+
+typedef struct TomlKeyIndex {
+        TomlIndexSlot *slots;
+        size_t n_slots, n_used; /* n_slots: 0 or a power of two */
+} TomlKeyIndex;
+
+TomlEntry *toml_index_find(const TomlKeyIndex *ix, const TomlValue *t, const char *key, size_t len);
+int toml_index_add(TomlKeyIndex *ix, TomlValue *t, size_t entry);
+void toml_index_free(TomlKeyIndex *ix);
+
 typedef struct TomlParser {
         const char *p;          /* cursor; the input holds no NUL (checked up front) */
         const char *end;
         TomlPos pos;            /* position of *p */
         TomlError *error;       /* may be NULL */
         unsigned depth;         /* current array / inline table nesting */
+        TomlKeyIndex index;     /* every key of the tree being built */
 } TomlParser;
 
 typedef struct TomlBuf {

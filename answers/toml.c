@@ -96,8 +96,9 @@ static TomlEntry *table_find(const TomlValue *t, const char *key, size_t len) {
         return NULL;
 }
 
-/* Adds key -> v to table t (copying the key), taking v on success. */
-static int table_insert(TomlValue *t, const KeySegment *seg, TomlValue *v) {
+/* Adds key -> v to table t (copying the key) and to the parser's index,
+ * taking v on success. */
+static int table_insert(TomlParser *p, TomlValue *t, const KeySegment *seg, TomlValue *v) {
         _cleanup_free_ char *key = NULL;
         TomlEntry *e;
         size_t cap;
@@ -121,6 +122,11 @@ static int table_insert(TomlValue *t, const KeySegment *seg, TomlValue *v) {
                 .key_pos = seg->pos,
                 .value = v,
         };
+        if (toml_index_add(&p->index, t, t->table.n - 1) < 0) {
+                free(e->key);
+                t->table.n--;
+                return -ENOMEM;
+        }
         return 0;
 }
 
@@ -138,14 +144,15 @@ static int array_push(TomlValue *a, TomlValue *v) {
 }
 
 /* Creates table key -> new table in t and returns it (borrowed). */
-static int table_add_table(TomlValue *t, const KeySegment *seg, TomlPos pos, unsigned flags, TomlValue **ret) {
+static int table_add_table(TomlParser *p, TomlValue *t, const KeySegment *seg, TomlPos pos, unsigned flags,
+                           TomlValue **ret) {
         _cleanup_(toml_freep) TomlValue *nt = value_new(TOML_TABLE, pos);
         int r;
 
         if (!nt)
                 return -ENOMEM;
         nt->flags = flags;
-        r = table_insert(t, seg, nt);
+        r = table_insert(p, t, seg, nt);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(nt);
@@ -278,9 +285,9 @@ static int parse_keyval(TomlParser *p, TomlValue *t) {
         for (size_t i = 0; i + 1 < k.n; i++) {
                 KeySegment *seg = &k.seg[i];
 
-                e = table_find(t, seg->s, seg->len);
+                e = toml_index_find(&p->index, t, seg->s, seg->len);
                 if (!e) {
-                        r = table_add_table(t, seg, seg->pos, FLAG_DOTTED, &t);
+                        r = table_add_table(p, t, seg, seg->pos, FLAG_DOTTED, &t);
                         if (r < 0)
                                 return r;
                         continue;
@@ -298,11 +305,11 @@ static int parse_keyval(TomlParser *p, TomlValue *t) {
         }
 
         last = &k.seg[k.n - 1];
-        e = table_find(t, last->s, last->len);
+        e = toml_index_find(&p->index, t, last->s, last->len);
         if (e)
                 return toml_errorf(p, last->pos, "duplicate key '%s' (first defined at line %u, column %u)",
                                    key_name(&k, k.n, name, sizeof(name)), e->key_pos.line, e->key_pos.column);
-        r = table_insert(t, last, v);
+        r = table_insert(p, t, last, v);
         if (r < 0)
                 return r;
         TAKE_PTR(v);
@@ -346,12 +353,15 @@ static int parse_array(TomlParser *p, TomlValue **ret) {
         return 0;
 }
 
-/* Closes an inline table and the tables its dotted keys made. */
+/* Closes an inline table and the tables its dotted keys made (nested
+ * inline tables are closed already). */
 static void freeze(TomlValue *t) {
         t->flags |= FLAG_FROZEN;
-        for (size_t i = 0; i < t->table.n; i++)
-                if (t->table.entries[i].value->type == TOML_TABLE)
-                        freeze(t->table.entries[i].value);
+        for (size_t i = 0; i < t->table.n; i++) {
+                TomlValue *v = t->table.entries[i].value;
+                if (v->type == TOML_TABLE && !(v->flags & FLAG_FROZEN))
+                        freeze(v);
+        }
 }
 
 static int parse_inline_table(TomlParser *p, TomlValue **ret) {
@@ -458,9 +468,9 @@ static int parse_header(TomlParser *p, TomlValue *root, TomlValue **current) {
                 KeySegment *seg = &k.seg[i];
                 TomlValue *v;
 
-                e = table_find(t, seg->s, seg->len);
+                e = toml_index_find(&p->index, t, seg->s, seg->len);
                 if (!e) {
-                        r = table_add_table(t, seg, seg->pos, FLAG_IMPLICIT, &t);
+                        r = table_add_table(p, t, seg, seg->pos, FLAG_IMPLICIT, &t);
                         if (r < 0)
                                 return r;
                         continue;
@@ -482,7 +492,7 @@ static int parse_header(TomlParser *p, TomlValue *root, TomlValue **current) {
 
         last = &k.seg[k.n - 1];
         key_name(&k, k.n, name, sizeof(name));
-        e = table_find(t, last->s, last->len);
+        e = toml_index_find(&p->index, t, last->s, last->len);
 
         if (aot) {
                 _cleanup_(toml_freep) TomlValue *element = NULL;
@@ -493,7 +503,7 @@ static int parse_header(TomlParser *p, TomlValue *root, TomlValue **current) {
                         if (!a)
                                 return -ENOMEM;
                         a->flags = FLAG_AOT;
-                        r = table_insert(t, last, a);
+                        r = table_insert(p, t, last, a);
                         if (r < 0)
                                 return r;
                         array = TAKE_PTR(a);
@@ -517,7 +527,7 @@ static int parse_header(TomlParser *p, TomlValue *root, TomlValue **current) {
         }
 
         if (!e) {
-                r = table_add_table(t, last, start, FLAG_EXPLICIT, &nt);
+                r = table_add_table(p, t, last, start, FLAG_EXPLICIT, &nt);
                 if (r < 0)
                         return r;
                 *current = nt;
@@ -603,6 +613,7 @@ int toml_parse(const char *data, size_t size, TomlValue **ret, TomlError *ret_er
                 return -ENOMEM;
         root->flags = FLAG_EXPLICIT;
         r = parse_document(&p, root);
+        toml_index_free(&p.index);
         if (r == -ENOMEM && ret_error && ret_error->message[0] == '\0')
                 snprintf(ret_error->message, sizeof(ret_error->message), "out of memory");
         if (r < 0)
