@@ -132,7 +132,10 @@ def compare(want, got, path="$"):
 def run_decoder(decoder, toml_path):
     with open(toml_path, "rb") as f:
         data = f.read()
-    return subprocess.run([decoder], input=data, capture_output=True, timeout=TIMEOUT)
+    # In a sanitizer build, undefined behaviour must stop the decoder, not scroll by.
+    env = dict(os.environ)
+    env["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1:" + env.get("UBSAN_OPTIONS", "")
+    return subprocess.run([decoder], input=data, capture_output=True, timeout=TIMEOUT, env=env)
 
 
 def check_valid(decoder, toml_path, json_path):
@@ -142,6 +145,8 @@ def check_valid(decoder, toml_path, json_path):
         return "timed out"
     if proc.returncode != 0:
         return f"rejected (exit {proc.returncode}): {proc.stderr.decode(errors='replace').strip()[:300]}"
+    if proc.stderr:
+        return f"accepted, but wrote to stderr: {proc.stderr.decode(errors='replace').strip()[:300]}"
     try:
         got = json.loads(proc.stdout)
     except ValueError as e:
