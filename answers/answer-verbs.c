@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The answer file front ends: `forja answer validate`, `forja plan` and
+ * `forja device-match`. They read, resolve and print; nothing is written to
+ * any disk. */
+
+#include <getopt.h>
+
+#define FORJA_CLEANUP_JSON
+#include "answer-resolve.h"
+#include "cleanup-libs.h"
+#include "fileio.h"
+#include "json-out.h"
+#include "log.h"
+#include "plan.h"
+#include "udev-glob.h"
+#include "verb.h"
+
+static void hardware_freep_(Hardware **hw) {
+        hardware_free(*hw);
+}
+#define _cleanup_hw_ _cleanup_(hardware_freep_)
+
+/* From --hardware, or probed from this machine. Returns an exit code. */
+static int get_hardware(const char *verb, const char *path, Hardware **ret) {
+        int r;
+
+        if (path) {
+                _cleanup_free_ char *err = NULL;
+                r = hardware_load_json(path, ret, &err);
+                if (r < 0) {
+                        if (err)
+                                log_error("%s: %s: %s", verb, path, err);
+                        else
+                                log_error_errno(r, "%s: failed to load hardware description '%s': %m", verb, path);
+                        return r == -ENOMEM ? EXIT_JOB_FAILED : EXIT_BAD_INPUT;
+                }
+                return EXIT_OK;
+        }
+        r = hardware_probe(NULL, ret);
+        if (r < 0) {
+                log_error_errno(r, "%s: failed to probe this machine's hardware: %m", verb);
+                return EXIT_JOB_FAILED;
+        }
+        for (char **w = (*ret)->warnings; w && *w; w++)
+                log_warning("%s", *w);
+        return EXIT_OK;
+}
+
+/* Reads and parses; prints every finding. Returns an exit code. */
+static int load_answer(const char *verb, const char *path, Answer **ret, AnswerDiags *d) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r = read_full_file(path, 1024 * 1024, &data, &size);
+        if (r < 0) {
+                log_error_errno(r, "%s: failed to read answer file '%s': %m", verb, path);
+                return r == -ENOMEM ? EXIT_JOB_FAILED : EXIT_BAD_INPUT;
+        }
+        r = answer_parse(data, size, ret, d);
+        if (r == -ENOMEM) {
+                log_oom();
+                return EXIT_JOB_FAILED;
+        }
+        return r < 0 ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+static void print_diags(const char *path, AnswerDiags *d) {
+        fflush(stdout);
+        answer_diags_sort(d);
+        answer_diags_print(stderr, streq(path, "-") ? "<stdin>" : path, d);
+}
+
+/* ------------------------------------------------------------ answer */
+
+static int run_answer(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "hardware", required_argument, NULL, 'H' },
+                {}
+        };
+        const char *hardware = NULL;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        hardware = optarg;
+                        break;
+                default:
+                        return EXIT_BAD_INPUT;
+                }
+        if (optind >= argc || !streq(argv[optind], "validate")) {
+                log_error("answer: expected 'validate FILE'. See 'forja answer --help'.");
+                return EXIT_BAD_INPUT;
+        }
+        if (argc - optind != 2) {
+                log_error("answer validate: expected exactly one answer file.");
+                return EXIT_BAD_INPUT;
+        }
+        const char *path = argv[optind + 1];
+
+        _cleanup_(answer_diags_done) AnswerDiags d = {};
+        _cleanup_answer_ Answer *a = NULL;
+        _cleanup_hw_ Hardware *hw = NULL;
+        _cleanup_resolved_ Resolved *res = NULL;
+
+        int code = load_answer("answer validate", path, &a, &d);
+        if (code == EXIT_OK && hardware) {
+                code = get_hardware("answer validate", hardware, &hw);
+                if (code != EXIT_OK)
+                        return code;
+                int r = answer_resolve(a, hw, &res, &d);
+                if (r == -ENOMEM)
+                        return log_oom(), EXIT_JOB_FAILED;
+                code = r < 0 ? EXIT_BAD_INPUT : EXIT_OK;
+        }
+        print_diags(path, &d);
+        if (code != EXIT_OK)
+                return code;
+        size_t warnings = d.n - answer_diags_errors(&d);
+        printf("%s: valid answer file%s%s", path, hardware ? ", resolved against " : "", hardware ?: "");
+        if (warnings)
+                printf(" (%zu warning%s)", warnings, warnings == 1 ? "" : "s");
+        printf("\n");
+        return EXIT_OK;
+}
+
+const Verb verb_answer = {
+        .name = "answer",
+        .run = run_answer,
+        .summary = "Validate an answer file (Proxmox-compatible TOML)",
+        .usage =
+                "Usage: forja answer validate FILE [--hardware H.json]\n"
+                "\n"
+                "Checks an answer file: TOML syntax, every key's type and allowed values,\n"
+                "the rules between keys, and the disk counts a disk-list gives. With\n"
+                "--hardware it also resolves disk and network filters, DHCP-dependent\n"
+                "names and disk sizes against that hardware description (forja disks --json\n"
+                "format, docs/hardware.md). FILE may be '-' for standard input.\n"
+                "\n"
+                "Prints every finding as FILE:LINE:COL: key: message, then one line saying\n"
+                "the file is valid. See forja-answer(5) for the keys.\n"
+                "\n"
+                "Options:\n"
+                "     --hardware H.json   Also resolve against this hardware description\n"
+                "\n"
+                "Exit status: 0 valid, 2 invalid (or bad usage), 1 the hardware could not be read.\n",
+};
+
+/* ------------------------------------------------------------ plan */
+
+static int run_plan(int argc, char *argv[]) {
+        enum { ARG_ANSWER = 0x100, ARG_HARDWARE, ARG_JSON };
+        static const struct option options[] = {
+                { "answer", required_argument, NULL, ARG_ANSWER },
+                { "hardware", required_argument, NULL, ARG_HARDWARE },
+                { "json", no_argument, NULL, ARG_JSON },
+                {}
+        };
+        const char *answer = NULL, *hardware = NULL;
+        bool json = false;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_ANSWER:
+                        answer = optarg;
+                        break;
+                case ARG_HARDWARE:
+                        hardware = optarg;
+                        break;
+                case ARG_JSON:
+                        json = true;
+                        break;
+                default:
+                        return EXIT_BAD_INPUT;
+                }
+        if (optind < argc) {
+                log_error("plan: unexpected argument '%s'.", argv[optind]);
+                return EXIT_BAD_INPUT;
+        }
+        if (!answer) {
+                log_error("plan: --answer FILE is required.");
+                return EXIT_BAD_INPUT;
+        }
+
+        _cleanup_(answer_diags_done) AnswerDiags d = {};
+        _cleanup_answer_ Answer *a = NULL;
+        _cleanup_hw_ Hardware *hw = NULL;
+        _cleanup_resolved_ Resolved *res = NULL;
+        _cleanup_json_ json_object *plan = NULL;
+
+        int code = load_answer("plan", answer, &a, &d);
+        if (code != EXIT_OK) {
+                print_diags(answer, &d);
+                return code;
+        }
+        code = get_hardware("plan", hardware, &hw);
+        if (code != EXIT_OK)
+                return code;
+        int r = answer_resolve(a, hw, &res, &d);
+        if (r >= 0)
+                r = plan_build(res, answer, &plan, &d);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_JOB_FAILED;
+        if (r < 0 || !json)
+                print_diags(answer, &d);
+        if (r < 0)
+                return EXIT_BAD_INPUT;
+
+        r = json ? json_print(stdout, plan) : plan_print_text(stdout, plan);
+        if (r < 0)
+                return log_error_errno(r, "plan: failed to print the plan: %m"), EXIT_JOB_FAILED;
+        return EXIT_OK;
+}
+
+const Verb verb_plan = {
+        .name = "plan",
+        .run = run_plan,
+        .summary = "Show what an answer file would do to this machine",
+        .usage =
+                "Usage: forja plan --answer FILE [--hardware H.json] [--json]\n"
+                "\n"
+                "Resolves the answer file against the hardware (this machine, or a saved\n"
+                "hardware description) and prints the full install plan: the disks that\n"
+                "will be erased (model, serial, size), the partition table of each, RAID,\n"
+                "encryption, LVM volumes, ZFS or Btrfs layouts with sizes, the network\n"
+                "configuration, host name, first-boot hook, webhooks and cluster settings.\n"
+                "Sizes follow the Proxmox VE installer. Nothing is written to any disk.\n"
+                "\n"
+                "Options:\n"
+                "     --answer FILE       The answer file ('-' for standard input)\n"
+                "     --hardware H.json   Resolve against this hardware description instead of\n"
+                "                         probing this machine\n"
+                "     --json              Print the plan as JSON (docs/plan-json.md)\n"
+                "\n"
+                "Exit status: 0 plan printed, 2 the answer does not fit (findings printed as\n"
+                "FILE:LINE:COL: key: message), 1 the hardware could not be read.\n",
+};
+
+/* ------------------------------------------------------------ device-match */
+
+static void print_props(const AnswerFilters *f, const HwProperty *props, size_t n) {
+        for (size_t j = 0; j < f->n; j++) {
+                const char *v = udev_props_get(props, n, f->items[j].key);
+                bool hit = v && udev_glob_match(f->items[j].glob, v);
+                printf("  %s%s=%s", hit ? "" : "!", f->items[j].key, v ?: "(unset)");
+        }
+        printf("\n");
+}
+
+static int run_device_match(int argc, char *argv[]) {
+        enum { ARG_MATCH = 0x100, ARG_HARDWARE };
+        static const struct option options[] = {
+                { "filter-match", required_argument, NULL, ARG_MATCH },
+                { "hardware", required_argument, NULL, ARG_HARDWARE },
+                {}
+        };
+        AnswerFilterMatch how = ANSWER_FILTER_ANY;
+        const char *hardware = NULL;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_MATCH:
+                        if (streq(optarg, "any"))
+                                how = ANSWER_FILTER_ANY;
+                        else if (streq(optarg, "all"))
+                                how = ANSWER_FILTER_ALL;
+                        else {
+                                log_error("device-match: --filter-match must be 'any' or 'all', not '%s'.", optarg);
+                                return EXIT_BAD_INPUT;
+                        }
+                        break;
+                case ARG_HARDWARE:
+                        hardware = optarg;
+                        break;
+                default:
+                        return EXIT_BAD_INPUT;
+                }
+        if (optind >= argc || (!streq(argv[optind], "disk") && !streq(argv[optind], "network"))) {
+                log_error("device-match: expected 'disk' or 'network' and KEY=GLOB filters.");
+                return EXIT_BAD_INPUT;
+        }
+        bool disks = streq(argv[optind], "disk");
+        if (optind + 1 >= argc) {
+                log_error("device-match: give at least one KEY=GLOB filter, e.g. ID_SERIAL='*S2HRNX*'.");
+                return EXIT_BAD_INPUT;
+        }
+
+        size_t n = (size_t) (argc - optind - 1);
+        _cleanup_free_ AnswerFilter *items = calloc(n, sizeof(AnswerFilter));
+        if (!items)
+                return log_oom(), EXIT_JOB_FAILED;
+        AnswerFilters f = { .items = items, .n = n };
+        for (size_t i = 0; i < n; i++) {
+                char *arg = argv[optind + 1 + i], *eq = strchr(arg, '=');
+                if (!eq || eq == arg) {
+                        log_error("device-match: '%s' is not KEY=GLOB.", arg);
+                        return EXIT_BAD_INPUT;
+                }
+                *eq = 0;
+                const char *why = udev_glob_check(eq + 1);
+                if (why) {
+                        log_error("device-match: invalid glob '%s' for %s: %s", eq + 1, arg, why);
+                        return EXIT_BAD_INPUT;
+                }
+                items[i] = (AnswerFilter) { .key = arg, .glob = eq + 1 };
+        }
+
+        _cleanup_hw_ Hardware *hw = NULL;
+        int code = get_hardware("device-match", hardware, &hw);
+        if (code != EXIT_OK)
+                return code;
+
+        _cleanup_free_ size_t *m = NULL;
+        size_t hits = 0, total = disks ? hw->n_disks : hw->n_nics;
+        int r = disks ? hw_match_disks(hw, &f, how, &m, &hits) : hw_match_nics(hw, &f, how, &m, &hits);
+        if (r < 0)
+                return log_oom(), EXIT_JOB_FAILED;
+
+        printf("%zu of %zu %s match (filter-match = %s):\n", hits, total, disks ? "disks" : "network interfaces",
+               how == ANSWER_FILTER_ALL ? "all" : "any");
+        for (size_t k = 0; k < total; k++) {
+                bool hit = false;
+                for (size_t i = 0; i < hits; i++)
+                        hit = hit || m[i] == k;
+                if (disks) {
+                        const HwDisk *d = &hw->disks[k];
+                        printf("%s %-14s %8.2f GiB  %s%s\n", hit ? "*" : " ", d->path ?: d->name,
+                               (double) d->size_bytes / (1 << 30), strempty(d->model),
+                               d->install_medium ? "  [install medium]" : "");
+                        printf("   ");
+                        print_props(&f, d->props, d->n_props);
+                } else {
+                        const HwNic *nic = &hw->nics[k];
+                        printf("%s %-14s %s  %s\n", hit ? "*" : " ", nic->name, strempty(nic->mac), strempty(nic->driver));
+                        printf("   ");
+                        print_props(&f, nic->props, nic->n_props);
+                }
+        }
+        return hits > 0 ? EXIT_OK : EXIT_JOB_FAILED;
+}
+
+const Verb verb_device_match = {
+        .name = "device-match",
+        .run = run_device_match,
+        .summary = "Show which disks or NICs an answer-file filter selects",
+        .usage =
+                "Usage: forja device-match disk|network KEY=GLOB... [--filter-match any|all]\n"
+                "                          [--hardware H.json]\n"
+                "\n"
+                "Evaluates udev property filters the way [disk-setup] filter.KEY and\n"
+                "[network] filter.KEY do in an answer file, and lists every disk or network\n"
+                "interface: '*' marks a match, '!' marks a property that does not match its\n"
+                "glob. Globs: '*', '?', '[a-z]', '[!a-z]'; matching is case-sensitive.\n"
+                "\n"
+                "Options:\n"
+                "     --filter-match any|all   A device must match any (default) or all globs\n"
+                "     --hardware H.json        Use this hardware description instead of probing\n"
+                "\n"
+                "Exit status: 0 something matched, 1 nothing matched, 2 bad usage.\n",
+};

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Pure size planning for a boot disk, exactly as the Proxmox VE installer
+ * computes it (Proxmox::Sys::Block::partition_bootable_disk,
+ * Proxmox::Install::compute_swapsize and create_lvm_volumes), so an answer
+ * file gives the same partitions and volumes under forja as under Proxmox.
+ * Sizes are in KiB where the reference works in KiB; nothing here touches a
+ * device. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LAYOUT_KIB_PER_GIB (1024ULL * 1024ULL)
+#define LAYOUT_MIB 1048576ULL
+
+/* The hard and soft lower limits for the root disk (GiB, rounded down). */
+#define LAYOUT_HARD_MIN_GIB 2
+#define LAYOUT_SOFT_MIN_GIB 8
+
+typedef struct BootDiskLayout {
+        uint64_t disk_kib;              /* the whole disk: size / 1024, rounded down */
+        uint64_t sectors;               /* disk size in logical sectors */
+        uint32_t sector_size;           /* logical sector size in bytes */
+        bool bios_boot;                 /* partition 1, sectors 34..2047 (not on 4Kn disks) */
+        uint64_t esp_start;             /* bytes: always 1 MiB */
+        uint64_t esp_size;              /* bytes: 512 MiB, or 1 GiB on disks over 100 GiB */
+        uint64_t extra_start, extra_size; /* bytes: optional partition after the ESP (forja's /boot), or 0 */
+        uint64_t os_start;              /* bytes: after the ESP (and the extra partition) */
+        uint64_t os_end;                /* bytes, exclusive: hdsize end or the last usable GPT sector */
+        bool restricted;                /* hdsize made the OS partition end before the disk end */
+        uint64_t hd_kib;                /* usable size: disk_kib, or hdsize when smaller */
+        unsigned hd_gib;                /* hd_kib in GiB, rounded down (the 2 / 8 GiB checks) */
+        uint64_t os_size_kib;           /* what the reference sizes LVM from: hd_kib - ESP end */
+} BootDiskLayout;
+
+/* Plans the partitions of one boot disk. hdsize_gib <= 0 or NaN means the whole
+ * disk. extra_mib reserves a partition of that many MiB right after the ESP
+ * (0: none). Returns -EINVAL for a disk without sectors. */
+int layout_boot_disk(uint64_t size_bytes, uint32_t logical_sector_size, double hdsize_gib,
+                     uint64_t extra_mib, BootDiskLayout *ret);
+
+/* Swap size in KiB. swapsize_gib NaN: derived from RAM (MiB) and the OS size,
+ * as the reference does; otherwise swapsize_gib * 1 GiB. */
+uint64_t layout_swap_kib(uint64_t os_size_kib, uint64_t memory_mib, double swapsize_gib);
+
+typedef struct LvmLayout {
+        uint64_t swap_kib;              /* 0: no swap volume */
+        uint64_t root_kib;
+        uint64_t data_kib;              /* thin pool data size; 0 when no data volume is created */
+        uint64_t data_metadata_kib;     /* thin pool metadata size */
+        uint64_t minfree_kib;           /* space left free in the volume group */
+        bool data;                      /* a data thin pool is created (over 4 GiB left) */
+} LvmLayout;
+
+/* Logical volume sizes for the Proxmox VE product (VG "pve"). NaN options are
+ * unset. Returns -ENOSPC when the root volume would be empty. */
+int layout_lvm(uint64_t os_size_kib, uint64_t swap_kib, double maxroot_gib, double minfree_gib,
+               double maxvz_gib, LvmLayout *ret);
+
+/* Default ZFS ARC maximum in MiB for Proxmox VE: 10 % of RAM, 64 MiB .. 16 GiB. */
+uint64_t layout_zfs_arc_max_default_mib(uint64_t memory_mib);
