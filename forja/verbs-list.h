@@ -10,6 +10,8 @@ extern const Verb verb_check;
 extern const Verb verb_disks;
 extern const Verb verb_nics;
 extern const Verb verb_system_info;
+extern const Verb verb_join;
+extern const Verb verb_cluster;
 
 static const Verb *const component_verbs[] = {
         &verb_check,

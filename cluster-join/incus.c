@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The Incus REST API over the local unix socket. */
+
+#define FORJA_CLEANUP_CURL
+#define FORJA_CLEANUP_JSON
+#include "cleanup-libs.h"
+#include "cluster-internal.h"
+#include "incus.h"
+#include "json-out.h"
+
+#define MAX_RESPONSE (16u << 20)
+
+typedef struct Buffer {
+        char *data;
+        size_t size;
+} Buffer;
+
+static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
+        Buffer *b = userdata;
+        size_t n = size * nmemb;
+        if (b->size + n > MAX_RESPONSE)
+                return 0;
+        char *d = realloc(b->data, b->size + n + 1);
+        if (!d)
+                return 0;
+        memcpy(d + b->size, ptr, n);
+        b->data = d;
+        b->size += n;
+        d[b->size] = 0;
+        return n;
+}
+
+int incus_client_init(IncusClient *c, const char *socket) {
+        const char *dir = getenv("INCUS_DIR");
+        char *p = NULL;
+        if (socket)
+                p = strdup(socket);
+        else if (dir && *dir) {
+                if (asprintf(&p, "%s/unix.socket", dir) < 0)
+                        p = NULL;
+        } else
+                p = strdup("/var/lib/incus/unix.socket");
+        if (!p)
+                return -ENOMEM;
+        *c = (IncusClient) { .socket_path = p };
+        return 0;
+}
+
+void incus_client_done(IncusClient *c) {
+        free(c->socket_path);
+        c->socket_path = NULL;
+}
+
+static int errno_for_status(long status) {
+        switch (status) {
+        case 400: return -EBADR;
+        case 403: return -EPERM;
+        case 404: return -ENOENT;
+        case 409: return -EEXIST;
+        default: return -EIO;
+        }
+}
+
+/* Sends the request; on an API error *ret_error gets the daemon's message
+ * as is, and *ret_code its error code. */
+static int incus_call(IncusClient *c, const char *method, const char *path, json_object *body,
+                      json_object **ret_metadata, char **ret_operation, long *ret_code, char **ret_error) {
+        _cleanup_curl_ CURL *h = curl_easy_init();
+        _cleanup_curl_slist_ struct curl_slist *headers = NULL;
+        _cleanup_free_ char *url = NULL;
+        char errbuf[CURL_ERROR_SIZE] = {};
+        Buffer buf = {};
+        _cleanup_free_ char *data_owner = NULL;
+
+        if (!h)
+                return -ENOMEM;
+        if (asprintf(&url, "http://incus%s", path) < 0)
+                return -ENOMEM;
+        headers = curl_slist_append(NULL, "Content-Type: application/json");
+        if (!headers)
+                return -ENOMEM;
+        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path);
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &buf);
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
+        curl_easy_setopt(h, CURLOPT_TIMEOUT, (long) (c->timeout_sec ?: 30));
+        if (body) {
+                const char *js = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN |
+                                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+                if (!js)
+                        return -ENOMEM;
+                curl_easy_setopt(h, CURLOPT_POSTFIELDS, js);
+                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long) strlen(js));
+        }
+
+        CURLcode cc = curl_easy_perform(h);
+        data_owner = buf.data;
+        if (cc != CURLE_OK) {
+                cluster_set_error(ret_error, "cannot talk to incusd at %s: %s", c->socket_path,
+                                  *errbuf ? errbuf : curl_easy_strerror(cc));
+                return -ENOTCONN;
+        }
+        long status = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+
+        _cleanup_json_ json_object *o = buf.data ? json_tokener_parse(buf.data) : NULL;
+        if (!o || !json_object_is_type(o, json_type_object)) {
+                cluster_set_error(ret_error, "%s %s: HTTP %ld with a response that is not Incus JSON", method, path,
+                                  status);
+                return -EPROTO;
+        }
+        const char *type = json_get_string(o, "type");
+        if (status >= 400 || streq_ptr(type, "error")) {
+                json_object *code = json_get(o, "error_code");
+                long ecode = code ? json_object_get_int(code) : status;
+                cluster_set_error(ret_error, "%s", json_get_string(o, "error") ?: "error");
+                *ret_code = ecode;
+                return errno_for_status(ecode);
+        }
+        if (ret_operation) {
+                const char *op = json_get_string(o, "operation");
+                *ret_operation = NULL;
+                if (streq_ptr(type, "async") && op && *op && !(*ret_operation = strdup(op)))
+                        return -ENOMEM;
+        }
+        if (ret_metadata) {
+                json_object *m = json_get(o, "metadata");
+                *ret_metadata = m ? json_object_get(m) : NULL;
+        }
+        return 0;
+}
+
+int incus_request(IncusClient *c, const char *method, const char *path, json_object *body,
+                  json_object **ret_metadata, char **ret_operation, char **ret_error) {
+        _cleanup_free_ char *err = NULL;
+        long code = 0;
+        int r = incus_call(c, method, path, body, ret_metadata, ret_operation, &code, &err);
+        if (r < 0 && code > 0)
+                cluster_set_error(ret_error, "%s %s: %s (HTTP %ld)", method, path, strempty(err), code);
+        else if (r < 0)
+                cluster_set_error(ret_error, "%s", strempty(err));
+        return r;
+}
+
+int incus_wait_operation(IncusClient *c, const char *operation, unsigned timeout_sec,
+                         json_object **ret_metadata, char **ret_error) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_json_ json_object *m = NULL;
+        IncusClient wc = *c;
+        int r;
+
+        /* The request itself must outlive the server-side wait. */
+        wc.timeout_sec = timeout_sec + 10;
+        if (asprintf(&path, "%s/wait?timeout=%u", operation, timeout_sec) < 0)
+                return -ENOMEM;
+        long code = 0;
+        _cleanup_free_ char *err = NULL;
+        r = incus_call(&wc, "GET", path, NULL, &m, NULL, &code, &err);
+        if (r == -ENOENT) {
+                cluster_set_error(ret_error, "operation %s is gone", operation);
+                return r;
+        }
+        if (r < 0) {
+                /* A failed operation comes back as an error of the wait. */
+                cluster_set_error(ret_error, "%s", strempty(err));
+                return r == -ENOTCONN ? r : code == 403 ? -EPERM : -EIO;
+        }
+        const char *status = json_get_string(m, "status");
+        if (streq_ptr(status, "Success")) {
+                if (ret_metadata)
+                        *ret_metadata = TAKE_PTR(m);
+                return 0;
+        }
+        if (streq_ptr(status, "Running") || streq_ptr(status, "Pending")) {
+                cluster_set_error(ret_error, "operation %s still running after %u s", operation, timeout_sec);
+                return -ETIMEDOUT;
+        }
+        cluster_set_error(ret_error, "%s", json_get_string(m, "err") ?: status ?: "operation failed");
+        return -EIO;
+}

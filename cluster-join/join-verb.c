@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `forja join`: the first-boot front end of cluster-join. */
+
+#include <getopt.h>
+#include <time.h>
+
+#define FORJA_CLEANUP_JSON
+#include "cleanup-libs.h"
+#include "cluster-verbs.h"
+#include "join.h"
+#include "json-out.h"
+#include "log.h"
+#include "status.h"
+
+static const char join_usage[] =
+        "Usage: forja join [OPTIONS]\n"
+        "       forja join --verify [--settings FILE]\n"
+        "       forja join --status [--json]\n"
+        "\n"
+        "Brings the local Incus server to the state in this node's cluster settings:\n"
+        "standalone, the first member of a new cluster (bootstrap), or a member of an\n"
+        "existing cluster (join, with a join token). Run once at first boot by\n"
+        "forja-join.service; running it again on a node that joined succeeds.\n"
+        "The token is deleted after a successful join. Join tokens expire\n"
+        "(cluster.join_token_expiry on the cluster, 3 hours by default).\n"
+        "\n"
+        "Options:\n"
+        "     --settings FILE  Cluster settings (default " CLUSTER_SETTINGS_PATH ")\n"
+        "     --socket PATH    incusd socket (default $INCUS_DIR/unix.socket, else\n"
+        "                      " INCUS_DEFAULT_SOCKET ")\n"
+        "     --verify         Only check the token and its cluster, as the installer\n"
+        "                      does before wiping (decode, expiry, name, TLS pin)\n"
+        "     --status         Print this node's cluster state\n"
+        "     --json           With --status: JSON output\n"
+        "     --attempts N     Tries for transient failures (default 5)\n"
+        "     --timeout SEC    Wait this long for incusd and for the member to be\n"
+        "                      Online (default 60)\n"
+        "\n"
+        "Exit status: 0 done, 1 the join failed (unreachable cluster, certificate\n"
+        "mismatch, Incus error), 2 bad settings or token (undecodable, expired, made\n"
+        "for another name).\n";
+
+static const char *arg_settings = CLUSTER_SETTINGS_PATH;
+static const char *arg_socket;
+static bool arg_verify, arg_status, arg_json;
+static unsigned arg_attempts = 5, arg_timeout = 60;
+
+static int parse_unsigned(const char *s, unsigned min, unsigned max, unsigned *ret) {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(s, &end, 10);
+        if (errno || end == s || *end || v < min || v > max)
+                return -EINVAL;
+        *ret = (unsigned) v;
+        return 0;
+}
+
+static int parse_argv(int argc, char *argv[]) {
+        enum { ARG_SETTINGS = 0x100, ARG_SOCKET, ARG_VERIFY, ARG_STATUS, ARG_JSON, ARG_ATTEMPTS, ARG_TIMEOUT };
+        static const struct option options[] = {
+                { "settings", required_argument, NULL, ARG_SETTINGS },
+                { "socket", required_argument, NULL, ARG_SOCKET },
+                { "verify", no_argument, NULL, ARG_VERIFY },
+                { "status", no_argument, NULL, ARG_STATUS },
+                { "json", no_argument, NULL, ARG_JSON },
+                { "attempts", required_argument, NULL, ARG_ATTEMPTS },
+                { "timeout", required_argument, NULL, ARG_TIMEOUT },
+                {}
+        };
+        int c;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_SETTINGS: arg_settings = optarg; break;
+                case ARG_SOCKET: arg_socket = optarg; break;
+                case ARG_VERIFY: arg_verify = true; break;
+                case ARG_STATUS: arg_status = true; break;
+                case ARG_JSON: arg_json = true; break;
+                case ARG_ATTEMPTS:
+                        if (parse_unsigned(optarg, 1, 100, &arg_attempts) < 0)
+                                return log_error_errno(EINVAL, "join: --attempts must be 1..100, not '%s'.", optarg);
+                        break;
+                case ARG_TIMEOUT:
+                        if (parse_unsigned(optarg, 1, 3600, &arg_timeout) < 0)
+                                return log_error_errno(EINVAL, "join: --timeout must be 1..3600 seconds, not '%s'.", optarg);
+                        break;
+                case ':':
+                        return log_error_errno(EINVAL, "join: option '%s' needs an argument.", argv[optind - 1]);
+                default:
+                        return log_error_errno(EINVAL, "join: unknown option '%s'. See 'forja join --help'.", argv[optind - 1]);
+                }
+        if (optind < argc)
+                return log_error_errno(EINVAL, "join: unexpected argument '%s'.", argv[optind]);
+        if (arg_json && !arg_status)
+                return log_error_errno(EINVAL, "join: --json only goes with --status.");
+        if (arg_status && arg_verify)
+                return log_error_errno(EINVAL, "join: --status and --verify exclude each other.");
+        return 1;
+}
+
+int cluster_exit_code(int r) {
+        switch (r) {
+        case 0:
+                return EXIT_OK;
+        case -EBADMSG:
+        case -EKEYEXPIRED:
+        case -ESRCH:
+        case -EINVAL:
+                return EXIT_BAD_INPUT;
+        default:
+                return EXIT_JOB_FAILED;
+        }
+}
+
+static int show_status(void) {
+        IncusClient c;
+        _cleanup_json_ json_object *st = NULL;
+        _cleanup_free_ char *err = NULL;
+        int r = incus_client_init(&c, arg_socket);
+        if (r < 0)
+                return log_oom(), EXIT_JOB_FAILED;
+        r = cluster_status_get(&c, &st, &err);
+        incus_client_done(&c);
+        if (r < 0) {
+                log_error("join: %s", err ?: strerror(-r));
+                return EXIT_JOB_FAILED;
+        }
+        if (arg_json)
+                json_print(stdout, st);
+        else
+                cluster_status_print(stdout, st);
+        return EXIT_OK;
+}
+
+static void log_progress(void *userdata, const char *message) {
+        log_info("%s", message);
+}
+
+/* After a join the token is useless, and a secret: remove it from disk. */
+static int forget_token(ClusterSettings *s) {
+        if (s->token) {
+                explicit_bzero(s->token, strlen(s->token));
+                free(s->token);
+                s->token = NULL;
+                return cluster_settings_write(s, arg_settings);
+        }
+        const char *path = s->token_file ?: CLUSTER_TOKEN_PATH;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return negative_errno();
+        return 0;
+}
+
+static double monotonic_sec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int verb_join_run(int argc, char *argv[]) {
+        _cleanup_(cluster_settings_done) ClusterSettings s = {};
+        _cleanup_(cluster_join_result_done) ClusterJoinResult res = {};
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        r = parse_argv(argc, argv);
+        if (r <= 0)
+                return r < 0 ? EXIT_BAD_INPUT : EXIT_OK;
+        if (arg_status)
+                return show_status();
+
+        r = cluster_settings_load(arg_settings, &s, &err);
+        if (r < 0) {
+                log_error("join: %s", err ?: strerror(-r));
+                return r == -ENOMEM ? EXIT_JOB_FAILED : EXIT_BAD_INPUT;
+        }
+        if (s.token)
+                log_register_secret(s.token);
+
+        if (arg_verify) {
+                r = cluster_verify(&s, &err);
+                if (r < 0) {
+                        log_error("join: %s", err ?: strerror(-r));
+                        return cluster_exit_code(r);
+                }
+                printf("%s\n", s.mode == CLUSTER_MODE_JOIN
+                                       ? (s.verify ? "The join token is valid and its cluster answered with the pinned certificate."
+                                                   : "The join token is valid (cluster not contacted: verify = false).")
+                                       : "Nothing to verify: this node does not join a cluster.");
+                return EXIT_OK;
+        }
+
+        ClusterJoinOptions o = {
+                .socket = arg_socket,
+                .attempts = arg_attempts,
+                .daemon_wait_sec = arg_timeout,
+                .online_wait_sec = arg_timeout,
+                .progress = log_progress,
+        };
+        double t0 = monotonic_sec();
+        r = cluster_join_run(&s, &o, &res, &err);
+        double took = monotonic_sec() - t0;
+        if (r < 0) {
+                log_error("join: %s", err ?: strerror(-r));
+                return cluster_exit_code(r);
+        }
+        if (s.mode == CLUSTER_MODE_JOIN) {
+                r = forget_token(&s);
+                if (r < 0)
+                        log_warning_errno(r, "join: joined, but could not delete the token: %m");
+        }
+        if (res.already_done)
+                printf("Nothing to do: '%s' is already %s.\n", res.server_name,
+                       s.mode == CLUSTER_MODE_STANDALONE ? "set up standalone" : "an Online cluster member");
+        else if (s.mode == CLUSTER_MODE_JOIN)
+                printf("Joined the cluster through %s as '%s' in %.1f s (%u attempt%s).\n", res.cluster_address,
+                       res.server_name, took, res.attempts, res.attempts == 1 ? "" : "s");
+        else if (s.mode == CLUSTER_MODE_BOOTSTRAP)
+                printf("Bootstrapped a new cluster as '%s' in %.1f s.\n", res.server_name, took);
+        else
+                printf("Set up '%s' standalone in %.1f s.\n", res.server_name, took);
+        return EXIT_OK;
+}
+
+const Verb verb_join = {
+        .name = "join",
+        .run = verb_join_run,
+        .summary = "Bootstrap or join an Incus cluster from the node's cluster settings",
+        .usage = join_usage,
+};
