@@ -18,5 +18,7 @@ static const Verb *const component_verbs[] = {
         &verb_disks,
         &verb_nics,
         &verb_system_info,
+        &verb_join,
+        &verb_cluster,
         NULL
 };
