@@ -134,6 +134,12 @@ static char *path_index(const char *prefix, size_t i) {
         return p;
 }
 
+/* Whether o has the member key; *ret is its value, NULL for a JSON null. */
+static bool member_get(json_object *o, const char *key, json_object **ret) {
+        *ret = NULL;
+        return json_object_object_get_ex(o, key, ret);
+}
+
 static int check_object(json_object *o, const char *path, const char *what, char **ret_error) {
         if (!o || !json_object_is_type(o, json_type_object))
                 return fail(ret_error, path, "expected %s", what);
@@ -283,8 +289,8 @@ static int parse_fields(json_object *o, const char *path, const Field *fields, v
                 _cleanup_free_ char *p = path_join(path, f->key);
                 if (!p)
                         return -ENOMEM;
-                json_object *v = json_get(o, f->key);
-                if (!v && !json_object_object_get_ex(o, f->key, NULL)) {
+                json_object *v;
+                if (!member_get(o, f->key, &v)) {
                         if (f->required)
                                 return fail(ret_error, p, "missing");
                         continue;
@@ -294,6 +300,19 @@ static int parse_fields(json_object *o, const char *path, const Field *fields, v
                         return r;
         }
         return 0;
+}
+
+/* An optional member object of the top level, read by its field table. */
+static int parse_section(json_object *root, const char *key, const Field *fields, void *base, char **ret_error) {
+        json_object *v;
+        int r;
+
+        if (!member_get(root, key, &v))
+                return 0;
+        r = check_object(v, key, "object", ret_error);
+        if (r < 0)
+                return r;
+        return parse_fields(v, key, fields, base, ret_error);
 }
 
 static bool is_power_of_two_sector(uint32_t s) {
@@ -315,9 +334,10 @@ static int parse_disk(json_object *o, const char *path, HwDisk *d, char **ret_er
                 d->path = NULL;
                 return -ENOMEM;
         }
-        if (!json_get(o, "logical_sector_size"))
+        json_object *unused;
+        if (!member_get(o, "logical_sector_size", &unused))
                 d->logical_sector_size = 512;
-        if (!json_get(o, "physical_sector_size"))
+        if (!member_get(o, "physical_sector_size", &unused))
                 d->physical_sector_size = d->logical_sector_size;
         if (!is_power_of_two_sector(d->logical_sector_size)) {
                 _cleanup_free_ char *p = path_join(path, "logical_sector_size");
@@ -372,9 +392,9 @@ static int parse_nic(json_object *o, const char *path, HwNic *n, char **ret_erro
 static int parse_array(json_object *root, const char *key, size_t elem_size, void **ret, size_t *ret_n,
                        int (*parse_one)(json_object *o, const char *path, void *elem, char **ret_error),
                        char **ret_error) {
-        json_object *a = json_get(root, key);
+        json_object *a;
 
-        if (!a)
+        if (!member_get(root, key, &a))
                 return 0;
         if (!json_object_is_type(a, json_type_array))
                 return fail(ret_error, key, "expected array");
@@ -436,15 +456,14 @@ static int parse_firmware(json_object *o, Hardware *hw, char **ret_error) {
         r = check_keys(o, "firmware", NULL, firmware_keys, ret_error);
         if (r < 0)
                 return r;
-        json_object *mode = json_get(o, "mode");
-        if (mode) {
+        json_object *mode, *sb;
+        if (member_get(o, "mode", &mode)) {
                 const char *s = json_object_is_type(mode, json_type_string) ? json_object_get_string(mode) : NULL;
                 if (!s || !(streq(s, "uefi") || streq(s, "bios")))
                         return fail(ret_error, "firmware.mode", "expected \"bios\" or \"uefi\"");
                 hw->uefi = streq(s, "uefi");
         }
-        json_object *sb = json_get(o, "secure_boot");
-        if (sb) {
+        if (member_get(o, "secure_boot", &sb)) {
                 if (!json_object_is_type(sb, json_type_boolean))
                         return fail(ret_error, "firmware.secure_boot", "expected boolean");
                 hw->secure_boot = json_object_get_boolean(sb);
@@ -489,8 +508,7 @@ int hardware_from_json(json_object *root, Hardware **ret, char **ret_error) {
         if (r < 0)
                 return r;
 
-        v = json_get(root, "format_version");
-        if (v) {
+        if (member_get(root, "format_version", &v)) {
                 r = parse_uint(v, "format_version", INT_MAX, &u, ret_error);
                 if (r < 0)
                         return r;
@@ -513,44 +531,28 @@ int hardware_from_json(json_object *root, Hardware **ret, char **ret_error) {
         if (r < 0)
                 return r;
 
-        v = json_get(root, "firmware");
-        if (v) {
+        if (member_get(root, "firmware", &v)) {
                 r = parse_firmware(v, hw, ret_error);
                 if (r < 0)
                         return r;
         }
-        v = json_get(root, "memory_bytes");
-        if (v) {
+        if (member_get(root, "memory_bytes", &v)) {
                 r = parse_uint(v, "memory_bytes", INT64_MAX, &hw->memory_bytes, ret_error);
                 if (r < 0)
                         return r;
         }
-        v = json_get(root, "cpu");
-        if (v) {
-                r = check_object(v, "cpu", "object", ret_error);
-                if (r < 0)
-                        return r;
-                r = parse_fields(v, "cpu", cpu_fields, &hw->cpu, ret_error);
-                if (r < 0)
-                        return r;
-        }
-        v = json_get(root, "dmi");
-        if (v) {
-                r = check_object(v, "dmi", "object", ret_error);
-                if (r < 0)
-                        return r;
-                r = parse_fields(v, "dmi", dmi_fields, &hw->dmi, ret_error);
-                if (r < 0)
-                        return r;
-        }
-        v = json_get(root, "dhcp");
-        if (v) {
+        r = parse_section(root, "cpu", cpu_fields, &hw->cpu, ret_error);
+        if (r < 0)
+                return r;
+        r = parse_section(root, "dmi", dmi_fields, &hw->dmi, ret_error);
+        if (r < 0)
+                return r;
+        if (member_get(root, "dhcp", &v)) {
                 r = hw_dhcp_from_json(v, "dhcp", &hw->dhcp, ret_error);
                 if (r < 0)
                         return r;
         }
-        v = json_get(root, "kernel_cmdline");
-        if (v && !json_object_is_type(v, json_type_null)) {
+        if (member_get(root, "kernel_cmdline", &v) && v) {
                 if (!json_object_is_type(v, json_type_string))
                         return fail(ret_error, "kernel_cmdline", "expected string or null");
                 hw->kernel_cmdline = strdup(json_object_get_string(v));

@@ -43,6 +43,9 @@ int probe_readlink_basename(const ProbeContext *c, const char *path, char **ret)
  * writes it in DEVPATH ("/devices/..."). */
 int probe_devpath(const ProbeContext *c, const char *path, char **ret);
 void probe_warn(const ProbeContext *c, const char *format, ...) _printf_(2, 3);
+/* The entries of sysroot/dir (no dot entries), in natural order (sda, sdb, sdaa;
+ * nvme0n1, nvme0n10). A missing directory is an empty list and a warning. */
+int probe_list_dir(const ProbeContext *c, const char *dir, char ***ret);
 
 /* Properties of a device: its sysfs uevent file, DEVPATH and SUBSYSTEM, then
  * the udev database entry (E: lines, DEVLINKS from S: lines) when the database

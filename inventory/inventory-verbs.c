@@ -103,6 +103,26 @@ int inventory_print_json_member(const Hardware *hw, const char *key) {
         return json_print(stdout, o);
 }
 
+int inventory_run_list_verb(int argc, char *argv[], HwProbeFlags all_flags, const char *member,
+                            int (*print_table)(const Hardware *hw)) {
+        Hardware *hw = NULL;
+        InventoryArgs args;
+        int r;
+
+        if (inventory_parse_argv(argc, argv, true, &args) < 0)
+                return EXIT_BAD_INPUT;
+        r = inventory_get(&args, args.all ? all_flags : 0, &hw);
+        if (r != EXIT_OK)
+                return r;
+        r = args.json ? inventory_print_json_member(hw, member) : print_table(hw);
+        hardware_free(hw);
+        if (r < 0) {
+                log_error_errno(r, "%s: failed to print: %m", argv[0]);
+                return EXIT_JOB_FAILED;
+        }
+        return EXIT_OK;
+}
+
 void format_bytes(uint64_t bytes, char *buf, size_t size) {
         static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
         double v = (double) bytes;

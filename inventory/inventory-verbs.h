@@ -25,6 +25,11 @@ int inventory_parse_argv(int argc, char *argv[], bool allow_all, InventoryArgs *
  * other than EXIT_OK on failure, after logging. */
 int inventory_get(const InventoryArgs *args, HwProbeFlags flags, Hardware **ret);
 
+/* The whole of `forja disks` / `forja nics`: options (with --all meaning
+ * all_flags), probing or loading, then print_table() or --json with member. */
+int inventory_run_list_verb(int argc, char *argv[], HwProbeFlags all_flags, const char *member,
+                            int (*print_table)(const Hardware *hw));
+
 /* Prints { "KEY": <that member of the full hardware JSON> }, which is itself
  * a valid hardware file. */
 int inventory_print_json_member(const Hardware *hw, const char *key);

@@ -2,8 +2,6 @@
 /* Disks from /sys/block (sizes, sector sizes, model, serial) with their udev
  * properties; what they hold comes from probe-contents.c. */
 
-#include <dirent.h>
-
 #include "inventory-internal.h"
 
 /* Kernel name prefixes of block devices that are not installation targets. */
@@ -87,49 +85,26 @@ static int probe_one_disk(const ProbeContext *c, const char *name, HwDisk *d) {
         return probe_disk_contents(c, d);
 }
 
-static int disk_cmp(const void *a, const void *b) {
-        return strverscmp(((const HwDisk *) a)->name, ((const HwDisk *) b)->name);
-}
-
 int probe_disks(const ProbeContext *c, Hardware *hw) {
-        _cleanup_free_ char *path = probe_path(c, "/sys/block");
-        int r = 0;
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
 
-        if (!path)
+        r = probe_list_dir(c, "/sys/block", &names);
+        if (r < 0 || !names)
+                return r;
+        hw->disks = calloc(strv_length(names), sizeof(HwDisk));
+        if (!hw->disks)
                 return -ENOMEM;
-        DIR *dir = opendir(path);
-        if (!dir) {
-                if (errno != ENOENT)
-                        return negative_errno();
-                probe_warn(c, "%s does not exist: no disks found.", path);
-                return 0;
-        }
-
-        for (struct dirent *de; (de = readdir(dir));) {
-                if (de->d_name[0] == '.')
-                        continue;
-                bool extra = is_virtual_disk(de->d_name);
+        for (char **n = names; *n; n++) {
+                bool extra = is_virtual_disk(*n);
                 if (extra && !(c->flags & HW_PROBE_ALL_DISKS))
                         continue;
                 /* An unattached loop device or an empty drive is not a disk. */
-                if (extra && disk_u64(c, de->d_name, "size", 0) == 0)
+                if (extra && disk_u64(c, *n, "size", 0) == 0)
                         continue;
-
-                HwDisk *nd = realloc(hw->disks, (hw->n_disks + 1) * sizeof(HwDisk));
-                if (!nd) {
-                        r = -ENOMEM;
-                        break;
-                }
-                hw->disks = nd;
-                nd[hw->n_disks] = (HwDisk) {};
-                r = probe_one_disk(c, de->d_name, &nd[hw->n_disks++]);
+                r = probe_one_disk(c, *n, &hw->disks[hw->n_disks++]);
                 if (r < 0)
-                        break;
+                        return r;
         }
-        closedir(dir);
-        if (r < 0)
-                return r;
-        if (hw->n_disks > 1)
-                qsort(hw->disks, hw->n_disks, sizeof(HwDisk), disk_cmp);
         return 0;
 }

@@ -4,7 +4,6 @@
  * (lo, bridges, bonds, tun/tap, veth, ifb) are skipped unless asked for. */
 
 #include <ctype.h>
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include "inventory-internal.h"
@@ -68,43 +67,22 @@ static int probe_one_nic(const ProbeContext *c, const char *name, HwNic *n) {
         return r;
 }
 
-static int nic_cmp(const void *a, const void *b) {
-        return strverscmp(((const HwNic *) a)->name, ((const HwNic *) b)->name);
-}
-
 int probe_nics(const ProbeContext *c, Hardware *hw) {
-        _cleanup_free_ char *path = probe_path(c, "/sys/class/net");
-        int r = 0;
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
 
-        if (!path)
-                return -ENOMEM;
-        DIR *dir = opendir(path);
-        if (!dir) {
-                if (errno != ENOENT)
-                        return negative_errno();
-                probe_warn(c, "%s does not exist: no network interfaces found.", path);
-                return 0;
-        }
-        for (struct dirent *de; (de = readdir(dir));) {
-                if (de->d_name[0] == '.')
-                        continue;
-                if (!(c->flags & HW_PROBE_ALL_NICS) && (streq(de->d_name, "lo") || !nic_has_device(c, de->d_name)))
-                        continue;
-                HwNic *nn = realloc(hw->nics, (hw->n_nics + 1) * sizeof(HwNic));
-                if (!nn) {
-                        r = -ENOMEM;
-                        break;
-                }
-                hw->nics = nn;
-                nn[hw->n_nics] = (HwNic) {};
-                r = probe_one_nic(c, de->d_name, &nn[hw->n_nics++]);
-                if (r < 0)
-                        break;
-        }
-        closedir(dir);
-        if (r < 0)
+        r = probe_list_dir(c, "/sys/class/net", &names);
+        if (r < 0 || !names)
                 return r;
-        if (hw->n_nics > 1)
-                qsort(hw->nics, hw->n_nics, sizeof(HwNic), nic_cmp);
+        hw->nics = calloc(strv_length(names), sizeof(HwNic));
+        if (!hw->nics)
+                return -ENOMEM;
+        for (char **n = names; *n; n++) {
+                if (!(c->flags & HW_PROBE_ALL_NICS) && (streq(*n, "lo") || !nic_has_device(c, *n)))
+                        continue;
+                r = probe_one_nic(c, *n, &hw->nics[hw->n_nics++]);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }

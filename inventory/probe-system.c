@@ -7,7 +7,7 @@
 
 #include "inventory-internal.h"
 
-#define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0cf0e38e16b"
+#define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 
 static bool probe_exists(const ProbeContext *c, const char *path) {
         _cleanup_free_ char *p = probe_path(c, path);

@@ -2,6 +2,7 @@
 /* File access below the probe's sysroot, and device properties from sysfs
  * uevent files and the udev database. */
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -109,6 +110,41 @@ void probe_warn(const ProbeContext *c, const char *format, ...) {
                 return;
         if (strv_push(c->warnings, msg) < 0)
                 free(msg);
+}
+
+static int natural_cmp(const void *a, const void *b) {
+        return strverscmp(*(char *const *) a, *(char *const *) b);
+}
+
+int probe_list_dir(const ProbeContext *c, const char *dir, char ***ret) {
+        _cleanup_free_ char *path = probe_path(c, dir);
+        _cleanup_strv_free_ char **names = NULL;
+        int r = 0;
+
+        if (!path)
+                return -ENOMEM;
+        DIR *d = opendir(path);
+        if (!d) {
+                if (errno != ENOENT)
+                        return negative_errno();
+                probe_warn(c, "%s does not exist.", path);
+                *ret = NULL;
+                return 0;
+        }
+        for (struct dirent *de; (de = readdir(d));) {
+                if (de->d_name[0] == '.')
+                        continue;
+                r = strv_extend(&names, de->d_name);
+                if (r < 0)
+                        break;
+        }
+        closedir(d);
+        if (r < 0)
+                return r;
+        if (names)
+                qsort(names, strv_length(names), sizeof(char *), natural_cmp);
+        *ret = TAKE_PTR(names);
+        return 0;
 }
 
 /* Adds KEY=VALUE lines (uevent) or E:KEY=VALUE lines (udev database). */

@@ -4,7 +4,6 @@
 
 #include "inventory-internal.h"
 #include "inventory-verbs.h"
-#include "log.h"
 #include "verb.h"
 
 /* "gpt, sda1: vfat \"EFI\", sda2: LVM2_member", "empty" or "unknown (not readable)". */
@@ -68,19 +67,7 @@ static int print_table(const Hardware *hw) {
 }
 
 static int run_disks(int argc, char *argv[]) {
-        _cleanup_hardware_ Hardware *hw = NULL;
-        InventoryArgs args;
-        int r;
-
-        if (inventory_parse_argv(argc, argv, true, &args) < 0)
-                return EXIT_BAD_INPUT;
-        r = inventory_get(&args, args.all ? HW_PROBE_ALL_DISKS : 0, &hw);
-        if (r != EXIT_OK)
-                return r;
-        r = args.json ? inventory_print_json_member(hw, "disks") : print_table(hw);
-        if (r < 0)
-                return log_error_errno(r, "Failed to print the disks: %m"), EXIT_JOB_FAILED;
-        return EXIT_OK;
+        return inventory_run_list_verb(argc, argv, HW_PROBE_ALL_DISKS, "disks", print_table);
 }
 
 const Verb verb_disks = {

@@ -3,7 +3,6 @@
 
 #include "inventory-internal.h"
 #include "inventory-verbs.h"
-#include "log.h"
 #include "verb.h"
 
 static int print_table(const Hardware *hw) {
@@ -28,19 +27,7 @@ static int print_table(const Hardware *hw) {
 }
 
 static int run_nics(int argc, char *argv[]) {
-        _cleanup_hardware_ Hardware *hw = NULL;
-        InventoryArgs args;
-        int r;
-
-        if (inventory_parse_argv(argc, argv, true, &args) < 0)
-                return EXIT_BAD_INPUT;
-        r = inventory_get(&args, args.all ? HW_PROBE_ALL_NICS : 0, &hw);
-        if (r != EXIT_OK)
-                return r;
-        r = args.json ? inventory_print_json_member(hw, "nics") : print_table(hw);
-        if (r < 0)
-                return log_error_errno(r, "Failed to print the network interfaces: %m"), EXIT_JOB_FAILED;
-        return EXIT_OK;
+        return inventory_run_list_verb(argc, argv, HW_PROBE_ALL_NICS, "nics", print_table);
 }
 
 const Verb verb_nics = {

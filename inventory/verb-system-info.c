@@ -2,6 +2,7 @@
 /* `forja system-info`: the whole hardware inventory, as a summary or as the
  * hardware JSON that `--hardware H.json` takes everywhere. */
 
+#include "hwcheck.h"
 #include "inventory-internal.h"
 #include "inventory-verbs.h"
 #include "json-out.h"
@@ -62,6 +63,24 @@ static void print_summary(const Hardware *hw) {
         print_line("Kernel cmdline:", hw->kernel_cmdline);
 }
 
+/* The probe leaves the CPU virtualization verdict to the hardware check; a
+ * loaded file keeps the verdict it has. */
+static void fill_virt_verdict(const InventoryArgs *args, Hardware *hw) {
+        const char *id = NULL;
+        int r;
+
+        if (args->hardware || hw->cpu.virt_verdict)
+                return;
+        r = hwcheck_cpu_virt_verdict(args->sysroot, &id);
+        if (r < 0) {
+                log_warning_errno(r, "CPU virtualization verdict unknown: %m");
+                return;
+        }
+        hw->cpu.virt_verdict = strdup(id);
+        if (!hw->cpu.virt_verdict)
+                log_oom();
+}
+
 static int run_system_info(int argc, char *argv[]) {
         _cleanup_hardware_ Hardware *hw = NULL;
         InventoryArgs args;
@@ -72,6 +91,7 @@ static int run_system_info(int argc, char *argv[]) {
         r = inventory_get(&args, 0, &hw);
         if (r != EXIT_OK)
                 return r;
+        fill_virt_verdict(&args, hw);
 
         if (!args.json) {
                 print_summary(hw);

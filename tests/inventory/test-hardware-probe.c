@@ -180,12 +180,12 @@ static void test_without_udev_db(void) {
 static void test_firmware_and_dhcp(void) {
         Hardware *hw;
 
-        put_file("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0cf0e38e16b", "\x06\0\0\0\0", 5);
+        put_file("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", "\x06\0\0\0\0", 5);
         hw = probe(0);
         CHECK(hw->uefi && !hw->secure_boot);
         hardware_free(hw);
 
-        put_file("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0cf0e38e16b", "\x06\0\0\0\x01", 5);
+        put_file("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c", "\x06\0\0\0\x01", 5);
         move("sys/firmware/efi", "sys/firmware/efi.off");
         hw = probe(0);
         CHECK(!hw->uefi && !hw->secure_boot);

@@ -70,6 +70,21 @@ done
 expect_exit 0 "$FORJA" disks --hardware "$FORJA_SRCDIR/tests/inventory/hardware/uefi-nvme-usb-medium.json"
 expect_match '^/dev/sda +28\.9 GiB +Ultra Fit +4C530001230815110452 +ssd,removable +\[install medium\] dos, iso9660 "FORJA_0_1_0", sda1: iso9660 "FORJA_0_1_0", sda2: vfat "FORJA_EFI"$'
 
+# The CPU verdict comes from the hardware check (hwcheck) on the same sysroot:
+# the fixture's AMD CPU has svm but kvm_amd is not loaded; then it is, with /dev/kvm.
+[ "$(jq -r .cpu.virt_verdict "$TMPD/h.json")" = module-not-loaded ] || fail "virt_verdict: $(jq -r .cpu.virt_verdict "$TMPD/h.json")"
+expect_exit 0 "$FORJA" system-info --sysroot "$R"
+expect_match '^Virtualization: +module-not-loaded$'
+mkdir -p "$R/sys/module/kvm/parameters" "$R/sys/module/kvm_amd/parameters"
+echo 1 >"$R/sys/module/kvm_amd/parameters/nested"
+: >"$R/dev/kvm"
+[ "$("$FORJA" system-info --json --sysroot "$R" 2>/dev/null | jq -r .cpu.virt_verdict)" = usable ] || fail "virt_verdict with kvm_amd"
+# A file keeps its own verdict, null included.
+[ "$("$FORJA" system-info --json --hardware "$FORJA_SRCDIR/tests/inventory/hardware/uefi-nvme-usb-medium.json" | jq -r .cpu.virt_verdict)" = null ] ||
+        fail "--hardware must not probe the verdict"
+[ "$("$FORJA" system-info --json --hardware "$FORJA_SRCDIR/tests/inventory/hardware/uefi-2disk-server.json" | jq -r .cpu.virt_verdict)" = usable ] ||
+        fail "--hardware verdict"
+
 # --- bad input and usage: exit 2, one precise message ---
 printf '{"disks": [{"name": "sda", "size": "1T"}]}\n' >"$TMPD/bad.json"
 expect_exit 2 "$FORJA" system-info --hardware "$TMPD/bad.json"
