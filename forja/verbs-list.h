@@ -10,6 +10,9 @@ extern const Verb verb_check;
 extern const Verb verb_disks;
 extern const Verb verb_nics;
 extern const Verb verb_system_info;
+extern const Verb verb_answer;
+extern const Verb verb_plan;
+extern const Verb verb_device_match;
 extern const Verb verb_join;
 extern const Verb verb_cluster;
 
@@ -18,6 +21,9 @@ static const Verb *const component_verbs[] = {
         &verb_disks,
         &verb_nics,
         &verb_system_info,
+        &verb_answer,
+        &verb_plan,
+        &verb_device_match,
         &verb_join,
         &verb_cluster,
         NULL
