@@ -12,10 +12,10 @@ full path, so every test case uses its own name):
   /status/CODE         reply with that status
   /html/...            the file, as text/html
   /slow/SECONDS/...    wait, then the file
-POST requests are answered with the file at the path and their bodies are
-appended to the --log file as one JSON line {"path", "headers", "body"}.
+Every request is appended to the --log file as one JSON line {"method",
+"path", "headers", "body"}; POST requests are answered like GET.
 The chosen port is written to --port-file. One thread per connection."""
-import argparse, json, os, socket, ssl, sys, threading, time
+import argparse, json, os, socket, ssl, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 counters = {}
@@ -35,6 +35,7 @@ class Handler(BaseHTTPRequestHandler):
         sys.stderr.write("http-test-server: " + (fmt % args) + "\n")
 
     def send_file(self, rel, ctype=None, truncate=False):
+        rel = "/".join(urllib.parse.unquote(seg) for seg in rel.split("/"))
         path = os.path.normpath(os.path.join(self.server.root, rel.lstrip("/")))
         if not path.startswith(self.server.root) or not os.path.isfile(path):
             return self.send_status(404)
@@ -83,17 +84,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_file("/".join(parts[3:]))
         return self.send_file(self.path.split("?")[0])
 
+    def record(self, body):
+        if self.server.log:
+            with lock, open(self.server.log, "a") as f:
+                f.write(json.dumps({"method": self.command, "path": self.path, "headers": dict(self.headers),
+                                    "body": body.decode("utf-8", "replace")}) + "\n")
+
     def do_GET(self):
-        bump("GET " + self.path)
+        self.record(b"")
         self.route()
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(length)
-        if self.server.log:
-            with lock, open(self.server.log, "a") as f:
-                f.write(json.dumps({"path": self.path, "headers": dict(self.headers),
-                                    "body": body.decode("utf-8", "replace")}) + "\n")
+        self.record(self.rfile.read(length))
         self.route()
 
 

@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <blkid/blkid.h>
+
+#include "fileio.h"
+#include "http.h"
+#include "json-out.h"
+#include "log.h"
+#include "config.h"
+#include "source.h"
+
+#define ANSWER_MAX_SIZE (1u << 20)
+#define PARTITION_LABEL "FORJA-AIS"
+
+static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
+static int set_error(char **ret_error, const char *fmt, ...) {
+        if (!ret_error)
+                return 0;
+        va_list ap;
+        va_start(ap, fmt);
+        free(*ret_error);
+        if (vasprintf(ret_error, fmt, ap) < 0)
+                *ret_error = NULL;
+        va_end(ap);
+        return 0;
+}
+
+void answer_cmdline_done(AnswerCmdline *c) {
+        free(c->url);
+        free(c->fingerprint);
+        if (c->token)
+                explicit_bzero(c->token, strlen(c->token));
+        free(c->token);
+        *c = (AnswerCmdline) {};
+}
+
+void answer_fetched_done(AnswerFetched *f) {
+        free(f->data);
+        free(f->source);
+        free(f->location);
+        *f = (AnswerFetched) {};
+}
+
+/* Next kernel parameter: whitespace separated, double quotes group and are removed. */
+static char *next_param(const char **p) {
+        const char *s = *p;
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+                s++;
+        if (!*s) {
+                *p = s;
+                return NULL;
+        }
+        char *out = malloc(strlen(s) + 1);
+        size_t n = 0;
+        bool quoted = false;
+        if (!out)
+                return NULL;
+        for (; *s && (quoted || !strchr(" \t\n", *s)); s++) {
+                if (*s == '"')
+                        quoted = !quoted;
+                else
+                        out[n++] = *s;
+        }
+        out[n] = 0;
+        *p = s;
+        return out;
+}
+
+int answer_cmdline_parse(const char *cmdline, AnswerCmdline *ret, char **ret_error) {
+        AnswerCmdline c = {};
+        const char *p = cmdline ?: "";
+        char *param;
+        int r = 0;
+
+        while ((param = next_param(&p))) {
+                const char *v;
+                char **slot = NULL;
+                if ((v = startswith(param, "forja.answer=")))
+                        slot = &c.url;
+                else if ((v = startswith(param, "forja.answer-fingerprint=")))
+                        slot = &c.fingerprint;
+                else if ((v = startswith(param, "forja.answer-token=")))
+                        slot = &c.token;
+                else if ((v = startswith(param, "forja.answer-fallback="))) {
+                        if (!streq(v, "default")) {
+                                set_error(ret_error, "kernel command line: forja.answer-fallback=%s: the only value is \"default\"", v);
+                                r = -EINVAL;
+                        } else
+                                c.fallback_default = true;
+                } else if (startswith(param, "forja.answer")) {
+                        set_error(ret_error, "kernel command line: unknown parameter '%.*s' (forja.answer, forja.answer-fingerprint, forja.answer-token, forja.answer-fallback)",
+                                  (int) strcspn(param, "="), param);
+                        r = -EINVAL;
+                }
+                if (slot) {
+                        free(*slot);
+                        *slot = strdup(v);
+                        if (!*slot)
+                                r = -ENOMEM;
+                }
+                free(param);
+                if (r < 0)
+                        break;
+        }
+        if (r >= 0 && c.fingerprint) {
+                char norm[96];
+                if (http_normalize_fingerprint(c.fingerprint, norm) < 0) {
+                        set_error(ret_error, "kernel command line: forja.answer-fingerprint=%s: expected a SHA-256 fingerprint (64 hex digits, colons allowed)",
+                                  c.fingerprint);
+                        r = -EINVAL;
+                }
+        }
+        if (r >= 0 && c.token)
+                log_register_secret(c.token);
+        if (r < 0) {
+                answer_cmdline_done(&c);
+                return r;
+        }
+        *ret = c;
+        return 0;
+}
+
+const char *answer_management_mac(const Hardware *hw) {
+        if (hw->dhcp.nic)
+                for (size_t i = 0; i < hw->n_nics; i++)
+                        if (streq(hw->nics[i].name, hw->dhcp.nic) && hw->nics[i].mac)
+                                return hw->nics[i].mac;
+        for (size_t i = 0; i < hw->n_nics; i++)
+                if (hw->nics[i].link && hw->nics[i].mac)
+                        return hw->nics[i].mac;
+        return hw->n_nics > 0 ? hw->nics[0].mac : NULL;
+}
+
+typedef struct Text {
+        char *s;
+        size_t n, cap;
+} Text;
+
+static int text_add(Text *t, const char *s, size_t n) {
+        if (t->n + n + 1 > t->cap) {
+                size_t cap = MAX(t->cap * 2, t->n + n + 64);
+                char *x = realloc(t->s, cap);
+                if (!x)
+                        return -ENOMEM;
+                t->s = x;
+                t->cap = cap;
+        }
+        memcpy(t->s + t->n, s, n);
+        t->n += n;
+        t->s[t->n] = 0;
+        return 0;
+}
+
+/* Percent-encodes what may not stand in a URL path segment. */
+static int text_add_escaped(Text *t, const char *s) {
+        for (; *s; s++) {
+                unsigned char ch = (unsigned char) *s;
+                if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:", ch)) {
+                        if (text_add(t, s, 1) < 0)
+                                return -ENOMEM;
+                } else {
+                        char esc[4];
+                        snprintf(esc, sizeof esc, "%%%02X", ch);
+                        if (text_add(t, esc, 3) < 0)
+                                return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
+int answer_url_expand(const char *templ, const Hardware *hw, char **ret_url, char **ret_fallback, char **ret_error) {
+        Text url = {}, fallback = {};
+        bool any = false;
+        int r = 0;
+
+        for (const char *p = templ; *p && r >= 0;) {
+                if (*p != '{') {
+                        size_t n = strcspn(p, "{");
+                        r = text_add(&url, p, n);
+                        if (r >= 0)
+                                r = text_add(&fallback, p, n);
+                        p += n;
+                        continue;
+                }
+                const char *end = strchr(p, '}');
+                if (!end) {
+                        set_error(ret_error, "%s: unclosed '{' in the answer URL", templ);
+                        r = -EINVAL;
+                        break;
+                }
+                _cleanup_free_ char *name = strndup(p + 1, end - p - 1);
+                const char *value;
+                if (!name) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (streq(name, "mac"))
+                        value = answer_management_mac(hw);
+                else if (streq(name, "serial"))
+                        value = hw->dmi.system_serial;
+                else if (streq(name, "uuid"))
+                        value = hw->dmi.system_uuid;
+                else if (streq(name, "hostname"))
+                        value = hw->dhcp.hostname;
+                else {
+                        set_error(ret_error, "%s: unknown placeholder {%s} (known: {mac}, {serial}, {uuid}, {hostname})", templ, name);
+                        r = -EINVAL;
+                        break;
+                }
+                if (!value || !*value) {
+                        set_error(ret_error, "%s: no value for {%s} on this machine (%s)", templ, name,
+                                  streq(name, "mac") ? "no network interface found" :
+                                  streq(name, "hostname") ? "DHCP offered no host name" : "the firmware reports none");
+                        r = -ENXIO;
+                        break;
+                }
+                r = text_add_escaped(&url, value);
+                if (r >= 0)
+                        r = text_add(&fallback, "default", 7);
+                any = true;
+                p = end + 1;
+        }
+        if (r < 0) {
+                free(url.s);
+                free(fallback.s);
+                return r;
+        }
+        *ret_url = url.s ?: strdup("");
+        if (ret_fallback)
+                *ret_fallback = any ? fallback.s : NULL;
+        if (!ret_fallback || !any)
+                free(fallback.s);
+        return *ret_url ? 0 : -ENOMEM;
+}
+
+static int fetch_http(const char *url, const AnswerCmdline *c, const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_error) {
+        HttpRequest req = {
+                .url = url,
+                .fingerprint = c->fingerprint,
+                .bearer_token = c->token,
+                .attempts = o->attempts ?: 5,
+                .backoff_ms = o->backoff_ms,
+                .max_size = ANSWER_MAX_SIZE,
+        };
+        HttpResponse resp = {};
+        int r = http_request(&req, &resp, ret_error);
+        if (r >= 0) {
+                /* An HTML page is a captive portal or an index, never an answer. */
+                if (resp.content_type && startswith(resp.content_type, "text/html")) {
+                        set_error(ret_error, "%s: the server sent an HTML page (Content-Type %s), not an answer file", url, resp.content_type);
+                        http_response_done(&resp);
+                        return -EPROTO;
+                }
+                ret->data = TAKE_PTR(resp.body);
+                ret->size = resp.size;
+        }
+        http_response_done(&resp);
+        return r;
+}
+
+static int read_answer_file(const char *path, AnswerFetched *ret, char **ret_error) {
+        int r = read_full_file(path, ANSWER_MAX_SIZE, &ret->data, &ret->size);
+        if (r < 0)
+                set_error(ret_error, "%s: %s", path, r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+        return r;
+}
+
+static int find_partition_by_label(const char *label, char *const *devices, char **ret_dev, char **ret_type) {
+        blkid_cache cache = NULL;
+        if (blkid_get_cache(&cache, "/dev/null") < 0)
+                return -ENOMEM;
+        if (devices)
+                for (char *const *d = devices; *d; d++)
+                        (void) blkid_get_dev(cache, *d, BLKID_DEV_NORMAL);
+        else
+                blkid_probe_all(cache);
+
+        blkid_dev_iterate it = blkid_dev_iterate_begin(cache);
+        blkid_dev dev;
+        int r = -ENOENT;
+        while (it && blkid_dev_next(it, &dev) == 0) {
+                const char *name = blkid_dev_devname(dev);
+                _cleanup_free_ char *l = blkid_get_tag_value(cache, "LABEL", name);
+                if (l && strcasecmp(l, label) == 0) {
+                        *ret_dev = strdup(name);
+                        *ret_type = blkid_get_tag_value(cache, "TYPE", name);
+                        r = *ret_dev ? 0 : -ENOMEM;
+                        break;
+                }
+        }
+        blkid_dev_iterate_end(it);
+        blkid_put_cache(cache);
+        return r;
+}
+
+/* Mounts the partition read-only (ext3/4 without journal replay, so not one
+ * byte of it changes), reads answer.toml and unmounts. */
+static int fetch_partition(const char *label, char *const *devices, AnswerFetched *ret, char **ret_error) {
+        _cleanup_free_ char *dev = NULL, *type = NULL;
+        int r = find_partition_by_label(label, devices, &dev, &type);
+        if (r < 0) {
+                set_error(ret_error, "no partition labelled %s", label);
+                return r;
+        }
+        char dir[] = "/tmp/forja-answer-part.XXXXXX";
+        if (!mkdtemp(dir))
+                return negative_errno();
+        bool ext = type && (streq(type, "ext4") || streq(type, "ext3"));
+        if (mount(dev, dir, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, ext ? "noload" : NULL) < 0) {
+                r = negative_errno();
+                set_error(ret_error, "%s (label %s): cannot mount %s read-only: %s", dev, label, strempty(type), strerror(-r));
+                rmdir(dir);
+                return r;
+        }
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/answer.toml", dir) < 0)
+                r = -ENOMEM;
+        else
+                r = read_answer_file(path, ret, ret_error);
+        if (r >= 0 && asprintf(&ret->location, "%s:/answer.toml", dev) < 0)
+                r = -ENOMEM;
+        umount2(dir, MNT_DETACH);
+        rmdir(dir);
+        return r;
+}
+
+static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerFetchOptions *o,
+                       AnswerFetched *ret, char **ret_error) {
+        const char *v;
+        int r;
+
+        if ((v = startswith(c->url, "partition:"))) {
+                if (asprintf(&ret->source, "kernel command line: partition labelled %s", v) < 0)
+                        return -ENOMEM;
+                return o->dry_run ? 0 : fetch_partition(v, o->scan_devices, ret, ret_error);
+        }
+        if ((v = startswith(c->url, "file:"))) {
+                if (!o->medium_dir) {
+                        set_error(ret_error, "forja.answer=%s: no install medium is mounted", c->url);
+                        return -ENOENT;
+                }
+                while (*v == '/')
+                        v++;
+                if (asprintf(&ret->location, "%s/%s", o->medium_dir, v) < 0 ||
+                    asprintf(&ret->source, "kernel command line: %s on the install medium", c->url) < 0)
+                        return -ENOMEM;
+                return o->dry_run ? 0 : read_answer_file(ret->location, ret, ret_error);
+        }
+        if (!startswith(c->url, "http://") && !startswith(c->url, "https://")) {
+                set_error(ret_error, "forja.answer=%s: expected http://, https://, file:PATH or partition:LABEL", c->url);
+                return -EINVAL;
+        }
+
+        _cleanup_free_ char *url = NULL, *fallback = NULL;
+        r = answer_url_expand(c->url, hw, &url, &fallback, ret_error);
+        if (r < 0)
+                return r;
+        if (asprintf(&ret->source, "kernel command line: %s", url) < 0)
+                return -ENOMEM;
+        ret->location = strdup(url);
+        if (o->dry_run)
+                return 0;
+        r = fetch_http(url, c, o, ret, ret_error);
+        if (r == -ENOENT && c->fallback_default && fallback) {
+                log_notice("%s: not found, trying the fallback %s.", url, fallback);
+                free(ret->location);
+                ret->location = strdup(fallback);
+                free(ret->source);
+                if (asprintf(&ret->source, "kernel command line: %s (fallback for %s)", fallback, url) < 0)
+                        return -ENOMEM;
+                r = fetch_http(fallback, c, o, ret, ret_error);
+        }
+        return r;
+}
+
+int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched *ret, char **ret_error) {
+        _cleanup_free_ char *proc_cmdline = NULL;
+        const char *cmdline = o->cmdline;
+        AnswerCmdline c = {};
+        AnswerFetched f = {};
+        int r;
+
+        if (!cmdline)
+                cmdline = hw->kernel_cmdline;
+        if (!cmdline && read_one_line_file("/proc/cmdline", &proc_cmdline) >= 0)
+                cmdline = proc_cmdline;
+
+        r = answer_cmdline_parse(cmdline, &c, ret_error);
+        if (r < 0)
+                return r;
+
+        if (c.url) {
+                /* A named source is final: it never falls through to another. */
+                r = fetch_named(&c, hw, o, &f, ret_error);
+                answer_cmdline_done(&c);
+                goto done;
+        }
+        answer_cmdline_done(&c);
+
+        if (o->medium_dir) {
+                _cleanup_free_ char *path = NULL;
+                if (asprintf(&path, "%s/answer.toml", o->medium_dir) < 0)
+                        return -ENOMEM;
+                if (access(path, F_OK) == 0) {
+                        f.source = strdup("install medium");
+                        f.location = TAKE_PTR(path);
+                        r = o->dry_run ? 0 : read_answer_file(f.location, &f, ret_error);
+                        goto done;
+                }
+        }
+
+        if (o->scan_partitions) {
+                _cleanup_free_ char *dev = NULL, *type = NULL;
+                if (find_partition_by_label(PARTITION_LABEL, o->scan_devices, &dev, &type) >= 0) {
+                        if (asprintf(&f.source, "partition labelled %s (%s)", PARTITION_LABEL, dev) < 0)
+                                return -ENOMEM;
+                        r = o->dry_run ? 0 : fetch_partition(PARTITION_LABEL, o->scan_devices, &f, ret_error);
+                        goto done;
+                }
+        }
+
+        set_error(ret_error, "no answer found: no forja.answer= on the kernel command line, %s%s",
+                  o->medium_dir ? "no answer.toml on the install medium" : "no install medium",
+                  o->scan_partitions ? ", no partition labelled " PARTITION_LABEL : "");
+        return -ENOENT;
+
+done:
+        if (r < 0) {
+                answer_fetched_done(&f);
+                return r;
+        }
+        *ret = f;
+        return 0;
+}
+
+static json_object *string_or_empty(const char *s) {
+        return json_object_new_string(s ?: "");
+}
+
+json_object *answer_system_info_json(const Hardware *hw) {
+        json_object *root = json_object_new_object();
+        json_object *product = json_object_new_object();
+        json_add_string(product, "fullname", "forja");
+        json_add_string(product, "product", "forja");
+        json_add_bool(product, "enable_btrfs", true);
+        json_add(root, "product", product);
+
+        json_object *iso = json_object_new_object();
+        json_add_string(iso, "release", FORJA_VERSION);
+        json_add_string(iso, "isorelease", "1");
+        json_add(root, "iso", iso);
+
+        json_object *dmi = json_object_new_object(), *system = json_object_new_object();
+        json_add(system, "name", string_or_empty(hw->dmi.system_product));
+        json_add(system, "serial", string_or_empty(hw->dmi.system_serial));
+        json_add(system, "uuid", string_or_empty(hw->dmi.system_uuid));
+        json_add(system, "sku", string_or_empty(NULL));
+        json_add(dmi, "system", system);
+        json_add(dmi, "baseboard", json_object_new_object());
+        json_add(dmi, "chassis", json_object_new_object());
+        json_add(root, "dmi", dmi);
+
+        json_object *nics = json_object_new_array();
+        for (size_t i = 0; i < hw->n_nics; i++) {
+                json_object *n = json_object_new_object();
+                json_add(n, "link", string_or_empty(hw->nics[i].name));
+                json_add(n, "mac", string_or_empty(hw->nics[i].mac));
+                json_add_bool(n, "carrier", hw->nics[i].link);
+                json_object_array_add(nics, n);
+        }
+        json_add(root, "network_interfaces", nics);
+        json_add(root, "forja", hardware_to_json(hw));
+        return root;
+}
