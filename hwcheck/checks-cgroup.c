@@ -7,8 +7,8 @@
 #include "hwcheck-internal.h"
 
 typedef struct CgroupState {
-        char *v1;                   /* " cpu cpuacct memory ... " from v1 mount options */
-        char *v2;                   /* " cpu io memory ... " from cgroup.controllers */
+        char *v1;                   /* "cpu cpuacct memory ..." from v1 mount options */
+        char *v2;                   /* "cpu io memory ..." from cgroup.controllers */
         char *v2_mount;             /* where cgroup2 is mounted, or NULL */
 } CgroupState;
 
@@ -19,11 +19,11 @@ static void cgroup_state_done(CgroupState *c) {
 }
 
 static bool word_in(const char *list, const char *word) {
-        if (!list)
-                return false;
-        char w[64];
-        snprintf(w, sizeof(w), " %s ", word);
-        return strstr(list, w);
+        size_t l = strlen(word);
+        for (const char *p = list; p && (p = strstr(p, word)); p += l)
+                if ((p == list || p[-1] == ' ') && (p[l] == 0 || p[l] == ' '))
+                        return true;
+        return false;
 }
 
 static int append_words(char **list, const char *words, const char *separators) {
@@ -32,11 +32,8 @@ static int append_words(char **list, const char *words, const char *separators) 
                 return -ENOMEM;
         char *save = NULL;
         for (char *w = strtok_r(copy, separators, &save); w; w = strtok_r(NULL, separators, &save)) {
-                char *n;
-                if (asprintf(&n, "%s%s ", *list ? *list : " ", w) < 0)
+                if (hwc_list_append(list, " ", "%s", w) < 0)
                         return -ENOMEM;
-                free(*list);
-                *list = n;
         }
         return 0;
 }
@@ -115,13 +112,13 @@ int hwc_check_cgroups(const Sysroot *s, HwcheckReport *r) {
                         /* v2 has no such controller: device access goes through BPF
                          * programs and freezing through cgroup.freeze. */
                         k = hwc_report_set(r, ctl[i].id, HWCHECK_PASS, NULL, "cgroup v2 (%s): '%s' is built into the unified hierarchy",
-                                       c.v2_mount, ctl[i].v1);
+                                           c.v2_mount, ctl[i].v1);
                 else if (ctl[i].v2 && word_in(c.v2, ctl[i].v2))
                         k = hwc_report_set(r, ctl[i].id, HWCHECK_PASS, NULL, "cgroup v2 (%s): controller '%s' available",
-                                       c.v2_mount, ctl[i].v2);
+                                           c.v2_mount, ctl[i].v2);
                 else
                         k = hwc_report_set(r, ctl[i].id, ctl[i].missing, hint, "no cgroup v1 mount or cgroup v2 controller for '%s'",
-                                       ctl[i].v1);
+                                           ctl[i].v1);
                 if (k < 0)
                         return k;
         }

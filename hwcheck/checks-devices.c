@@ -9,16 +9,22 @@
 static int check_kvm_device(const Sysroot *s, HwcheckReport *r) {
         if (!hwc_sysroot_exists(s, "/dev/kvm"))
                 return hwc_report_set(r, "kvm-device", HWCHECK_FAIL,
-                                  "Check that the CPU and firmware support virtualization and that the kvm module is loaded (see cpu-virt).",
-                                  "/dev/kvm is missing");
+                                      "Check that the CPU and firmware support virtualization and that the kvm module is loaded (see cpu-virt).",
+                                      "/dev/kvm is missing");
         _cleanup_free_ char *p = hwc_sysroot_path(s, "/dev/kvm");
         if (!p)
                 return -ENOMEM;
-        if (access(p, R_OK | W_OK) < 0)
+        if (access(p, R_OK | W_OK) < 0) {
+                int e = errno;
                 return hwc_report_set(r, "kvm-device", HWCHECK_FAIL,
-                                  "Run as root, or add the user to the group owning /dev/kvm (usually 'kvm').",
-                                  "/dev/kvm exists but is not accessible: %m");
-        return hwc_report_set(r, "kvm-device", HWCHECK_PASS, NULL, "/dev/kvm present, read/write access");
+                                      "Run as root, or add the user to the group owning /dev/kvm (usually 'kvm').",
+                                      "/dev/kvm exists but is not accessible: %s", strerror(e));
+        }
+        /* A /dev/kvm without VT-x/AMD-V (e.g. a paravirtual backend) cannot run ordinary guests. */
+        bool usable = streq_ptr(r->cpu_verdict, HWCHECK_VERDICT_USABLE);
+        return hwc_report_set(r, "kvm-device", HWCHECK_PASS, NULL, "/dev/kvm present, read/write access%s%s%s",
+                              usable ? "" : " (but the CPU verdict is ", usable ? "" : strempty(r->cpu_verdict),
+                              usable ? "" : ": see cpu-virt)");
 }
 
 static int check_device(const Sysroot *s, HwcheckReport *r, const char *id, const char *path,
@@ -70,7 +76,7 @@ static int check_kernel_version(const Sysroot *s, HwcheckReport *r) {
         int k = hwc_sysroot_read_line(s, "/proc/sys/kernel/osrelease", &release);
         if (k < 0)
                 return hwc_report_set(r, "kernel-version", HWCHECK_WARN, NULL,
-                                  "cannot read /proc/sys/kernel/osrelease: %s", strerror(-k));
+                                      "cannot read /proc/sys/kernel/osrelease: %s", strerror(-k));
         k = kernel_at_least(release, 2, 6, 26);
         if (k < 0)
                 return hwc_report_set(r, "kernel-version", HWCHECK_WARN, NULL, "cannot parse kernel release '%s'", release);

@@ -26,7 +26,7 @@ static int check_iommu_kernel(const Sysroot *s, HwcheckReport *r, bool dmar, boo
                 n++;
         if (n > 0)
                 return hwc_report_set(r, "iommu-kernel", HWCHECK_PASS, NULL, "%zu IOMMU group%s in /sys/kernel/iommu_groups",
-                                  n, n == 1 ? "" : "s");
+                                      n, n == 1 ? "" : "s");
 
         _cleanup_free_ char *cmdline = NULL;
         (void) hwc_sysroot_read_line(s, "/proc/cmdline", &cmdline);
@@ -44,7 +44,7 @@ static int check_iommu_kernel(const Sysroot *s, HwcheckReport *r, bool dmar, boo
         else
                 hint = "Enable the IOMMU (AMD-Vi) in the firmware setup; the kernel enables it by default.";
         return hwc_report_set(r, "iommu-kernel", HWCHECK_WARN, hint,
-                          "no IOMMU groups: the kernel has not enabled an IOMMU (PCI passthrough unavailable)");
+                              "no IOMMU groups: the kernel has not enabled an IOMMU (PCI passthrough unavailable)");
 }
 
 int hwc_check_iommu(const Sysroot *s, HwcheckReport *r) {
@@ -53,11 +53,11 @@ int hwc_check_iommu(const Sysroot *s, HwcheckReport *r) {
         int k;
         if (dmar || ivrs)
                 k = hwc_report_set(r, "iommu-acpi", HWCHECK_PASS, NULL, "ACPI %s table present (%s)", dmar ? "DMAR" : "IVRS",
-                               dmar ? "Intel VT-d" : "AMD-Vi");
+                                   dmar ? "Intel VT-d" : "AMD-Vi");
         else
                 k = hwc_report_set(r, "iommu-acpi", HWCHECK_WARN,
-                               "Enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup to assign PCI devices to VMs.",
-                               "no ACPI DMAR or IVRS table: the IOMMU is disabled in the firmware or not supported");
+                                   "Enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup to assign PCI devices to VMs.",
+                                   "no ACPI DMAR or IVRS table: the IOMMU is disabled in the firmware or not supported");
         if (k < 0)
                 return k;
         return check_iommu_kernel(s, r, dmar, ivrs);

@@ -29,10 +29,10 @@ static int check_memory(const Sysroot *s, HwcheckReport *r) {
                 return -ENOMEM;
         if (kib < MEMORY_FAIL_KIB)
                 return hwc_report_set(r, "memory", HWCHECK_FAIL, "Add memory: the node needs at least 1 GiB of RAM, 2 GiB or more to run guests.",
-                                  "%s of memory (MemTotal %" PRIu64 " kB), below the minimum of 896 MiB", human, kib);
+                                      "%s of memory (MemTotal %" PRIu64 " kB), below the minimum of 896 MiB", human, kib);
         if (kib < MEMORY_WARN_KIB)
                 return hwc_report_set(r, "memory", HWCHECK_WARN, "Enough to install; add memory to run more than a few small guests.",
-                                  "%s of memory (MemTotal %" PRIu64 " kB), below the recommended 1.9 GiB", human, kib);
+                                      "%s of memory (MemTotal %" PRIu64 " kB), below the recommended 1.9 GiB", human, kib);
         return hwc_report_set(r, "memory", HWCHECK_PASS, NULL, "%s of memory", human);
 }
 
@@ -49,11 +49,9 @@ static int check_disk(const Sysroot *s, HwcheckReport *r) {
         int k = hwc_sysroot_list_dir(s, "/sys/block", &names);
         if (k < 0)
                 return k;
-        _cleanup_free_ char *seen = strdup("");
+        _cleanup_free_ char *seen = NULL;
         const char *best = NULL;
         uint64_t best_size = 0;
-        if (!seen)
-                return -ENOMEM;
         for (char **n = names; *n; n++) {
                 char path[512];
                 uint64_t sectors, removable = 0;
@@ -67,11 +65,8 @@ static int check_disk(const Sysroot *s, HwcheckReport *r) {
                 if (removable || read_u64(s, path, &sectors) < 0)
                         continue;
                 _cleanup_free_ char *human = hwc_format_bytes(sectors * 512);
-                char *ns;
-                if (!human || asprintf(&ns, "%s%s%s %s", seen, *seen ? ", " : "", *n, human) < 0)
+                if (!human || hwc_list_append(&seen, ", ", "%s %s", *n, human) < 0)
                         return -ENOMEM;
-                free(seen);
-                seen = ns;
                 if (sectors * 512 > best_size) {
                         best_size = sectors * 512;
                         best = *n;
@@ -84,7 +79,7 @@ static int check_disk(const Sysroot *s, HwcheckReport *r) {
                 return hwc_report_set(r, "disk", HWCHECK_PASS, NULL, "%s: %s (disks: %s)", best, human, seen);
         }
         return hwc_report_set(r, "disk", HWCHECK_FAIL, "Attach a disk of at least 8 GiB to install on.",
-                          "no disk of at least 8 GiB (disks: %s)", *seen ? seen : "none");
+                              "no disk of at least 8 GiB (disks: %s)", seen ?: "none");
 }
 
 static int check_nic(const Sysroot *s, HwcheckReport *r) {
@@ -92,9 +87,7 @@ static int check_nic(const Sysroot *s, HwcheckReport *r) {
         int k = hwc_sysroot_list_dir(s, "/sys/class/net", &names);
         if (k < 0)
                 return k;
-        _cleanup_free_ char *down = strdup("");
-        if (!down)
-                return -ENOMEM;
+        _cleanup_free_ char *down = NULL;
         for (char **n = names; *n; n++) {
                 char path[512];
                 uint64_t carrier = 0;
@@ -107,17 +100,14 @@ static int check_nic(const Sysroot *s, HwcheckReport *r) {
                 (void) read_u64(s, path, &carrier);
                 if (carrier == 1)
                         return hwc_report_set(r, "nic-link", HWCHECK_PASS, NULL, "%s has link", *n);
-                char *nd;
-                if (asprintf(&nd, "%s%s%s", down, *down ? ", " : "", *n) < 0)
+                if (hwc_list_append(&down, ", ", "%s", *n) < 0)
                         return -ENOMEM;
-                free(down);
-                down = nd;
         }
-        if (!*down)
+        if (!down)
                 return hwc_report_set(r, "nic-link", HWCHECK_WARN, "Add a network card: a node needs one to join a cluster and serve guests.",
-                                  "no physical network interface found");
+                                      "no physical network interface found");
         return hwc_report_set(r, "nic-link", HWCHECK_WARN, "Connect a network cable (or check the switch port).",
-                          "no network interface has link (without link: %s)", down);
+                              "no network interface has link (without link: %s)", down);
 }
 
 static int check_firmware(const Sysroot *s, HwcheckReport *r) {

@@ -101,7 +101,7 @@ static int gather_cpuid(const Sysroot *s, HwcheckReport *r, CpuFacts *f, char **
         k = hwc_sysroot_read(s, "/proc/cpuinfo", &cpuinfo);
         if (k < 0)
                 return hwc_report_add_evidence(r, "cpuinfo", "no CPUID source and /proc/cpuinfo unreadable: %s",
-                                           strerror(-k));
+                                               strerror(-k));
         (void) hwc_proc_field(cpuinfo, "vendor_id", &vendor);
         (void) hwc_proc_field(cpuinfo, "flags", &flags);
         snprintf(f->vendor, sizeof(f->vendor), "%s", strempty(vendor));
@@ -139,18 +139,18 @@ static int gather_msr(const Sysroot *s, HwcheckReport *r, CpuFacts *f) {
                 return k;
         if (k < 0)
                 return hwc_report_add_evidence(r, "msr", "%s (MSR 0x%" PRIx32 ") not read: %s", name, index,
-                                           strempty(reason));
+                                               strempty(reason));
         f->msr_read = true;
         f->msr_value = v;
         if (index == MSR_IA32_FEATURE_CONTROL)
                 return hwc_report_add_evidence(r, "msr", "%s (MSR 0x%" PRIx32 ") = 0x%" PRIx64 " from %s%s%s: %s, VMX outside SMX %s",
-                                           name, index, v, path, reason ? ", " : "", strempty(reason),
-                                           v & FEATURE_CONTROL_LOCKED ? "locked" : "not locked",
-                                           v & FEATURE_CONTROL_VMX_OUTSIDE_SMX ? "enabled" : "disabled");
+                                               name, index, v, path, reason ? ", " : "", strempty(reason),
+                                               v & FEATURE_CONTROL_LOCKED ? "locked" : "not locked",
+                                               v & FEATURE_CONTROL_VMX_OUTSIDE_SMX ? "enabled" : "disabled");
         return hwc_report_add_evidence(r, "msr", "%s (MSR 0x%" PRIx32 ") = 0x%" PRIx64 " from %s%s%s: SVMDIS %s, %s",
-                                   name, index, v, path, reason ? ", " : "", strempty(reason),
-                                   v & VM_CR_SVMDIS ? "set (SVM disabled)" : "clear",
-                                   v & VM_CR_SVM_LOCK ? "locked" : "not locked");
+                                       name, index, v, path, reason ? ", " : "", strempty(reason),
+                                       v & VM_CR_SVMDIS ? "set (SVM disabled)" : "clear",
+                                       v & VM_CR_SVM_LOCK ? "locked" : "not locked");
 }
 
 static int gather_kernel_log(const Sysroot *s, HwcheckReport *r, CpuFacts *f) {
@@ -172,26 +172,21 @@ static int gather_kvm(const Sysroot *s, HwcheckReport *r, CpuFacts *f) {
         int k = hwc_sysroot_list_dir(s, "/sys/module", &mods);
         if (k < 0)
                 return k;
-        _cleanup_free_ char *list = strdup("");
-        if (!list)
-                return -ENOMEM;
+        _cleanup_free_ char *list = NULL;
         for (char **m = mods; *m; m++) {
                 if (!startswith(*m, "kvm"))
                         continue;
                 if (streq(*m, "kvm_intel") || streq(*m, "kvm_amd"))
                         f->vendor_module_loaded = true;
-                char *n;
-                if (asprintf(&n, "%s%s%s", list, *list ? ", " : "", *m) < 0)
+                if (hwc_list_append(&list, ", ", "%s", *m) < 0)
                         return -ENOMEM;
-                free(list);
-                list = n;
         }
         f->module_support = hwc_sysroot_exists(s, "/proc/modules");
         f->dev_kvm = hwc_sysroot_exists(s, "/dev/kvm");
-        return hwc_report_add_evidence(r, "kvm", "kvm modules in /sys/module: %s; %s; /dev/kvm %s", *list ? list : "none",
-                                   f->module_support ? "module support present (/proc/modules)"
-                                                     : "kernel without module support (no /proc/modules)",
-                                   f->dev_kvm ? "present" : "missing");
+        return hwc_report_add_evidence(r, "kvm", "kvm modules in /sys/module: %s; %s; /dev/kvm %s", list ?: "none",
+                                       f->module_support ? "module support present (/proc/modules)"
+                                                         : "kernel without module support (no /proc/modules)",
+                                       f->dev_kvm ? "present" : "missing");
 }
 
 int hwc_cpu_facts_gather(const Sysroot *s, HwcheckReport *r, CpuFacts *ret, char **ret_error) {
@@ -216,16 +211,16 @@ static int report_cpu_virt(HwcheckReport *r, const CpuFacts *f) {
 
         if (streq(v, HWCHECK_VERDICT_USABLE))
                 return hwc_report_set(r, "cpu-virt", HWCHECK_PASS, NULL, "%s: %s present and enabled, %s loaded, /dev/kvm present%s",
-                                  v, tech, module, f->hypervisor ? " (nested virtualization)" : "");
+                                      v, tech, module, f->hypervisor ? " (nested virtualization)" : "");
         if (streq(v, HWCHECK_VERDICT_DISABLED_BY_FIRMWARE)) {
                 const char *why = f->msr_read ? (f->vmx ? "IA32_FEATURE_CONTROL is locked without VMX outside SMX"
                                                         : "VM_CR has SVMDIS set")
                                               : "the kernel log says it was disabled by BIOS";
                 return hwc_report_set(r, "cpu-virt", HWCHECK_FAIL,
-                                  f->svm && !f->vmx
-                                          ? "Enable 'SVM Mode' (AMD-V) in the firmware setup (BIOS/UEFI), then power the machine off and on. The CPU supports it: no new hardware is needed."
-                                          : "Enable 'Intel Virtualization Technology' (VT-x) in the firmware setup (BIOS/UEFI), then power the machine off and on. The CPU supports it: no new hardware is needed.",
-                                  "%s: the CPU has %s but the firmware disabled it (%s)", v, tech, why);
+                                      f->svm && !f->vmx
+                                              ? "Enable 'SVM Mode' (AMD-V) in the firmware setup (BIOS/UEFI), then power the machine off and on. The CPU supports it: no new hardware is needed."
+                                              : "Enable 'Intel Virtualization Technology' (VT-x) in the firmware setup (BIOS/UEFI), then power the machine off and on. The CPU supports it: no new hardware is needed.",
+                                      "%s: the CPU has %s but the firmware disabled it (%s)", v, tech, why);
         }
         if (streq(v, HWCHECK_VERDICT_MODULE_NOT_LOADED)) {
                 _cleanup_free_ char *hint = NULL;
@@ -236,8 +231,8 @@ static int report_cpu_virt(HwcheckReport *r, const CpuFacts *f) {
                              module) < 0)
                         return -ENOMEM;
                 return hwc_report_set(r, "cpu-virt", HWCHECK_FAIL, hint, "%s: %s present and not disabled by firmware, but %s%s",
-                                  v, tech, f->vendor_module_loaded ? "/dev/kvm is missing" : module,
-                                  f->vendor_module_loaded ? "" : " is not loaded");
+                                      v, tech, f->vendor_module_loaded ? "/dev/kvm is missing" : module,
+                                      f->vendor_module_loaded ? "" : " is not loaded");
         }
         if (streq(v, HWCHECK_VERDICT_GUEST_WITHOUT_NESTED)) {
                 _cleanup_free_ char *msg = NULL;
@@ -246,13 +241,13 @@ static int report_cpu_virt(HwcheckReport *r, const CpuFacts *f) {
                              f->hypervisor_sig[0] ? "')" : "") < 0)
                         return -ENOMEM;
                 return hwc_report_set(r, "cpu-virt", HWCHECK_FAIL,
-                                  "Enable nested virtualization on the host (kvm_intel/kvm_amd nested=1) and give this VM a CPU model with vmx or svm (e.g. '-cpu host'), or run on bare metal.",
-                                  "%s: %s", v, msg);
+                                      "Enable nested virtualization on the host (kvm_intel/kvm_amd nested=1) and give this VM a CPU model with vmx or svm (e.g. '-cpu host'), or run on bare metal.",
+                                      "%s: %s", v, msg);
         }
         return hwc_report_set(r, "cpu-virt", HWCHECK_FAIL,
-                          f->have_cpuid ? "This CPU cannot run KVM virtual machines; containers still work."
-                                        : "Only /proc/cpuinfo was available and Linux hides vmx/svm when firmware disables them: check the firmware setup for a virtualization switch.",
-                          "%s: the CPU has neither VT-x nor AMD-V", v);
+                              f->have_cpuid ? "This CPU cannot run KVM virtual machines; containers still work."
+                                            : "Only /proc/cpuinfo was available and Linux hides vmx/svm when firmware disables them: check the firmware setup for a virtualization switch.",
+                              "%s: the CPU has neither VT-x nor AMD-V", v);
 }
 
 int hwc_check_cpu(const Sysroot *s, HwcheckReport *r, char **ret_error) {
@@ -262,12 +257,12 @@ int hwc_check_cpu(const Sysroot *s, HwcheckReport *r, char **ret_error) {
                 return k;
         if (!f.have_cpuid && !f.vendor[0])
                 k = hwc_report_set(r, "cpu-64bit", HWCHECK_WARN, "Provide cpuid.txt or proc/cpuinfo.",
-                               "no CPUID and no /proc/cpuinfo: cannot tell");
+                                   "no CPUID and no /proc/cpuinfo: cannot tell");
         else if (f.long_mode)
                 k = hwc_report_set(r, "cpu-64bit", HWCHECK_PASS, NULL, "x86-64 (long mode)");
         else
                 k = hwc_report_set(r, "cpu-64bit", HWCHECK_FAIL, "forja installs a 64-bit (amd64) system: use a 64-bit CPU.",
-                               "the CPU has no long mode (64-bit)");
+                                   "the CPU has no long mode (64-bit)");
         if (k < 0)
                 return k;
         return report_cpu_virt(r, &f);

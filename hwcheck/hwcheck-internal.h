@@ -25,6 +25,10 @@ int hwc_sysroot_list_dir(const Sysroot *s, const char *path, char ***ret_names);
 /* Reads "Key: value" from a /proc style file (first match), value trimmed. */
 int hwc_proc_field(const char *data, const char *key, char **ret_value);
 
+/* Appends a formatted item to a malloc'd list, with separator between items
+ * (*list NULL or "" starts it). */
+int hwc_list_append(char **list, const char *separator, const char *format, ...) _printf_(3, 4);
+
 /* Human size: "15.6 GiB", "981 MiB". */
 char *hwc_format_bytes(uint64_t bytes);
 

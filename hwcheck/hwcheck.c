@@ -39,8 +39,8 @@ int hwcheck_run_full(const char *sysroot, HwcheckReport **ret, char **ret_error)
         _cleanup_(hwcheck_report_freep) HwcheckReport *report = r;
 
         if ((k = hwc_check_cpu(&s, report, ret_error)) < 0 || (k = hwc_check_devices(&s, report)) < 0 ||
-            (k = hwc_check_iommu(&s, report)) < 0 || (k = hwc_check_cgroups(&s, report)) < 0 ||
-            (k = hwc_check_machine(&s, report)) < 0)
+                (k = hwc_check_iommu(&s, report)) < 0 || (k = hwc_check_cgroups(&s, report)) < 0 ||
+                (k = hwc_check_machine(&s, report)) < 0)
                 return k;
         for (size_t i = 0; i < report->n_results; i++)
                 if (report->results[i].status >= _HWCHECK_STATUS_MAX)

@@ -113,7 +113,7 @@ void hwcheck_report_free(HwcheckReport *r) {
 }
 
 int hwc_report_set(HwcheckReport *r, const char *id, HwcheckStatus status, const char *hint,
-               const char *format, ...) {
+                   const char *format, ...) {
         ssize_t i = check_index(id);
         if (i < 0)
                 return -EINVAL;

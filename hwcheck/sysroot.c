@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -44,6 +45,10 @@ int hwc_sysroot_read_line(const Sysroot *s, const char *path, char **ret_line) {
         if (!p)
                 return -ENOMEM;
         return read_one_line_file(p, ret_line);
+}
+
+static bool isempty(const char *s) {
+        return !s || !*s;
 }
 
 static int cmp_str(const void *a, const void *b) {
@@ -117,6 +122,22 @@ int hwc_proc_field(const char *data, const char *key, char **ret_value) {
                 return 0;
         }
         return -ENOENT;
+}
+
+int hwc_list_append(char **list, const char *separator, const char *format, ...) {
+        _cleanup_free_ char *item = NULL;
+        va_list ap;
+        va_start(ap, format);
+        int k = vasprintf(&item, format, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        char *n;
+        if (asprintf(&n, "%s%s%s", strempty(*list), !isempty(*list) ? separator : "", item) < 0)
+                return -ENOMEM;
+        free(*list);
+        *list = n;
+        return 0;
 }
 
 char *hwc_format_bytes(uint64_t bytes) {
