@@ -217,8 +217,8 @@ const char *check_check_id(const char *s) {
 }
 
 const char *format_number(double v, char buf[static 32]) {
-        for (int prec = 1; prec <= 17; prec++) {
-                snprintf(buf, 32, "%.*g", prec, v);
+        for (int prec = 0; prec <= 17; prec++) {
+                snprintf(buf, 32, "%.*f", prec, v);
                 if (strtod(buf, NULL) == v)
                         return buf;
         }

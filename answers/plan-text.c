@@ -99,13 +99,16 @@ static void print_disks(FILE *f, json_object *plan) {
                         jint(d, "size-bytes"), jint(d, "logical-sector-size"));
                 json_object *contents = json_get(cur, "contents");
                 if (json_get_string(cur, "partition-table") || jlen(contents) || jbool(cur, "unreadable")) {
+                        const char *sep = " ";
                         fprintf(f, "  %-14s now holds:", "");
-                        if (json_get_string(cur, "partition-table"))
-                                fprintf(f, " %s partition table;", json_get_string(cur, "partition-table"));
-                        for (size_t j = 0; j < jlen(contents); j++)
-                                fprintf(f, " %s;", json_object_get_string(jidx(contents, j)));
+                        if (json_get_string(cur, "partition-table")) {
+                                fprintf(f, " %s partition table", json_get_string(cur, "partition-table"));
+                                sep = ", ";
+                        }
+                        for (size_t j = 0; j < jlen(contents); j++, sep = ", ")
+                                fprintf(f, "%s%s", sep, json_object_get_string(jidx(contents, j)));
                         if (jbool(cur, "unreadable"))
-                                fputs(" (could not be read)", f);
+                                fprintf(f, "%scontents that could not be read", sep);
                         fputc('\n', f);
                 } else
                         fprintf(f, "  %-14s now holds: nothing found\n", "");
@@ -113,18 +116,21 @@ static void print_disks(FILE *f, json_object *plan) {
         for (size_t i = 0; i < jlen(disks); i++) {
                 json_object *d = jidx(disks, i), *parts = json_get(d, "partitions");
                 fprintf(f, "\nNew GPT partition table on %s:\n", json_get_string(d, "path"));
-                fprintf(f, "  %-3s %-12s %-12s %-12s %-13s %s\n", "#", "start", "end", "size", "role", "content");
+                fprintf(f, "  %-3s %-17s %-17s %-12s %-13s %s\n", "#", "start", "end", "size", "role", "content");
                 for (size_t j = 0; j < jlen(parts); j++) {
                         json_object *p = jidx(parts, j);
+                        /* exact positions: whole MiB where aligned, else sectors (end inclusive) */
                         char start[32], end[32];
-                        if (jint(p, "start-bytes") < 1048576) {
+                        int64_t sb = jint(p, "start-bytes"), eb = sb + jint(p, "size-bytes");
+                        if (sb % 1048576 == 0)
+                                snprintf(start, sizeof(start), "%" PRId64 " MiB", sb / 1048576);
+                        else
                                 snprintf(start, sizeof(start), "sector %" PRId64, jint(p, "start-sector"));
+                        if (eb % 1048576 == 0)
+                                snprintf(end, sizeof(end), "%" PRId64 " MiB", eb / 1048576);
+                        else
                                 snprintf(end, sizeof(end), "sector %" PRId64, jint(p, "end-sector"));
-                        } else {
-                                size_str(jint(p, "start-bytes"), start);
-                                size_str(jint(p, "start-bytes") + jint(p, "size-bytes"), end);
-                        }
-                        fprintf(f, "  %-3" PRId64 " %-12s %-12s %-12s %-13s ", jint(p, "number"), start, end,
+                        fprintf(f, "  %-3" PRId64 " %-17s %-17s %-12s %-13s ", jint(p, "number"), start, end,
                                 size_str(jint(p, "size-bytes"), b), json_get_string(p, "role"));
                         print_content(f, plan, json_get(p, "content"));
                         fputc('\n', f);
