@@ -319,15 +319,9 @@ static bool is_power_of_two_sector(uint32_t s) {
         return s >= 512 && s <= 65536 && (s & (s - 1)) == 0;
 }
 
-static int parse_disk(json_object *o, const char *path, HwDisk *d, char **ret_error) {
-        int r;
-
-        r = check_object(o, path, "object", ret_error);
-        if (r < 0)
-                return r;
-        r = parse_fields(o, path, disk_fields, d, ret_error);
-        if (r < 0)
-                return r;
+/* Defaults and checks beyond the types, after the field table filled d. */
+static int validate_disk(json_object *o, const char *path, void *elem, char **ret_error) {
+        HwDisk *d = elem;
 
         /* Documented defaults for keys a hand-written file may leave out. */
         if (!d->path && asprintf(&d->path, "/dev/%s", d->name) < 0) {
@@ -369,15 +363,9 @@ static bool mac_valid(const char *s) {
         return octets >= 6;
 }
 
-static int parse_nic(json_object *o, const char *path, HwNic *n, char **ret_error) {
-        int r;
+static int validate_nic(json_object *o, const char *path, void *elem, char **ret_error) {
+        HwNic *n = elem;
 
-        r = check_object(o, path, "object", ret_error);
-        if (r < 0)
-                return r;
-        r = parse_fields(o, path, nic_fields, n, ret_error);
-        if (r < 0)
-                return r;
         if (n->mac) {
                 if (!mac_valid(n->mac)) {
                         _cleanup_free_ char *p = path_join(path, "mac");
@@ -389,8 +377,10 @@ static int parse_nic(json_object *o, const char *path, HwNic *n, char **ret_erro
         return 0;
 }
 
-static int parse_array(json_object *root, const char *key, size_t elem_size, void **ret, size_t *ret_n,
-                       int (*parse_one)(json_object *o, const char *path, void *elem, char **ret_error),
+/* An optional top-level array of objects, each read by the field table and
+ * then checked by validate(). */
+static int parse_array(json_object *root, const char *key, const Field *fields, size_t elem_size, void **ret,
+                       size_t *ret_n, int (*validate)(json_object *o, const char *path, void *elem, char **ret_error),
                        char **ret_error) {
         json_object *a;
 
@@ -408,21 +398,19 @@ static int parse_array(json_object *root, const char *key, size_t elem_size, voi
                 _cleanup_free_ char *p = path_index(key, i);
                 if (!p)
                         return -ENOMEM;
+                json_object *o = json_object_array_get_idx(a, i);
+                void *elem = (char *) *ret + i * elem_size;
                 /* Count the element first, so a partly filled one is freed too. */
                 (*ret_n)++;
-                int r = parse_one(json_object_array_get_idx(a, i), p, (char *) *ret + i * elem_size, ret_error);
+                int r = check_object(o, p, "object", ret_error);
+                if (r >= 0)
+                        r = parse_fields(o, p, fields, elem, ret_error);
+                if (r >= 0)
+                        r = validate(o, p, elem, ret_error);
                 if (r < 0)
                         return r;
         }
         return 0;
-}
-
-static int parse_disk_cb(json_object *o, const char *path, void *elem, char **ret_error) {
-        return parse_disk(o, path, elem, ret_error);
-}
-
-static int parse_nic_cb(json_object *o, const char *path, void *elem, char **ret_error) {
-        return parse_nic(o, path, elem, ret_error);
 }
 
 static int check_unique_names(const Hardware *hw, char **ret_error) {
@@ -521,10 +509,12 @@ int hardware_from_json(json_object *root, Hardware **ret, char **ret_error) {
         if (!hw)
                 return -ENOMEM;
 
-        r = parse_array(root, "disks", sizeof(HwDisk), (void **) &hw->disks, &hw->n_disks, parse_disk_cb, ret_error);
+        r = parse_array(root, "disks", disk_fields, sizeof(HwDisk), (void **) &hw->disks, &hw->n_disks, validate_disk,
+                        ret_error);
         if (r < 0)
                 return r;
-        r = parse_array(root, "nics", sizeof(HwNic), (void **) &hw->nics, &hw->n_nics, parse_nic_cb, ret_error);
+        r = parse_array(root, "nics", nic_fields, sizeof(HwNic), (void **) &hw->nics, &hw->n_nics, validate_nic,
+                        ret_error);
         if (r < 0)
                 return r;
         r = check_unique_names(hw, ret_error);
@@ -565,7 +555,7 @@ int hardware_from_json(json_object *root, Hardware **ret, char **ret_error) {
 }
 
 /* Parses a JSON file; syntax errors are reported as FILE:LINE:COL: message. */
-int json_parse_file(const char *path, json_object **ret, char **ret_error) {
+int hw_json_parse_file(const char *path, json_object **ret, char **ret_error) {
         _cleanup_free_ char *data = NULL;
         size_t size;
         int r;
@@ -624,7 +614,7 @@ int hardware_load_json(const char *path, Hardware **ret, char **ret_error) {
 
         if (ret_error)
                 *ret_error = NULL;
-        r = json_parse_file(path, &root, ret_error);
+        r = hw_json_parse_file(path, &root, ret_error);
         if (r < 0)
                 return r;
         r = hardware_from_json(root, ret, &err);
@@ -640,7 +630,7 @@ int hw_dhcp_load_lease(const char *path, HwDhcp *ret, char **ret_error) {
 
         if (ret_error)
                 *ret_error = NULL;
-        r = json_parse_file(path, &root, ret_error);
+        r = hw_json_parse_file(path, &root, ret_error);
         if (r < 0)
                 return r;
         if (!json_object_is_type(root, json_type_object)) {
@@ -719,7 +709,7 @@ static json_object *fields_to_json(const Field *fields, const void *base) {
 }
 
 static bool dhcp_is_empty(const HwDhcp *d) {
-        return !d->nic && !d->address && !d->gateway && strv_length(d->dns) == 0 && !d->hostname && !d->domain;
+        return !d->nic && !d->address && !d->gateway && hw_strv_length(d->dns) == 0 && !d->hostname && !d->domain;
 }
 
 json_object *hw_dhcp_to_json(const HwDhcp *dhcp) {

@@ -90,15 +90,15 @@ const HwNic *hardware_find_nic(const Hardware *hw, const char *name) {
         return NULL;
 }
 
-size_t strv_length(char *const *l) {
+size_t hw_strv_length(char *const *l) {
         size_t n = 0;
         for (; l && l[n]; n++)
                 ;
         return n;
 }
 
-int strv_push(char ***l, char *s) {
-        size_t n = strv_length(*l);
+int hw_strv_push(char ***l, char *s) {
+        size_t n = hw_strv_length(*l);
         char **nl = realloc(*l, (n + 2) * sizeof(char *));
         if (!nl)
                 return -ENOMEM;
@@ -108,11 +108,11 @@ int strv_push(char ***l, char *s) {
         return 0;
 }
 
-int strv_extend(char ***l, const char *s) {
+int hw_strv_extend(char ***l, const char *s) {
         char *c = strdup(s);
         if (!c)
                 return -ENOMEM;
-        int r = strv_push(l, c);
+        int r = hw_strv_push(l, c);
         if (r < 0)
                 free(c);
         return r;

@@ -97,7 +97,9 @@ int hardware_from_json(json_object *root, Hardware **ret, char **ret_error);
 int hardware_load_json(const char *path, Hardware **ret, char **ret_error);
 json_object *hardware_to_json(const Hardware *hw);
 
-/* Probes the running system. sysroot redirects /sys, /proc, /run/udev (NULL: "/"). */
+/* Probes the running system. sysroot redirects /sys, /proc, /run and /dev (NULL: "/").
+ * Devices are opened read-only; problems that do not stop the probe (a disk
+ * that cannot be read, a malformed DHCP lease) end up in hw->warnings. */
 int hardware_probe(const char *sysroot, Hardware **ret);
 
 typedef enum HwProbeFlags {

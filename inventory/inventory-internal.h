@@ -17,9 +17,9 @@ void hw_props_free(HwProperty *props, size_t n);
 int hw_props_add(HwProperty **props, size_t *n, const char *key, const char *value);
 void hw_props_sort(HwProperty *props, size_t n);
 
-size_t strv_length(char *const *l);
-int strv_push(char ***l, char *s);     /* takes s on success */
-int strv_extend(char ***l, const char *s);
+size_t hw_strv_length(char *const *l);
+int hw_strv_push(char ***l, char *s);     /* takes s on success */
+int hw_strv_extend(char ***l, const char *s);
 
 /* Probing context: every path is read below sysroot. */
 typedef struct ProbeContext {
@@ -63,4 +63,4 @@ int probe_system(const ProbeContext *c, Hardware *hw);
 #include <json-c/json.h>
 int hw_dhcp_from_json(json_object *o, const char *path, HwDhcp *ret, char **ret_error);
 json_object *hw_dhcp_to_json(const HwDhcp *dhcp);
-int json_parse_file(const char *path, json_object **ret, char **ret_error);
+int hw_json_parse_file(const char *path, json_object **ret, char **ret_error);

@@ -123,7 +123,7 @@ int inventory_run_list_verb(int argc, char *argv[], HwProbeFlags all_flags, cons
         return EXIT_OK;
 }
 
-void format_bytes(uint64_t bytes, char *buf, size_t size) {
+void hw_format_bytes(uint64_t bytes, char *buf, size_t size) {
         static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
         double v = (double) bytes;
         size_t u = 0;
@@ -138,7 +138,7 @@ void format_bytes(uint64_t bytes, char *buf, size_t size) {
                 snprintf(buf, size, "%.1f %s", v, units[u]);
 }
 
-int table_add(Table *t, const char *cell) {
+int hw_table_add(Table *t, const char *cell) {
         char **n = realloc(t->cells, (t->n_cells + 1) * sizeof(char *));
         if (!n)
                 return -ENOMEM;
@@ -150,7 +150,7 @@ int table_add(Table *t, const char *cell) {
         return 0;
 }
 
-int table_addf(Table *t, const char *format, ...) {
+int hw_table_addf(Table *t, const char *format, ...) {
         _cleanup_free_ char *s = NULL;
         va_list ap;
 
@@ -159,10 +159,10 @@ int table_addf(Table *t, const char *format, ...) {
         va_end(ap);
         if (r < 0)
                 return -ENOMEM;
-        return table_add(t, s);
+        return hw_table_add(t, s);
 }
 
-void table_print(const Table *t, FILE *f) {
+void hw_table_print(const Table *t, FILE *f) {
         _cleanup_free_ size_t *widths = calloc(t->n_columns ?: 1, sizeof(size_t));
 
         if (!widths || t->n_columns == 0)
@@ -178,7 +178,7 @@ void table_print(const Table *t, FILE *f) {
         }
 }
 
-void table_done(Table *t) {
+void hw_table_done(Table *t) {
         for (size_t i = 0; i < t->n_cells; i++)
                 free(t->cells[i]);
         free(t->cells);

@@ -35,7 +35,7 @@ int inventory_run_list_verb(int argc, char *argv[], HwProbeFlags all_flags, cons
 int inventory_print_json_member(const Hardware *hw, const char *key);
 
 /* "931.5 GiB" */
-void format_bytes(uint64_t bytes, char *buf, size_t size);
+void hw_format_bytes(uint64_t bytes, char *buf, size_t size);
 
 /* A text table: columns padded to the widest cell; a NULL cell prints "-". */
 typedef struct Table {
@@ -43,7 +43,7 @@ typedef struct Table {
         size_t n_cells;
         char **cells;
 } Table;
-int table_add(Table *t, const char *cell);
-int table_addf(Table *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
-void table_print(const Table *t, FILE *f);
-void table_done(Table *t);
+int hw_table_add(Table *t, const char *cell);
+int hw_table_addf(Table *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
+void hw_table_print(const Table *t, FILE *f);
+void hw_table_done(Table *t);

@@ -70,7 +70,7 @@ static int probe_partition(int fd, const HwDisk *d, blkid_partition par, char **
                 return r;
         if (asprintf(&entry, "%s: %s", name, sig ?: "(no signature)") < 0)
                 return -ENOMEM;
-        r = strv_push(contents, entry);
+        r = hw_strv_push(contents, entry);
         if (r < 0)
                 free(entry);
         return r;
@@ -121,7 +121,7 @@ int probe_disk_contents(const ProbeContext *c, HwDisk *d) {
         if (r < 0)
                 return r;
         if (sig) {
-                r = strv_push(&d->contents, sig);
+                r = hw_strv_push(&d->contents, sig);
                 if (r < 0)
                         return r;
                 sig = NULL;

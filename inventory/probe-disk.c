@@ -92,7 +92,7 @@ int probe_disks(const ProbeContext *c, Hardware *hw) {
         r = probe_list_dir(c, "/sys/block", &names);
         if (r < 0 || !names)
                 return r;
-        hw->disks = calloc(strv_length(names), sizeof(HwDisk));
+        hw->disks = calloc(hw_strv_length(names), sizeof(HwDisk));
         if (!hw->disks)
                 return -ENOMEM;
         for (char **n = names; *n; n++) {

@@ -104,7 +104,7 @@ static int disk_devnums(const ProbeContext *c, const char *name, char ***ret) {
         if (asprintf(&dir, "/sys/block/%s", name) < 0 || asprintf(&path, "%s/dev", dir) < 0)
                 return -ENOMEM;
         if (probe_read_line(c, path, &v) >= 0) {
-                r = strv_push(&l, v);
+                r = hw_strv_push(&l, v);
                 if (r < 0)
                         return r;
                 v = NULL;
@@ -134,7 +134,7 @@ static int disk_devnums(const ProbeContext *c, const char *name, char ***ret) {
                         }
                         if (probe_read_line(c, ppath, &pdev) < 0)
                                 continue;
-                        r = strv_push(&l, pdev);
+                        r = hw_strv_push(&l, pdev);
                         if (r < 0) {
                                 closedir(d);
                                 return r;

@@ -74,7 +74,7 @@ int probe_nics(const ProbeContext *c, Hardware *hw) {
         r = probe_list_dir(c, "/sys/class/net", &names);
         if (r < 0 || !names)
                 return r;
-        hw->nics = calloc(strv_length(names), sizeof(HwNic));
+        hw->nics = calloc(hw_strv_length(names), sizeof(HwNic));
         if (!hw->nics)
                 return -ENOMEM;
         for (char **n = names; *n; n++) {

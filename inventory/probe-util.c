@@ -108,7 +108,7 @@ void probe_warn(const ProbeContext *c, const char *format, ...) {
         va_end(ap);
         if (r < 0)
                 return;
-        if (strv_push(c->warnings, msg) < 0)
+        if (hw_strv_push(c->warnings, msg) < 0)
                 free(msg);
 }
 
@@ -134,7 +134,7 @@ int probe_list_dir(const ProbeContext *c, const char *dir, char ***ret) {
         for (struct dirent *de; (de = readdir(d));) {
                 if (de->d_name[0] == '.')
                         continue;
-                r = strv_extend(&names, de->d_name);
+                r = hw_strv_extend(&names, de->d_name);
                 if (r < 0)
                         break;
         }
@@ -142,7 +142,7 @@ int probe_list_dir(const ProbeContext *c, const char *dir, char ***ret) {
         if (r < 0)
                 return r;
         if (names)
-                qsort(names, strv_length(names), sizeof(char *), natural_cmp);
+                qsort(names, hw_strv_length(names), sizeof(char *), natural_cmp);
         *ret = TAKE_PTR(names);
         return 0;
 }
@@ -156,15 +156,25 @@ static int add_assignment(HwProperty **props, size_t *n, char *line) {
         return hw_props_add(props, n, line, eq + 1);
 }
 
-static int add_uevent(const ProbeContext *c, const char *sysfs_dir, HwProperty **props, size_t *n) {
-        _cleanup_free_ char *path = NULL, *data = NULL;
+/* dir/name below the sysroot, or *ret = NULL when it does not exist. */
+static int read_optional(const ProbeContext *c, const char *dir, const char *name, char **ret) {
+        _cleanup_free_ char *path = NULL;
         int r;
 
-        if (asprintf(&path, "%s/uevent", sysfs_dir) < 0)
+        *ret = NULL;
+        if (asprintf(&path, "%s/%s", dir, name) < 0)
                 return -ENOMEM;
-        r = probe_read_file(c, path, &data, NULL);
-        if (r < 0)
-                return r == -ENOENT ? 0 : r;
+        r = probe_read_file(c, path, ret, NULL);
+        return r == -ENOENT ? 0 : r;
+}
+
+static int add_uevent(const ProbeContext *c, const char *sysfs_dir, HwProperty **props, size_t *n) {
+        _cleanup_free_ char *data = NULL;
+        int r;
+
+        r = read_optional(c, sysfs_dir, "uevent", &data);
+        if (r < 0 || !data)
+                return r;
         char *save = NULL;
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 if (startswith(line, "DEVNAME=")) {
@@ -183,14 +193,12 @@ static int add_uevent(const ProbeContext *c, const char *sysfs_dir, HwProperty *
 }
 
 static int add_udev_db(const ProbeContext *c, const char *id, HwProperty **props, size_t *n) {
-        _cleanup_free_ char *path = NULL, *data = NULL, *links = NULL;
+        _cleanup_free_ char *data = NULL, *links = NULL;
         int r;
 
-        if (asprintf(&path, "/run/udev/data/%s", id) < 0)
-                return -ENOMEM;
-        r = probe_read_file(c, path, &data, NULL);
-        if (r < 0)
-                return r == -ENOENT ? 0 : r;
+        r = read_optional(c, "/run/udev/data", id, &data);
+        if (r < 0 || !data)
+                return r;
         char *save = NULL;
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 if (startswith(line, "E:")) {

@@ -18,7 +18,7 @@ static char *disk_holds(const HwDisk *d) {
                 fputs("[install medium] ", f);
         if (d->contents_unknown)
                 fputs("unknown (not readable)", f);
-        else if (!d->pttype && strv_length(d->contents) == 0)
+        else if (!d->pttype && hw_strv_length(d->contents) == 0)
                 fputs("empty", f);
         else {
                 const char *sep = "";
@@ -40,29 +40,29 @@ static int print_table(const Hardware *hw) {
         Table t = { .n_columns = 6 };
         int r = 0;
 
-        r = r ?: table_add(&t, "DEVICE");
-        r = r ?: table_add(&t, "SIZE");
-        r = r ?: table_add(&t, "MODEL");
-        r = r ?: table_add(&t, "SERIAL");
-        r = r ?: table_add(&t, "TYPE");
-        r = r ?: table_add(&t, "HOLDS");
+        r = r ?: hw_table_add(&t, "DEVICE");
+        r = r ?: hw_table_add(&t, "SIZE");
+        r = r ?: hw_table_add(&t, "MODEL");
+        r = r ?: hw_table_add(&t, "SERIAL");
+        r = r ?: hw_table_add(&t, "TYPE");
+        r = r ?: hw_table_add(&t, "HOLDS");
         for (size_t i = 0; i < hw->n_disks && r >= 0; i++) {
                 const HwDisk *d = &hw->disks[i];
                 char size[32];
                 _cleanup_free_ char *holds = disk_holds(d);
 
-                format_bytes(d->size_bytes, size, sizeof(size));
+                hw_format_bytes(d->size_bytes, size, sizeof(size));
                 r = r ?: holds ? 0 : -ENOMEM;
-                r = r ?: table_add(&t, d->path);
-                r = r ?: table_add(&t, size);
-                r = r ?: table_add(&t, d->model);
-                r = r ?: table_add(&t, d->serial);
-                r = r ?: table_addf(&t, "%s%s", d->rotational ? "hdd" : "ssd", d->removable ? ",removable" : "");
-                r = r ?: table_add(&t, holds);
+                r = r ?: hw_table_add(&t, d->path);
+                r = r ?: hw_table_add(&t, size);
+                r = r ?: hw_table_add(&t, d->model);
+                r = r ?: hw_table_add(&t, d->serial);
+                r = r ?: hw_table_addf(&t, "%s%s", d->rotational ? "hdd" : "ssd", d->removable ? ",removable" : "");
+                r = r ?: hw_table_add(&t, holds);
         }
         if (r >= 0)
-                table_print(&t, stdout);
-        table_done(&t);
+                hw_table_print(&t, stdout);
+        hw_table_done(&t);
         return r;
 }
 

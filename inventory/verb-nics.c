@@ -9,20 +9,20 @@ static int print_table(const Hardware *hw) {
         Table t = { .n_columns = 4 };
         int r = 0;
 
-        r = r ?: table_add(&t, "NAME");
-        r = r ?: table_add(&t, "MAC");
-        r = r ?: table_add(&t, "DRIVER");
-        r = r ?: table_add(&t, "LINK");
+        r = r ?: hw_table_add(&t, "NAME");
+        r = r ?: hw_table_add(&t, "MAC");
+        r = r ?: hw_table_add(&t, "DRIVER");
+        r = r ?: hw_table_add(&t, "LINK");
         for (size_t i = 0; i < hw->n_nics && r >= 0; i++) {
                 const HwNic *n = &hw->nics[i];
-                r = r ?: table_add(&t, n->name);
-                r = r ?: table_add(&t, n->mac);
-                r = r ?: table_add(&t, n->driver);
-                r = r ?: table_add(&t, n->link ? "up" : "down");
+                r = r ?: hw_table_add(&t, n->name);
+                r = r ?: hw_table_add(&t, n->mac);
+                r = r ?: hw_table_add(&t, n->driver);
+                r = r ?: hw_table_add(&t, n->link ? "up" : "down");
         }
         if (r >= 0)
-                table_print(&t, stdout);
-        table_done(&t);
+                hw_table_print(&t, stdout);
+        hw_table_done(&t);
         return r;
 }
 

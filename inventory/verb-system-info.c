@@ -24,7 +24,7 @@ static void print_summary(const Hardware *hw) {
         printf("%-15s %s, %s, %u threads%s\n", "CPU:", hw->cpu.vendor ?: "unknown vendor",
                hw->cpu.model ?: "unknown model", hw->cpu.threads, hw->cpu.x86_64 ? ", x86-64" : "");
         print_line("Virtualization:", hw->cpu.virt_verdict ?: "unknown");
-        format_bytes(hw->memory_bytes, buf, sizeof(buf));
+        hw_format_bytes(hw->memory_bytes, buf, sizeof(buf));
         print_line("Memory:", buf);
         printf("%-15s %s %s", "System:", hw->dmi.system_vendor ?: "-", hw->dmi.system_product ?: "-");
         if (hw->dmi.system_serial)
@@ -34,7 +34,7 @@ static void print_summary(const Hardware *hw) {
         putchar('\n');
         for (size_t i = 0; i < hw->n_disks; i++) {
                 const HwDisk *d = &hw->disks[i];
-                format_bytes(d->size_bytes, buf, sizeof(buf));
+                hw_format_bytes(d->size_bytes, buf, sizeof(buf));
                 printf("%-15s %s %s %s%s\n", i == 0 ? "Disks:" : "", d->path, buf, d->model ?: "",
                        d->install_medium ? " [install medium]" : "");
         }
