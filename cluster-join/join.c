@@ -86,7 +86,11 @@ static int wait_for_daemon(Ctx *c, json_object **ret_server, char **ret_error) {
         }
 }
 
-static int ensure_https_address(Ctx *c, json_object *server, char **ret_error) {
+static int ensure_https_address(Ctx *c, char **ret_error) {
+        _cleanup_json_ json_object *server = NULL;
+        int r = incus_request(&c->client, "GET", "/1.0", NULL, &server, NULL, ret_error);
+        if (r < 0)
+                return r;
         const char *cur = json_get_string(json_get(server, "config"), "core.https_address");
         if (streq_ptr(cur, c->s->address))
                 return 0;
@@ -326,7 +330,7 @@ static int build_join_request(Ctx *c, const char *token, const ClusterProbe *p, 
         return 0;
 }
 
-static int do_join(Ctx *c, json_object *server, ClusterJoinResult *res, char **ret_error) {
+static int do_join(Ctx *c, ClusterJoinResult *res, char **ret_error) {
         _cleanup_free_ char *token = NULL;
         _cleanup_(cluster_token_done) ClusterToken t = {};
         unsigned attempts = c->o->attempts ?: 5;
@@ -355,7 +359,7 @@ static int do_join(Ctx *c, json_object *server, ClusterJoinResult *res, char **r
                         return r;
                 r = cluster_probe_token(&t, c->o->connect_timeout_sec, &p, &err);
                 if (r == 0)
-                        r = ensure_https_address(c, server, &err);
+                        r = ensure_https_address(c, &err);
                 if (r == 0)
                         r = build_join_request(c, token, &p, &body);
                 if (r == 0) {
@@ -368,8 +372,9 @@ static int do_join(Ctx *c, json_object *server, ClusterJoinResult *res, char **r
                         if (r == 0 && !(res->cluster_address = strdup(p.address)))
                                 return -ENOMEM;
                         if (r == -EPERM && operr && strstr(operr, "No matching cluster join operation"))
-                                cluster_append(&operr, "the token was used already or revoked; %s",
-                                               "make a new one with 'forja cluster token NAME'");
+                                cluster_append(&operr, "the token was used already, revoked, or held by a "
+                                               "member that is down; make a new one with 'forja cluster token %s'",
+                                               c->name);
                         if (r < 0 && cluster_set_error(&err, "joining through %s failed: %s", p.address,
                                                        strempty(operr)) == 0 && !err)
                                 return -ENOMEM;
@@ -443,14 +448,14 @@ int cluster_join_run(const ClusterSettings *s, const ClusterJoinOptions *o, Clus
                         progress(&c, "Already a cluster member as '%s'", c.name);
                         r = wait_member_online(&c, ret_error);
                 } else
-                        r = do_join(&c, server, &res, ret_error);
+                        r = do_join(&c, &res, ret_error);
                 goto finish;
         }
 
         if (!enabled) {
                 /* Pools and networks first: enabling clustering turns them
                  * into cluster-wide objects, as `incus admin init` does. */
-                if (s->address && (r = ensure_https_address(&c, server, ret_error)) < 0)
+                if (s->address && (r = ensure_https_address(&c, ret_error)) < 0)
                         goto finish;
                 if ((r = ensure_storage_pool(&c, ret_error)) < 0)
                         goto finish;
