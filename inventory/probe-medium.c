@@ -6,7 +6,8 @@
  *       from the disk or one of its partitions, or "/" is mounted from it with
  *       an optical-media filesystem (iso9660, udf: booted from the medium), or
  *   (b) the disk or one of its partitions is mounted anywhere and the disk
- *       holds a filesystem whose label starts with "FORJA".
+ *       holds a filesystem whose label starts with "FORJA" (the ISO's
+ *       FORJA_<version> and FORJA_EFI, a mounted FORJA-AIS answer partition).
  * Mounts come from /proc/self/mountinfo below the sysroot; a mount is tied to
  * a disk by device number (sysfs "dev" of the disk and of its partitions). */
 
