@@ -87,10 +87,9 @@ static int gather_cpuid(const Sysroot *s, HwcheckReport *r, CpuFacts *f, char **
                 }
                 return hwc_report_add_evidence(
                         r, "cpuid",
-                        "CPUID from %s%s: vendor '%s'; leaf 1 ECX=%08" PRIx32 " (VMX bit 5 %s, hypervisor bit 31 %s); "
+                        "CPUID from %s: vendor '%s'; leaf 1 ECX=%08" PRIx32 " (VMX bit 5 %s, hypervisor bit 31 %s); "
                         "leaf 0x80000001 ECX=%08" PRIx32 " (SVM bit 2 %s), EDX=%08" PRIx32 " (long mode bit 29 %s)%s%s%s",
                         c.path,
-                        c.source == CPUID_SOURCE_INSTRUCTION ? " (/dev/cpu/0/cpuid is not available)" : "",
                         f->vendor, l1.ecx, yes_no(f->vmx), yes_no(f->hypervisor), e1.ecx, yes_no(f->svm), e1.edx,
                         yes_no(f->long_mode), f->hypervisor ? "; hypervisor signature '" : "",
                         f->hypervisor ? f->hypervisor_sig : "", f->hypervisor ? "'" : "");
@@ -189,6 +188,15 @@ static int gather_kvm(const Sysroot *s, HwcheckReport *r, CpuFacts *f) {
                                        f->dev_kvm ? "present" : "missing");
 }
 
+/* Which fact the verdict turned on, so a reader knows what to trust. */
+static const char *decided_by(const CpuFacts *f, const char *verdict) {
+        if (streq(verdict, HWCHECK_VERDICT_DISABLED_BY_FIRMWARE))
+                return f->msr_read && (f->vmx || f->svm) ? "msr" : "kernel-log";
+        if (streq(verdict, HWCHECK_VERDICT_USABLE) || streq(verdict, HWCHECK_VERDICT_MODULE_NOT_LOADED))
+                return "kvm";
+        return f->have_cpuid ? "cpuid" : "cpuinfo";
+}
+
 int hwc_cpu_facts_gather(const Sysroot *s, HwcheckReport *r, CpuFacts *ret, char **ret_error) {
         CpuFacts f = {};
         int k;
@@ -200,6 +208,7 @@ int hwc_cpu_facts_gather(const Sysroot *s, HwcheckReport *r, CpuFacts *ret, char
         if (f.hypervisor_sig[0] && !(r->hypervisor = strdup(f.hypervisor_sig)))
                 return -ENOMEM;
         r->cpu_verdict = hwc_cpu_virt_decide(&f);
+        r->cpu_decided_by = decided_by(&f, r->cpu_verdict);
         *ret = f;
         return 0;
 }

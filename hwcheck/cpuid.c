@@ -171,21 +171,23 @@ int hwc_cpuid_reader_open(const Sysroot *s, CpuidReader *ret, char **ret_error) 
 
         if (!hwc_sysroot_exists(s, "/dev/cpu/0/cpuid"))
                 (void) hwc_load_module(s, "cpuid");
-        int fd = open("/dev/cpu/0/cpuid", O_RDONLY | O_CLOEXEC);
+        int fd = open("/dev/cpu/0/cpuid", O_RDONLY | O_CLOEXEC), err = errno;
         if (fd >= 0) {
                 ret->source = CPUID_SOURCE_DEVICE;
                 ret->fd = fd;
                 ret->path = strdup("/dev/cpu/0/cpuid");
                 CpuidRegs probe;
-                if (ret->path && cpuid_raw(ret, 0, 0, &probe) == 0)
+                err = ret->path ? -cpuid_raw(ret, 0, 0, &probe) : ENOMEM;
+                if (err == 0)
                         return 0;
                 hwc_cpuid_reader_close(ret);
         }
 #if defined(__x86_64__) || defined(__i386__)
         ret->source = CPUID_SOURCE_INSTRUCTION;
-        ret->path = strdup("the CPUID instruction");
-        if (!ret->path)
+        if (asprintf(&ret->path, "the CPUID instruction (/dev/cpu/0/cpuid: %s)", strerror(err)) < 0) {
+                ret->path = NULL;
                 return -ENOMEM;
+        }
 #endif
         return 0;
 }

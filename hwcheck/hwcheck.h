@@ -48,6 +48,8 @@ typedef struct HwcheckReport {
         size_t n_results;
         char *cpu_vendor;               /* CPUID vendor: "GenuineIntel", "AuthenticAMD", ... or NULL */
         const char *cpu_verdict;        /* one of HWCHECK_VERDICT_* (static) */
+        const char *cpu_decided_by;     /* the evidence source that decided it: "cpuid", "cpuinfo",
+                                         * "msr", "kernel-log" or "kvm" (static) */
         char *hypervisor;               /* CPUID 0x40000000 signature in a guest, or NULL */
         HwcheckEvidence *evidence;      /* what the CPU verdict is based on */
         size_t n_evidence;

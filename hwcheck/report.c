@@ -218,6 +218,7 @@ json_object *hwcheck_report_to_json(const HwcheckReport *r) {
 
         ok = ok && json_add_string(cpu, "vendor", r->cpu_vendor) >= 0 &&
              json_add_string(cpu, "verdict", r->cpu_verdict) >= 0 &&
+             json_add_string(cpu, "decided_by", r->cpu_decided_by) >= 0 &&
              json_add_string(cpu, "hypervisor", r->hypervisor) >= 0 &&
              json_add(cpu, "evidence", evidence) >= 0;
         if (ok)

@@ -116,7 +116,7 @@ static void print_text(const HwcheckReport *r) {
                warned = hwcheck_report_count(r, HWCHECK_WARN, false);
         if (arg_quiet && failed + waived + warned == 0)
                 return;
-        printf("\nCPU virtualization: %s\n", r->cpu_verdict);
+        printf("\nCPU virtualization: %s (decided by: %s)\n", r->cpu_verdict, strempty(r->cpu_decided_by));
         if (failed == 0) {
                 printf("Result: this machine can host KVM virtual machines and containers (%zu warning%s%s",
                        warned, warned == 1 ? "" : "s", waived ? ", " : "");

@@ -20,9 +20,9 @@ with open(expected_path) as f:
 if ids is None or line is None:
     sys.exit(f"{expected_path}: no 'ids' line or no line for fixture '{fixture}'")
 
-want_exit, want_verdict = int(line[1]), line[2]
+want_exit, want_verdict, want_decided_by = int(line[1]), line[2], line[3]
 want_status = {i: "pass" for i in ids}
-for token in line[3:]:
+for token in line[4:]:
     cid, _, status = token.partition("=")
     if cid not in want_status or status not in ("pass", "info", "warn", "fail"):
         sys.exit(f"{expected_path}: bad entry '{token}' for {fixture}")
@@ -48,6 +48,8 @@ for c in report["checks"]:
         errors.append(f"{c['id']}: empty message")
     if c["status"] in ("warn", "fail") and not c["hint"]:
         errors.append(f"{c['id']}: {c['status']} without a hint")
+if report["cpu"]["decided_by"] != want_decided_by:
+    errors.append(f"verdict decided by {report['cpu']['decided_by']} != expected {want_decided_by}")
 if not report["cpu"]["evidence"]:
     errors.append("the CPU verdict names no evidence")
 for e in errors:

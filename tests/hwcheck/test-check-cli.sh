@@ -71,6 +71,7 @@ assert c["cpu-virt"]["status"] == "fail" and c["cpu-virt"]["waived"] is True
 assert c["memory"]["waived"] is False
 assert r["summary"] == {"pass": 24, "info": 2, "warn": 0, "fail": 0, "waived": 2}, r["summary"]
 assert r["cpu"]["vendor"] == "GenuineIntel" and r["cpu"]["hypervisor"] is None
+assert r["cpu"]["verdict"] == "module-not-loaded" and r["cpu"]["decided_by"] == "kvm"
 assert {e["source"] for e in r["cpu"]["evidence"]} == {"cpuid", "msr", "kernel-log", "kvm"}, r["cpu"]["evidence"]
 assert r["sysroot"].endswith("/noload")
 PY

@@ -147,6 +147,8 @@ if c["kvm-device"]["status"] != kvmdev:
     errors.append(f"kvm-device {c['kvm-device']['status']} != {kvmdev}")
 if r["cpu"]["vendor"] != vendor:
     errors.append(f"vendor {r['cpu']['vendor']} != {vendor}")
+if r["cpu"]["decided_by"] != ("kvm" if verdict == "usable" else "cpuid"):
+    errors.append(f"verdict decided by {r['cpu']['decided_by']}")
 if c["cpu-64bit"]["status"] != "pass":
     errors.append("cpu-64bit does not pass")
 src = {e["source"]: e["text"] for e in r["cpu"]["evidence"]}
