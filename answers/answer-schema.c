@@ -721,8 +721,119 @@ static void parse_webhook(AnswerParser *p, const TomlValue *t) {
                 answer_error(p, t->pos, "post-installation-webhook.url", "is required");
 }
 
+static void parse_kvs(AnswerParser *p, const TomlValue *t, const char *path, AnswerKvs *kv) {
+        if (!expect_table(p, t, path))
+                return;
+        kv->items = calloc(t->table.n + 1, sizeof(AnswerKv));
+        if (!kv->items) {
+                p->d->oom = true;
+                return;
+        }
+        for (size_t i = 0; i < t->table.n; i++) {
+                const TomlEntry *e = &t->table.entries[i];
+                _cleanup_free_ char *kpath = join_key(path, e->key);
+                char *v = dup_string(p, e->value, strempty(kpath));
+                char *k = v ? strdup(e->key) : NULL;
+                if (!v || !k) {
+                        free(v);
+                        continue;
+                }
+                kv->items[kv->n++] = (AnswerKv) { .key = k, .value = v };
+        }
+}
+
+/* HOST, IPv4:PORT, [IPv6]:PORT or HOST:PORT. */
+static const char *check_host_port(const char *s) {
+        _cleanup_free_ char *host = NULL;
+        const char *port = NULL;
+        if (s[0] == '[') {
+                const char *end = strchr(s, ']');
+                if (!end)
+                        return "has '[' without ']'";
+                host = strndup(s + 1, (size_t) (end - s - 1));
+                if (end[1] == ':')
+                        port = end + 2;
+                else if (end[1])
+                        return "has text after ']' that is not :PORT";
+                if (host && check_ip(host, NULL))
+                        return "has an invalid IPv6 address in brackets";
+        } else {
+                const char *colon = strrchr(s, ':');
+                if (colon && strchr(s, ':') == colon) {
+                        host = strndup(s, (size_t) (colon - s));
+                        port = colon + 1;
+                } else
+                        host = strdup(s);
+                if (host && check_ip(host, NULL) && check_domain(host))
+                        return "is not an IP address or host name (IPv6 with a port goes in brackets: [ADDR]:PORT)";
+        }
+        if (!host)
+                return "cannot be read (out of memory)";
+        if (port) {
+                char *end = NULL;
+                long v = strtol(port, &end, 10);
+                if (!*port || *end || v < 1 || v > 65535)
+                        return "has an invalid port (1-65535)";
+        }
+        return NULL;
+}
+
+static void parse_cluster_storage(AnswerParser *p, const TomlValue *t, const char *path) {
+        static const char *const known[] = { "pool", "driver", "source", "config", NULL };
+        Answer *a = p->a;
+        Section s = { .p = p, .prefix = path, .known = known };
+
+        if (!expect_table(p, t, path))
+                return;
+        for (size_t i = 0; i < t->table.n; i++) {
+                const TomlEntry *e = &t->table.entries[i];
+                _cleanup_free_ char *kpath = NULL;
+                const char *k = section_key(&s, e, &kpath);
+                if (!k)
+                        continue;
+                if (streq(k, "pool"))
+                        get_string(p, e->value, kpath, &a->cluster.storage.pool);
+                else if (streq(k, "driver"))
+                        get_string(p, e->value, kpath, &a->cluster.storage.driver);
+                else if (streq(k, "source"))
+                        get_string(p, e->value, kpath, &a->cluster.storage.source);
+                else
+                        parse_kvs(p, e->value, kpath, &a->cluster.storage.config);
+        }
+}
+
+static void parse_cluster_network(AnswerParser *p, const TomlValue *t, const char *path) {
+        static const char *const known[] = { "mode", "name", "profile", "device", "config", NULL };
+        static const char *const modes[] = { "none", "bridge", "managed", NULL };
+        Answer *a = p->a;
+        Section s = { .p = p, .prefix = path, .known = known };
+
+        if (!expect_table(p, t, path))
+                return;
+        for (size_t i = 0; i < t->table.n; i++) {
+                const TomlEntry *e = &t->table.entries[i];
+                _cleanup_free_ char *kpath = NULL;
+                const char *k = section_key(&s, e, &kpath);
+                if (!k)
+                        continue;
+                if (streq(k, "mode")) {
+                        if (get_enum(p, e->value, kpath, modes) >= 0)
+                                get_string(p, e->value, kpath, &a->cluster.network.mode);
+                } else if (streq(k, "name"))
+                        get_string(p, e->value, kpath, &a->cluster.network.name);
+                else if (streq(k, "profile"))
+                        get_string(p, e->value, kpath, &a->cluster.network.profile);
+                else if (streq(k, "device"))
+                        get_string(p, e->value, kpath, &a->cluster.network.device);
+                else
+                        parse_kvs(p, e->value, kpath, &a->cluster.network.config);
+        }
+}
+
 static void parse_cluster(AnswerParser *p, const TomlValue *t) {
-        static const char *const known[] = { "mode", "token", "server-name", "address", "verify", NULL };
+        static const char *const known[] = {
+                "mode", "token", "server-name", "address", "verify", "storage", "network", NULL
+        };
         static const char *const modes[] = { "standalone", "bootstrap", "join", NULL };
         Answer *a = p->a;
         Section s = { .p = p, .prefix = "cluster", .known = known };
@@ -749,11 +860,15 @@ static void parse_cluster(AnswerParser *p, const TomlValue *t) {
                                              "(letters, digits and dashes)", a->cluster.server_name);
                 } else if (streq(k, "address")) {
                         get_string(p, v, path, &a->cluster.address);
-                        if (a->cluster.address && check_ip(a->cluster.address, NULL))
-                                answer_error(p, v->pos, path, "'%s' is not a valid IPv4 or IPv6 address",
-                                             a->cluster.address);
+                        const char *why = a->cluster.address ? check_host_port(a->cluster.address) : NULL;
+                        if (why)
+                                answer_error(p, v->pos, path, "'%s' %s", a->cluster.address, why);
                 } else if (streq(k, "verify"))
                         get_bool(p, v, path, &a->cluster.verify);
+                else if (streq(k, "storage"))
+                        parse_cluster_storage(p, v, path);
+                else if (streq(k, "network"))
+                        parse_cluster_network(p, v, path);
         }
 }
 

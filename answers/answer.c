@@ -16,6 +16,15 @@ static void filters_done(AnswerFilters *f) {
         *f = (AnswerFilters) {};
 }
 
+static void kvs_done(AnswerKvs *k) {
+        for (size_t i = 0; i < k->n; i++) {
+                free(k->items[i].key);
+                free(k->items[i].value);
+        }
+        free(k->items);
+        *k = (AnswerKvs) {};
+}
+
 void answer_free(Answer *a) {
         if (!a)
                 return;
@@ -52,6 +61,15 @@ void answer_free(Answer *a) {
         free(a->cluster.token);
         free(a->cluster.server_name);
         free(a->cluster.address);
+        free(a->cluster.storage.pool);
+        free(a->cluster.storage.driver);
+        free(a->cluster.storage.source);
+        kvs_done(&a->cluster.storage.config);
+        free(a->cluster.network.mode);
+        free(a->cluster.network.name);
+        free(a->cluster.network.profile);
+        free(a->cluster.network.device);
+        kvs_done(&a->cluster.network.config);
         strv_free(a->waive_checks);
         free(a);
 }

@@ -80,6 +80,17 @@ typedef struct AnswerFilters {
         size_t n;
 } AnswerFilters;
 
+/* A string-to-string table, e.g. [cluster.storage] config. */
+typedef struct AnswerKv {
+        char *key;
+        char *value;
+} AnswerKv;
+
+typedef struct AnswerKvs {
+        AnswerKv *items;
+        size_t n;
+} AnswerKvs;
+
 /* interface-name-pinning mapping entry: MAC (lower case) -> interface name. */
 typedef struct AnswerPin {
         char *mac;
@@ -154,8 +165,16 @@ typedef struct Answer {
                 AnswerClusterMode mode;
                 char *token;            /* secret */
                 char *server_name;
-                char *address;
+                char *address;          /* HOST or HOST:PORT; NULL: management address, port 8443 */
                 bool verify;
+                struct {                /* [cluster.storage]: the Incus storage pool */
+                        char *pool, *driver, *source;
+                        AnswerKvs config;
+                } storage;
+                struct {                /* [cluster.network]: the instance network */
+                        char *mode, *name, *profile, *device;
+                        AnswerKvs config;
+                } network;
         } cluster;
 
         char **waive_checks;            /* [checks] waive, NULL-terminated, never NULL after parsing */

@@ -547,9 +547,35 @@ static json_object *build_cluster(const Resolved *r) {
         if (a->cluster.mode == ANSWER_CLUSTER_STANDALONE)
                 return c;
         json_add_string(c, "server-name", a->cluster.server_name ?: r->hostname);
-        json_add_string(c, "address", a->cluster.address);
+        /* default: the management address, Incus's port */
+        _cleanup_free_ char *addr = NULL;
+        if (!a->cluster.address && r->cidr) {
+                const char *slash = strchr(r->cidr, '/');
+                bool v6 = strchr(r->cidr, ':') != NULL;
+                if (asprintf(&addr, "%s%.*s%s:8443", v6 ? "[" : "", (int) (slash ? slash - r->cidr : (long) strlen(r->cidr)),
+                             r->cidr, v6 ? "]" : "") < 0)
+                        addr = NULL;
+        }
+        json_add_string(c, "address", a->cluster.address ?: addr);
         json_add_bool(c, "verify", a->cluster.verify);
         json_add_bool(c, "token-set", a->cluster.token != NULL);
+        json_object *st = json_object_new_object(), *cfg = json_object_new_object();
+        json_add_string(st, "pool", a->cluster.storage.pool);
+        json_add_string(st, "driver", a->cluster.storage.driver);
+        json_add_string(st, "source", a->cluster.storage.source);
+        for (size_t i = 0; i < a->cluster.storage.config.n; i++)
+                json_add_string(cfg, a->cluster.storage.config.items[i].key, a->cluster.storage.config.items[i].value);
+        json_add(st, "config", cfg);
+        json_add(c, "storage", st);
+        json_object *nw = json_object_new_object(), *ncfg = json_object_new_object();
+        json_add_string(nw, "mode", a->cluster.network.mode);
+        json_add_string(nw, "name", a->cluster.network.name);
+        json_add_string(nw, "profile", a->cluster.network.profile);
+        json_add_string(nw, "device", a->cluster.network.device);
+        for (size_t i = 0; i < a->cluster.network.config.n; i++)
+                json_add_string(ncfg, a->cluster.network.config.items[i].key, a->cluster.network.config.items[i].value);
+        json_add(nw, "config", ncfg);
+        json_add(c, "network", nw);
         return c;
 }
 

@@ -222,6 +222,19 @@ static void test_schema(void) {
         expect_error("[cluster]\nmode = \"join\"\n", "cluster.token", "is required with mode = \"join\"");
         expect_error("[cluster]\ntoken = \"abc\"\n", "cluster.token", "only used with mode = \"join\"");
         expect_error("[cluster]\nmode = \"federate\"\n", "cluster.mode", "allowed: standalone, bootstrap, join");
+        expect_error("[cluster]\nmode = \"bootstrap\"\naddress = \"10.0.0.1:99999\"\n", "cluster.address", "invalid port");
+        expect_error("[cluster]\nmode = \"bootstrap\"\naddress = \"10.0.0.1:80:90\"\n", "cluster.address", "brackets");
+        expect_error("[cluster]\nmode = \"bootstrap\"\nnetwork.mode = \"mesh\"\n", "cluster.network.mode", "allowed: none, bridge, managed");
+        expect_error("[cluster]\nmode = \"bootstrap\"\nstorage.size = \"1G\"\n", "cluster.storage.size", "unknown key");
+        {
+                _cleanup_(answer_diags_done) AnswerDiags d2 = {};
+                _cleanup_answer_ Answer *a2 = NULL;
+                CHECK_INTEQ(parse_with("[cluster]\nmode = \"bootstrap\"\naddress = \"[2001:db8::7]:8443\"\n"
+                                       "storage = { driver = \"lvm\", config = { \"lvm.vg_name\" = \"pve\" } }\n"
+                                       "network = { mode = \"bridge\", name = \"vmbr0\" }\n", &d2, &a2), 0);
+                CHECK(a2 && a2->cluster.storage.config.n == 1 && streq(a2->cluster.storage.config.items[0].value, "pve"));
+                CHECK(a2 && streq_ptr(a2->cluster.network.name, "vmbr0") && streq_ptr(a2->cluster.address, "[2001:db8::7]:8443"));
+        }
         expect_error("[first-boot]\nsource = \"from-url\"\n", "first-boot.url", "none specified");
         expect_error("[first-boot]\nordering = \"fully-up\"\n", "first-boot.source", "is required");
         expect_error("[post-installation-webhook]\nurl = \"ftp://x\"\n", "post-installation-webhook.url", "http");
