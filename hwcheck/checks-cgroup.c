@@ -10,12 +10,32 @@ typedef struct CgroupState {
         char *v1;                   /* "cpu cpuacct memory ..." from v1 mount options */
         char *v2;                   /* "cpu io memory ..." from cgroup.controllers */
         char *v2_mount;             /* where cgroup2 is mounted, or NULL */
+        char *kernel;               /* "cpuset cpu ..." enabled in /proc/cgroups */
 } CgroupState;
 
 static void cgroup_state_done(CgroupState *c) {
         free(c->v1);
         free(c->v2);
         free(c->v2_mount);
+        free(c->kernel);
+}
+
+/* /proc/cgroups lists the controllers the kernel has, mounted or not (an
+ * installer environment may mount none): "NAME HIERARCHY NUM ENABLED". */
+static int cgroup_kernel_read(const Sysroot *s, CgroupState *c) {
+        _cleanup_free_ char *data = NULL;
+        if (hwc_sysroot_read(s, "/proc/cgroups", &data) < 0)
+                return 0;
+        char *save = NULL;
+        for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char name[64];
+                unsigned hierarchy, num, enabled;
+                if (line[0] == '#' || sscanf(line, "%63s %u %u %u", name, &hierarchy, &num, &enabled) != 4 || !enabled)
+                        continue;
+                if (hwc_list_append(&c->kernel, " ", "%s", name) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
 }
 
 static bool word_in(const char *list, const char *word) {
@@ -96,17 +116,15 @@ int hwc_check_cgroups(const Sysroot *s, HwcheckReport *r) {
         };
         _cleanup_(cgroup_state_done) CgroupState c = {};
         int read_r = cgroup_state_read(s, &c);
-        if (read_r == -ENOMEM)
-                return read_r;
+        if (read_r == -ENOMEM || cgroup_kernel_read(s, &c) < 0)
+                return -ENOMEM;
         for (size_t i = 0; i < ELEMENTSOF(ctl); i++) {
                 char hint[160];
                 snprintf(hint, sizeof(hint),
                          "Enable the '%s' controller: mount it (cgroup v1) or list it in cgroup.subtree_control (cgroup v2).",
                          ctl[i].v1);
                 int k;
-                if (read_r < 0)
-                        k = hwc_report_set(r, ctl[i].id, HWCHECK_WARN, NULL, "cannot read /proc/mounts: %s", strerror(-read_r));
-                else if (word_in(c.v1, ctl[i].v1))
+                if (word_in(c.v1, ctl[i].v1))
                         k = hwc_report_set(r, ctl[i].id, HWCHECK_PASS, NULL, "cgroup v1 controller '%s' mounted", ctl[i].v1);
                 else if (c.v2_mount && !ctl[i].v2)
                         /* v2 has no such controller: device access goes through BPF
@@ -116,6 +134,11 @@ int hwc_check_cgroups(const Sysroot *s, HwcheckReport *r) {
                 else if (ctl[i].v2 && word_in(c.v2, ctl[i].v2))
                         k = hwc_report_set(r, ctl[i].id, HWCHECK_PASS, NULL, "cgroup v2 (%s): controller '%s' available",
                                            c.v2_mount, ctl[i].v2);
+                else if (word_in(c.kernel, ctl[i].v1))
+                        k = hwc_report_set(r, ctl[i].id, HWCHECK_PASS, NULL,
+                                           "the kernel has '%s' (/proc/cgroups) but no cgroup hierarchy mounts it", ctl[i].v1);
+                else if (read_r < 0)
+                        k = hwc_report_set(r, ctl[i].id, HWCHECK_WARN, NULL, "cannot read /proc/mounts: %s", strerror(-read_r));
                 else
                         k = hwc_report_set(r, ctl[i].id, ctl[i].missing, hint, "no cgroup v1 mount or cgroup v2 controller for '%s'",
                                            ctl[i].v1);
