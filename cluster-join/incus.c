@@ -10,26 +10,6 @@
 
 #define MAX_RESPONSE (16u << 20)
 
-typedef struct Buffer {
-        char *data;
-        size_t size;
-} Buffer;
-
-static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
-        Buffer *b = userdata;
-        size_t n = size * nmemb;
-        if (b->size + n > MAX_RESPONSE)
-                return 0;
-        char *d = realloc(b->data, b->size + n + 1);
-        if (!d)
-                return 0;
-        memcpy(d + b->size, ptr, n);
-        b->data = d;
-        b->size += n;
-        d[b->size] = 0;
-        return n;
-}
-
 int incus_client_init(IncusClient *c, const char *socket) {
         const char *dir = getenv("INCUS_DIR");
         char *p = NULL;
@@ -69,7 +49,7 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
         _cleanup_curl_slist_ struct curl_slist *headers = NULL;
         _cleanup_free_ char *url = NULL;
         char errbuf[CURL_ERROR_SIZE] = {};
-        Buffer buf = {};
+        CurlBuffer buf = { .max = MAX_RESPONSE };
         _cleanup_free_ char *data_owner = NULL;
 
         if (!h)
@@ -83,7 +63,7 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
         curl_easy_setopt(h, CURLOPT_URL, url);
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cluster_curl_write);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &buf);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

@@ -6,6 +6,7 @@
 
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
+#include "cluster-internal.h"
 #include "cluster-verbs.h"
 #include "join.h"
 #include "json-out.h"
@@ -151,12 +152,6 @@ static int forget_token(ClusterSettings *s) {
         return 0;
 }
 
-static double monotonic_sec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int verb_join_run(int argc, char *argv[]) {
         _cleanup_(cluster_settings_done) ClusterSettings s = {};
         _cleanup_(cluster_join_result_done) ClusterJoinResult res = {};
@@ -197,9 +192,9 @@ static int verb_join_run(int argc, char *argv[]) {
                 .online_wait_sec = arg_timeout,
                 .progress = log_progress,
         };
-        double t0 = monotonic_sec();
+        double t0 = cluster_monotonic_sec();
         r = cluster_join_run(&s, &o, &res, &err);
-        double took = monotonic_sec() - t0;
+        double took = cluster_monotonic_sec() - t0;
         if (r < 0) {
                 log_error("join: %s", err ?: strerror(-r));
                 return cluster_exit_code(r);

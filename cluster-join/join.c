@@ -49,12 +49,6 @@ bool cluster_error_is_transient(int r) {
         return r == -ENOTCONN || r == -EHOSTUNREACH || r == -EIO || r == -ETIMEDOUT;
 }
 
-static double now_sec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double) ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void sleep_sec(double s) {
         struct timespec ts = { .tv_sec = (time_t) s, .tv_nsec = (long) ((s - (time_t) s) * 1e9) };
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
@@ -68,7 +62,7 @@ static double backoff(unsigned attempt) {
 
 static int wait_for_daemon(Ctx *c, json_object **ret_server, char **ret_error) {
         unsigned limit = c->o->daemon_wait_sec ?: 60;
-        double deadline = now_sec() + limit, delay = 0.2;
+        double deadline = cluster_monotonic_sec() + limit, delay = 0.2;
         for (;;) {
                 _cleanup_free_ char *err = NULL;
                 int r = incus_request(&c->client, "GET", "/1.0", NULL, ret_server, NULL, &err);
@@ -77,7 +71,7 @@ static int wait_for_daemon(Ctx *c, json_object **ret_server, char **ret_error) {
                                 cluster_set_error(ret_error, "%s", strempty(err));
                         return r;
                 }
-                if (now_sec() + delay > deadline) {
+                if (cluster_monotonic_sec() + delay > deadline) {
                         cluster_set_error(ret_error, "incusd did not answer within %u s: %s", limit, strempty(err));
                         return r;
                 }
@@ -243,7 +237,7 @@ static int cluster_state(Ctx *c, bool *ret_enabled, char **ret_name, char **ret_
 static int wait_member_online(Ctx *c, char **ret_error) {
         _cleanup_free_ char *path = NULL;
         unsigned limit = c->o->online_wait_sec ?: 60;
-        double deadline = now_sec() + limit;
+        double deadline = cluster_monotonic_sec() + limit;
         if (asprintf(&path, "/1.0/cluster/members/%s", c->name) < 0)
                 return -ENOMEM;
         for (;;) {
@@ -253,7 +247,7 @@ static int wait_member_online(Ctx *c, char **ret_error) {
                 const char *st = json_get_string(m, "status");
                 if (r == 0 && st && strcasecmp(st, "online") == 0)
                         return 0;
-                if (now_sec() + 1 > deadline) {
+                if (cluster_monotonic_sec() + 1 > deadline) {
                         if (r < 0)
                                 cluster_set_error(ret_error, "member '%s' is not Online after %u s: %s", c->name,
                                                   limit, strempty(err));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Error message helpers for cluster-join. */
+/* Helpers shared by the cluster-join sources: error messages, curl buffers, clock. */
 
 #include <stdarg.h>
+#include <time.h>
 
 #include "cluster-internal.h"
 
@@ -33,4 +34,25 @@ int cluster_append(char **buf, const char *format, ...) {
         free(*buf);
         *buf = n;
         return 0;
+}
+
+size_t cluster_curl_write(char *ptr, size_t size, size_t nmemb, void *userdata) {
+        CurlBuffer *b = userdata;
+        size_t n = size * nmemb;
+        if (b->size + n > b->max)
+                return 0;   /* libcurl fails the transfer */
+        char *d = realloc(b->data, b->size + n + 1);
+        if (!d)
+                return 0;
+        memcpy(d + b->size, ptr, n);
+        b->data = d;
+        b->size += n;
+        d[b->size] = 0;
+        return n;
+}
+
+double cluster_monotonic_sec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec + ts.tv_nsec / 1e9;
 }

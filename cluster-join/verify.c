@@ -25,26 +25,6 @@ void cluster_probe_done(ClusterProbe *p) {
         *p = (ClusterProbe) {};
 }
 
-typedef struct Body {
-        char *data;
-        size_t size;
-} Body;
-
-static size_t body_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
-        Body *b = userdata;
-        size_t n = size * nmemb;
-        if (b->size + n > MAX_BODY)
-                return 0;
-        char *d = realloc(b->data, b->size + n + 1);
-        if (!d)
-                return 0;
-        memcpy(d + b->size, ptr, n);
-        b->data = d;
-        b->size += n;
-        d[b->size] = 0;
-        return n;
-}
-
 /* SHA-256 of the DER form of a PEM certificate, lower-case hex. */
 static int pem_fingerprint(const char *pem, char ret[65]) {
         BIO *bio = BIO_new_mem_buf(pem, -1);
@@ -90,7 +70,7 @@ static int probe_address(const char *address, const char *fingerprint, unsigned 
         _cleanup_curl_ CURL *h = curl_easy_init();
         _cleanup_free_ char *url = NULL, *body_data = NULL;
         char errbuf[CURL_ERROR_SIZE] = {};
-        Body body = {};
+        CurlBuffer body = { .max = MAX_BODY };
 
         if (!h)
                 return -ENOMEM;
@@ -106,7 +86,7 @@ static int probe_address(const char *address, const char *fingerprint, unsigned 
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long) connect_timeout);
         curl_easy_setopt(h, CURLOPT_TIMEOUT, (long) connect_timeout * 2);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, body_cb);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cluster_curl_write);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 

@@ -130,6 +130,11 @@ wait_daemon() {
 }
 inc() { local n=$1; shift; INCUS_DIR=$TMPD/$n incus "$@"; }
 fj() { local n=$1; shift; ip netns exec "$P-$n" "$FORJA" "$@"; }
+# fjv: the same under valgrind when it is installed (memory errors and
+# definite leaks fail the test through exit status 99).
+VG=()
+command -v valgrind >/dev/null && VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99)
+fjv() { local n=$1; shift; ip netns exec "$P-$n" "${VG[@]}" "$FORJA" "$@"; }
 now() { date +%s.%N; }
 since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
 
@@ -223,7 +228,7 @@ expect_match "Joined the cluster through ${IP[n1]}:8443 as 'n2'"
 [ "$(member_status n1 n2)" = Online ] || fail "n2 is not Online"
 inc n1 storage show local --target n2 | grep -q "source: $TMPD/pool-n2" ||
         fail "member_config did not set n2's pool source"
-expect_exit 0 fj n2 join --settings "$TMPD/n2.json" --socket "$TMPD/n2/unix.socket"
+expect_exit 0 fjv n2 join --settings "$TMPD/n2.json" --socket "$TMPD/n2/unix.socket"
 expect_match "Nothing to do: 'n2' is already an Online cluster member"
 log "join n2: $T_N2 s"
 
@@ -251,7 +256,7 @@ failure_case() {   # failure_case NAME EXIT REGEX TOKEN [forja join args...]
         printf '%s (exit %s, %s s): %s\n' "$name" "$want" "$took" "$OUT" >>"$ERRORS"
         [ -e "$TMPD/n3.token" ] || fail "$name: the token was deleted after a failed join"
         # The installer's check (forja join --verify) gives the same verdict.
-        expect_exit "$want" fj n3 join --verify --settings "$TMPD/n3.json"
+        expect_exit "$want" fjv n3 join --verify --settings "$TMPD/n3.json"
         expect_match "$re"
         [ "$(clustered n3)" = false ] || fail "$name: n3 became clustered"
         [ -z "$(inc n3 config get core.https_address)" ] || fail "$name: n3's core.https_address was changed"
@@ -294,7 +299,7 @@ expect_exit 0 fj n3 join --status --socket "$TMPD/n3/unix.socket"
 expect_match "^Server name: +n3$"
 expect_match "^Members: +3$"
 expect_match "^  n1 +https://${IP[n1]}:8443 +Online"
-expect_exit 0 fj n3 join --status --json --socket "$TMPD/n3/unix.socket"
+expect_exit 0 fjv n3 join --status --json --socket "$TMPD/n3/unix.socket"
 python3 -c '
 import json, sys
 s = json.loads(sys.argv[1])
