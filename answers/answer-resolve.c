@@ -88,31 +88,39 @@ int hw_match_nics(const Hardware *hw, const AnswerFilters *f, AnswerFilterMatch 
         return match_list(hw->n_nics, f, how, nic_props, hw, ret, ret_n);
 }
 
-/* "sda 223.57 GiB SAMSUNG MZ7KM240 [ID_SERIAL=... ID_MODEL=...]" lines, for
- * errors that must show what the machine has. */
+/* "  KEY=value" for each filtered property, so errors show what the filter saw. */
+static void print_filtered(FILE *m, const AnswerFilters *f, const HwProperty *props, size_t n) {
+        for (size_t j = 0; f && j < f->n; j++) {
+                const char *v = udev_props_get(props, n, f->items[j].key);
+                fprintf(m, "  %s=%s", f->items[j].key, v ?: "(unset)");
+        }
+}
+
+/* Closes the stream; only then is *buf final. */
+static char *memstream_done(FILE *m, char **buf) {
+        if (fclose(m) != 0) {
+                free(*buf);
+                return NULL;
+        }
+        return *buf;
+}
+
+/* "sda  223.57 GiB  SAMSUNG MZ7KM240  ID_SERIAL=..." lines, for errors that
+ * must show what the machine has. */
 static char *describe_disks(const Hardware *hw, const AnswerFilters *f) {
         char *buf = NULL;
         size_t size = 0;
         FILE *m = open_memstream(&buf, &size);
         if (!m)
                 return NULL;
-        fprintf(m, "disks on this machine:");
-        if (hw->n_disks == 0)
-                fprintf(m, " none");
+        fprintf(m, "disks on this machine:%s", hw->n_disks == 0 ? " none" : "");
         for (size_t i = 0; i < hw->n_disks; i++) {
                 const HwDisk *d = &hw->disks[i];
                 fprintf(m, "\n  %s  %.2f GiB  %s%s", d->name, (double) d->size_bytes / GIB, strempty(d->model),
                         d->install_medium ? "  (install medium)" : "");
-                for (size_t j = 0; f && j < f->n; j++) {
-                        const char *v = udev_props_get(d->props, d->n_props, f->items[j].key);
-                        fprintf(m, "  %s=%s", f->items[j].key, v ?: "(unset)");
-                }
+                print_filtered(m, f, d->props, d->n_props);
         }
-        if (fclose(m) != 0) {
-                free(buf);
-                return NULL;
-        }
-        return buf;
+        return memstream_done(m, &buf);
 }
 
 static char *describe_nics(const Hardware *hw, const AnswerFilters *f) {
@@ -121,22 +129,13 @@ static char *describe_nics(const Hardware *hw, const AnswerFilters *f) {
         FILE *m = open_memstream(&buf, &size);
         if (!m)
                 return NULL;
-        fprintf(m, "network interfaces on this machine:");
-        if (hw->n_nics == 0)
-                fprintf(m, " none");
+        fprintf(m, "network interfaces on this machine:%s", hw->n_nics == 0 ? " none" : "");
         for (size_t i = 0; i < hw->n_nics; i++) {
                 const HwNic *n = &hw->nics[i];
                 fprintf(m, "\n  %s  %s  %s", n->name, strempty(n->mac), strempty(n->driver));
-                for (size_t j = 0; f && j < f->n; j++) {
-                        const char *v = udev_props_get(n->props, n->n_props, f->items[j].key);
-                        fprintf(m, "  %s=%s", f->items[j].key, v ?: "(unset)");
-                }
+                print_filtered(m, f, n->props, n->n_props);
         }
-        if (fclose(m) != 0) {
-                free(buf);
-                return NULL;
-        }
-        return buf;
+        return memstream_done(m, &buf);
 }
 
 static bool lvm_fs(AnswerFs fs) {

@@ -98,6 +98,15 @@ static const char *section_key(Section *s, const TomlEntry *e, char **ret_path) 
         return found;
 }
 
+/* Runs the body for each entry of table t whose key the section knows, with k
+ * its canonical name and path its dotted key; unknown keys are reported. The
+ * nested one-shot loops scope the entry and free path after each entry. */
+#define FOREACH_SECTION_KEY(s, t, e, k, path)                                           \
+        for (size_t _i = 0; _i < (t)->table.n; _i++)                                    \
+                for (const TomlEntry *e = &(t)->table.entries[_i]; e; e = NULL)         \
+                        for (_cleanup_free_ char *path = NULL; e; e = NULL)             \
+                                for (const char *k = section_key(&(s), e, &path); k; k = NULL)
+
 static bool expect_type(AnswerParser *p, const TomlValue *v, const char *path, TomlType t) {
         if (v->type == t)
                 return true;
@@ -243,12 +252,7 @@ static void parse_fqdn(AnswerParser *p, const TomlValue *v, const char *path) {
         static const char *const sources[] = { "from-dhcp", NULL };
         Section s = { .p = p, .prefix = path, .known = known };
         a->global.fqdn_from_dhcp = true;
-        for (size_t i = 0; i < v->table.n; i++) {
-                const TomlEntry *e = &v->table.entries[i];
-                _cleanup_free_ char *kpath = NULL;
-                const char *k = section_key(&s, e, &kpath);
-                if (!k)
-                        continue;
+        FOREACH_SECTION_KEY(s, v, e, k, kpath) {
                 if (streq(k, "source"))
                         (void) get_enum(p, e->value, kpath, sources);
                 else if (streq(k, "domain")) {
@@ -273,13 +277,8 @@ static void parse_global(AnswerParser *p, const TomlValue *t) {
         Answer *a = p->a;
         Section s = { .p = p, .prefix = "global", .known = known };
 
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, path) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *path = NULL;
-                const char *k = section_key(&s, e, &path);
-                if (!k)
-                        continue;
                 if (streq(k, "country"))
                         get_string(p, v, path, &a->global.country);
                 else if (streq(k, "fqdn"))
@@ -324,12 +323,7 @@ static void parse_pinning(AnswerParser *p, const TomlValue *t, const char *path)
 
         if (!expect_table(p, t, path))
                 return;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
-                _cleanup_free_ char *kpath = NULL;
-                const char *k = section_key(&s, e, &kpath);
-                if (!k)
-                        continue;
+        FOREACH_SECTION_KEY(s, t, e, k, kpath) {
                 if (streq(k, "enabled")) {
                         get_bool(p, e->value, kpath, &a->network.pinning);
                         have_enabled = true;
@@ -399,13 +393,8 @@ static void parse_network(AnswerParser *p, const TomlValue *t) {
         Answer *a = p->a;
         Section s = { .p = p, .prefix = "network", .known = known };
 
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, path) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *path = NULL;
-                const char *k = section_key(&s, e, &path);
-                if (!k)
-                        continue;
                 if (streq(k, "source")) {
                         int m = get_enum(p, v, path, sources);
                         if (m >= 0)
@@ -480,15 +469,10 @@ static void parse_zfs(AnswerParser *p, const TomlValue *t, const char *path) {
         if (!expect_table(p, t, path))
                 return;
         p->has_zfs = true;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, kpath) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *kpath = NULL;
-                const char *k = section_key(&s, e, &kpath);
                 int64_t x;
                 int m;
-                if (!k)
-                        continue;
                 if (streq(k, "raid")) {
                         p->zfs_raid_pos = v->pos;
                         m = get_enum(p, v, kpath, zfs_raid_names);
@@ -533,13 +517,8 @@ static void parse_btrfs(AnswerParser *p, const TomlValue *t, const char *path) {
         if (!expect_table(p, t, path))
                 return;
         p->has_btrfs = true;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, kpath) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *kpath = NULL;
-                const char *k = section_key(&s, e, &kpath);
-                if (!k)
-                        continue;
                 if (streq(k, "raid")) {
                         p->btrfs_raid_pos = v->pos;
                         int m = get_enum(p, v, kpath, raids);
@@ -563,13 +542,8 @@ static void parse_lvm(AnswerParser *p, const TomlValue *t, const char *path) {
         if (!expect_table(p, t, path))
                 return;
         p->has_lvm = true;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, kpath) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *kpath = NULL;
-                const char *k = section_key(&s, e, &kpath);
-                if (!k)
-                        continue;
                 if (streq(k, "hdsize"))
                         get_number(p, v, kpath, 2, &a->disks.hdsize);
                 else if (streq(k, "swapsize"))
@@ -596,14 +570,9 @@ static void parse_disks(AnswerParser *p, const TomlValue *t) {
         Section s = { .p = p, .prefix = "disk-setup", .known = known };
         bool have_fs = false;
 
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, path) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *path = NULL;
-                const char *k = section_key(&s, e, &path);
                 int m;
-                if (!k)
-                        continue;
                 if (streq(k, "filesystem")) {
                         m = get_enum(p, v, path, filesystems);
                         if (m >= 0) {
@@ -657,14 +626,9 @@ static void parse_first_boot(AnswerParser *p, const TomlValue *t) {
 
         a->first_boot.set = true;
         a->first_boot.ordering = ANSWER_ORDER_FULLY_UP;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, path) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *path = NULL;
-                const char *k = section_key(&s, e, &path);
                 int m;
-                if (!k)
-                        continue;
                 if (streq(k, "source")) {
                         m = get_enum(p, v, path, sources);
                         if (m >= 0) {
@@ -697,13 +661,8 @@ static void parse_webhook(AnswerParser *p, const TomlValue *t) {
         Section s = { .p = p, .prefix = "post-installation-webhook", .known = known };
 
         a->webhook.set = true;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, path) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *path = NULL;
-                const char *k = section_key(&s, e, &path);
-                if (!k)
-                        continue;
                 if (streq(k, "url")) {
                         get_string(p, v, path, &a->webhook.url);
                         const char *why = a->webhook.url ? check_url(a->webhook.url) : NULL;
@@ -785,12 +744,7 @@ static void parse_cluster_storage(AnswerParser *p, const TomlValue *t, const cha
 
         if (!expect_table(p, t, path))
                 return;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
-                _cleanup_free_ char *kpath = NULL;
-                const char *k = section_key(&s, e, &kpath);
-                if (!k)
-                        continue;
+        FOREACH_SECTION_KEY(s, t, e, k, kpath) {
                 if (streq(k, "pool"))
                         get_string(p, e->value, kpath, &a->cluster.storage.pool);
                 else if (streq(k, "driver"))
@@ -810,12 +764,7 @@ static void parse_cluster_network(AnswerParser *p, const TomlValue *t, const cha
 
         if (!expect_table(p, t, path))
                 return;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
-                _cleanup_free_ char *kpath = NULL;
-                const char *k = section_key(&s, e, &kpath);
-                if (!k)
-                        continue;
+        FOREACH_SECTION_KEY(s, t, e, k, kpath) {
                 if (streq(k, "mode")) {
                         if (get_enum(p, e->value, kpath, modes) >= 0)
                                 get_string(p, e->value, kpath, &a->cluster.network.mode);
@@ -839,13 +788,8 @@ static void parse_cluster(AnswerParser *p, const TomlValue *t) {
         Section s = { .p = p, .prefix = "cluster", .known = known };
 
         a->cluster.set = true;
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
+        FOREACH_SECTION_KEY(s, t, e, k, path) {
                 const TomlValue *v = e->value;
-                _cleanup_free_ char *path = NULL;
-                const char *k = section_key(&s, e, &path);
-                if (!k)
-                        continue;
                 if (streq(k, "mode")) {
                         int m = get_enum(p, v, path, modes);
                         if (m >= 0)
@@ -876,11 +820,7 @@ static void parse_checks(AnswerParser *p, const TomlValue *t) {
         static const char *const known[] = { "waive", NULL };
         Section s = { .p = p, .prefix = "checks", .known = known };
 
-        for (size_t i = 0; i < t->table.n; i++) {
-                const TomlEntry *e = &t->table.entries[i];
-                _cleanup_free_ char *path = NULL;
-                if (!section_key(&s, e, &path))
-                        continue;
+        FOREACH_SECTION_KEY(s, t, e, k, path) {
                 char **l = get_string_list(p, e->value, path, false);
                 if (!l)
                         continue;
@@ -902,11 +842,8 @@ void answer_schema_walk(AnswerParser *p, const TomlValue *root) {
         Section s = { .p = p, .prefix = "", .known = known };
         bool have_global = false, have_network = false, have_disks = false;
 
-        for (size_t i = 0; i < root->table.n; i++) {
-                const TomlEntry *e = &root->table.entries[i];
-                _cleanup_free_ char *path = NULL;
-                const char *k = section_key(&s, e, &path);
-                if (!k || !expect_table(p, e->value, path))
+        FOREACH_SECTION_KEY(s, root, e, k, path) {
+                if (!expect_table(p, e->value, path))
                         continue;
                 if (streq(k, "global")) {
                         have_global = true;

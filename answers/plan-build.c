@@ -235,14 +235,30 @@ static json_object *partition_disk(Builder *b, size_t i, json_object *disks, con
         return os;
 }
 
-static json_object *luks_node(const char *name, const char *device_id, json_object *cont) {
+/* A disk whose OS partition is a member (role) of a shared node (ref_key: id);
+ * the partition id is appended to members when given. */
+static json_object *partition_member(Builder *b, size_t i, json_object *disks, const char *role, const char *guid,
+                                     const char *ref_key, const char *ref_id, json_object *members) {
+        json_object *os = partition_disk(b, i, disks, role, guid, content_ref(role, ref_key, ref_id), NULL, NULL);
+        if (members)
+                json_object_array_add(members, json_object_new_string(part_id(os)));
+        return os;
+}
+
+/* A node with "id" (KIND:NAME), "name" and "path" (DIR + NAME). */
+static json_object *named_node(const char *kind, const char *name, const char *dir) {
         json_object *o = json_object_new_object();
-        _cleanup_free_ char *id = id_of("luks", name), *path = NULL;
-        if (asprintf(&path, "/dev/mapper/%s", name) < 0)
+        _cleanup_free_ char *id = id_of(kind, name), *path = NULL;
+        if (asprintf(&path, "%s%s", dir, name) < 0)
                 path = NULL;
         json_add_string(o, "id", id);
         json_add_string(o, "name", name);
         json_add_string(o, "path", path);
+        return o;
+}
+
+static json_object *luks_node(const char *name, const char *device_id, json_object *cont) {
+        json_object *o = named_node("luks", name, "/dev/mapper/");
         json_add_string(o, "type", "luks2");
         json_add_string(o, "device", device_id);
         json_add_int(o, "header-bytes", (int64_t) LUKS2_HEADER);
@@ -253,13 +269,7 @@ static json_object *luks_node(const char *name, const char *device_id, json_obje
 
 static json_object *md_node(const char *name, const char *metadata, json_object *members, uint64_t size,
                             json_object *cont) {
-        json_object *o = json_object_new_object();
-        _cleanup_free_ char *id = id_of("md", name), *path = NULL;
-        if (asprintf(&path, "/dev/%s", name) < 0)
-                path = NULL;
-        json_add_string(o, "id", id);
-        json_add_string(o, "name", name);
-        json_add_string(o, "path", path);
+        json_object *o = named_node("md", name, "/dev/");
         json_add_string(o, "level", "raid1");
         json_add_string(o, "metadata", metadata);
         json_add_int(o, "data-offset-bytes", streq(metadata, "1.2") ? (int64_t) MD_DATA_OFFSET : 0);
@@ -341,8 +351,7 @@ static int build_zfs(Builder *b, json_object *disks) {
         json_object *pool = json_object_new_object(), *vdevs = json_object_new_array(), *cur = NULL;
 
         for (size_t i = 0; i < r->n_disks; i++) {
-                json_object *os = partition_disk(b, i, disks, "zfs-member", GUID_ZFS,
-                                                 content_ref("zfs-member", "pool", "zpool:rpool"), NULL, NULL);
+                json_object *os = partition_member(b, i, disks, "zfs-member", GUID_ZFS, "pool", "zpool:rpool", NULL);
                 bool new_vdev = !cur || (a->disks.raid == ANSWER_RAID10 && i % 2 == 0) ||
                                 a->disks.raid == ANSWER_RAID0;
                 if (new_vdev) {
@@ -384,11 +393,8 @@ static int build_btrfs(Builder *b, json_object *disks) {
         const Resolved *r = b->r;
         json_object *fs = json_object_new_object(), *members = json_object_new_array();
 
-        for (size_t i = 0; i < r->n_disks; i++) {
-                json_object *os = partition_disk(b, i, disks, "btrfs-member", GUID_LINUX_FS,
-                                                 content_ref("btrfs-member", "filesystem", "btrfs:root"), NULL, NULL);
-                json_object_array_add(members, json_object_new_string(part_id(os)));
-        }
+        for (size_t i = 0; i < r->n_disks; i++)
+                partition_member(b, i, disks, "btrfs-member", GUID_LINUX_FS, "filesystem", "btrfs:root", members);
         /* one disk is always "single", as the installer does it */
         const char *profile = r->n_disks == 1 ? "single" :
                               a->disks.raid == ANSWER_RAID1 ? "raid1" : a->disks.raid == ANSWER_RAID10 ? "raid10" : "raid0";
