@@ -14,7 +14,7 @@
 #define MEMORY_WARN_KIB (UINT64_C(19) * 1024 * 1024 / 10)
 #define DISK_MIN_BYTES (UINT64_C(8) << 30)
 
-#define EFI_GLOBAL_GUID "8be4df61-93ca-11d2-aa0d-e0cb4ee3c78c"
+#define EFI_GLOBAL_GUID "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 
 static int check_memory(const Sysroot *s, HwcheckReport *r) {
         _cleanup_free_ char *meminfo = NULL, *total = NULL;

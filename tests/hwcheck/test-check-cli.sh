@@ -91,4 +91,16 @@ assert r["sysroot"] is None
 assert r["cpu"]["verdict"] in ("usable", "disabled-by-firmware", "module-not-loaded", "absent", "guest-without-nested")
 assert code == (0 if r["ok"] else 1), (code, r["ok"])
 PY
+
+# UEFI with Secure Boot on and off: the efivarfs variable under the EFI global
+# variable GUID (8be4df61-93ca-11d2-aa0d-00e098032b8c), 4 attribute bytes + value.
+"$here/make-sysroot.sh" intel-vtx-enabled "$TMPD/sb"
+mkdir -p "$TMPD/sb/sys/firmware/efi/efivars"
+printf '\x06\x00\x00\x00\x01' >"$TMPD/sb/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+expect_exit 0 "$FORJA" check --sysroot "$TMPD/sb"
+expect_match 'firmware +Checking firmware mode +: INFO  UEFI$'
+expect_match 'secure-boot +Checking Secure Boot state +: INFO  enabled$'
+printf '\x06\x00\x00\x00\x00' >"$TMPD/sb/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+expect_exit 0 "$FORJA" check --sysroot "$TMPD/sb"
+expect_match 'secure-boot +Checking Secure Boot state +: INFO  disabled$'
 echo "hwcheck cli: all checks passed"
