@@ -10,24 +10,12 @@
 #include "http.h"
 #include "json-out.h"
 #include "log.h"
+#include "strutil.h"
 #include "config.h"
 #include "source.h"
 
 #define ANSWER_MAX_SIZE (1u << 20)
 #define PARTITION_LABEL "FORJA-AIS"
-
-static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *fmt, ...) {
-        if (!ret_error)
-                return 0;
-        va_list ap;
-        va_start(ap, fmt);
-        free(*ret_error);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return 0;
-}
 
 void answer_cmdline_done(AnswerCmdline *c) {
         free(c->url);
@@ -87,12 +75,12 @@ int answer_cmdline_parse(const char *cmdline, AnswerCmdline *ret, char **ret_err
                         slot = &c.token;
                 else if ((v = startswith(param, "forja.answer-fallback="))) {
                         if (!streq(v, "default")) {
-                                set_error(ret_error, "kernel command line: forja.answer-fallback=%s: the only value is \"default\"", v);
+                                error_setf(ret_error, "kernel command line: forja.answer-fallback=%s: the only value is \"default\"", v);
                                 r = -EINVAL;
                         } else
                                 c.fallback_default = true;
                 } else if (startswith(param, "forja.answer")) {
-                        set_error(ret_error, "kernel command line: unknown parameter '%.*s' (forja.answer, forja.answer-fingerprint, forja.answer-token, forja.answer-fallback)",
+                        error_setf(ret_error, "kernel command line: unknown parameter '%.*s' (forja.answer, forja.answer-fingerprint, forja.answer-token, forja.answer-fallback)",
                                   (int) strcspn(param, "="), param);
                         r = -EINVAL;
                 }
@@ -109,7 +97,7 @@ int answer_cmdline_parse(const char *cmdline, AnswerCmdline *ret, char **ret_err
         if (r >= 0 && c.fingerprint) {
                 char norm[96];
                 if (http_normalize_fingerprint(c.fingerprint, norm) < 0) {
-                        set_error(ret_error, "kernel command line: forja.answer-fingerprint=%s: expected a SHA-256 fingerprint (64 hex digits, colons allowed)",
+                        error_setf(ret_error, "kernel command line: forja.answer-fingerprint=%s: expected a SHA-256 fingerprint (64 hex digits, colons allowed)",
                                   c.fingerprint);
                         r = -EINVAL;
                 }
@@ -188,7 +176,7 @@ int answer_url_expand(const char *templ, const Hardware *hw, char **ret_url, cha
                 }
                 const char *end = strchr(p, '}');
                 if (!end) {
-                        set_error(ret_error, "%s: unclosed '{' in the answer URL", templ);
+                        error_setf(ret_error, "%s: unclosed '{' in the answer URL", templ);
                         r = -EINVAL;
                         break;
                 }
@@ -207,12 +195,12 @@ int answer_url_expand(const char *templ, const Hardware *hw, char **ret_url, cha
                 else if (streq(name, "hostname"))
                         value = hw->dhcp.hostname;
                 else {
-                        set_error(ret_error, "%s: unknown placeholder {%s} (known: {mac}, {serial}, {uuid}, {hostname})", templ, name);
+                        error_setf(ret_error, "%s: unknown placeholder {%s} (known: {mac}, {serial}, {uuid}, {hostname})", templ, name);
                         r = -EINVAL;
                         break;
                 }
                 if (!value || !*value) {
-                        set_error(ret_error, "%s: no value for {%s} on this machine (%s)", templ, name,
+                        error_setf(ret_error, "%s: no value for {%s} on this machine (%s)", templ, name,
                                   streq(name, "mac") ? "no network interface found" :
                                   streq(name, "hostname") ? "DHCP offered no host name" : "the firmware reports none");
                         r = -ENXIO;
@@ -251,7 +239,7 @@ static int fetch_http(const char *url, const AnswerCmdline *c, const AnswerFetch
         if (r >= 0) {
                 /* An HTML page is a captive portal or an index, never an answer. */
                 if (resp.content_type && startswith(resp.content_type, "text/html")) {
-                        set_error(ret_error, "%s: the server sent an HTML page (Content-Type %s), not an answer file", url, resp.content_type);
+                        error_setf(ret_error, "%s: the server sent an HTML page (Content-Type %s), not an answer file", url, resp.content_type);
                         http_response_done(&resp);
                         return -EPROTO;
                 }
@@ -265,7 +253,7 @@ static int fetch_http(const char *url, const AnswerCmdline *c, const AnswerFetch
 static int read_answer_file(const char *path, AnswerFetched *ret, char **ret_error) {
         int r = read_full_file(path, ANSWER_MAX_SIZE, &ret->data, &ret->size);
         if (r < 0)
-                set_error(ret_error, "%s: %s", path, r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+                error_setf(ret_error, "%s: %s", path, r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
         return r;
 }
 
@@ -303,7 +291,7 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
         _cleanup_free_ char *dev = NULL, *type = NULL;
         int r = find_partition_by_label(label, devices, &dev, &type);
         if (r < 0) {
-                set_error(ret_error, "no partition labelled %s", label);
+                error_setf(ret_error, "no partition labelled %s", label);
                 return r;
         }
         char dir[] = "/tmp/forja-answer-part.XXXXXX";
@@ -312,7 +300,7 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
         bool ext = type && (streq(type, "ext4") || streq(type, "ext3"));
         if (mount(dev, dir, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, ext ? "noload" : NULL) < 0) {
                 r = negative_errno();
-                set_error(ret_error, "%s (label %s): cannot mount %s read-only: %s", dev, label, strempty(type), strerror(-r));
+                error_setf(ret_error, "%s (label %s): cannot mount %s read-only: %s", dev, label, strempty(type), strerror(-r));
                 rmdir(dir);
                 return r;
         }
@@ -340,7 +328,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerF
         }
         if ((v = startswith(c->url, "file:"))) {
                 if (!o->medium_dir) {
-                        set_error(ret_error, "forja.answer=%s: no install medium is mounted", c->url);
+                        error_setf(ret_error, "forja.answer=%s: no install medium is mounted", c->url);
                         return -ENOENT;
                 }
                 while (*v == '/')
@@ -351,7 +339,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerF
                 return o->dry_run ? 0 : read_answer_file(ret->location, ret, ret_error);
         }
         if (!startswith(c->url, "http://") && !startswith(c->url, "https://")) {
-                set_error(ret_error, "forja.answer=%s: expected http://, https://, file:PATH or partition:LABEL", c->url);
+                error_setf(ret_error, "forja.answer=%s: expected http://, https://, file:PATH or partition:LABEL", c->url);
                 return -EINVAL;
         }
 
@@ -423,7 +411,7 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                 }
         }
 
-        set_error(ret_error, "no answer found: no forja.answer= on the kernel command line, %s%s",
+        error_setf(ret_error, "no answer found: no forja.answer= on the kernel command line, %s%s",
                   o->medium_dir ? "no answer.toml on the install medium" : "no install medium",
                   o->scan_partitions ? ", no partition labelled " PARTITION_LABEL : "");
         return -ENOENT;

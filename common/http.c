@@ -10,6 +10,7 @@
 #include "http.h"
 #include "log.h"
 #include "macro.h"
+#include "strutil.h"
 
 typedef struct Transfer {
         const HttpRequest *req;
@@ -147,19 +148,6 @@ static void sleep_ms(unsigned ms) {
                 ;
 }
 
-static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *fmt, ...) {
-        if (!ret_error)
-                return 0;
-        va_list ap;
-        va_start(ap, fmt);
-        free(*ret_error);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return 0;
-}
-
 static void curl_cleanup_p(CURL **c) {
         if (*c)
                 curl_easy_cleanup(*c);
@@ -232,27 +220,27 @@ static int attempt(const HttpRequest *req, Transfer *t, HttpResponse *resp, bool
                 explicit_bzero(auth, strlen(auth));
 
         if (t->pin_mismatch) {
-                set_error(ret_error, "%s: server certificate fingerprint %s does not match the pinned %s",
+                error_setf(ret_error, "%s: server certificate fingerprint %s does not match the pinned %s",
                           req->url, t->peer_fp[0] ? t->peer_fp : "(none)", t->expected_fp);
                 return -EPERM;
         }
         if (t->too_big || code == CURLE_FILESIZE_EXCEEDED) {
-                set_error(ret_error, "%s: reply larger than the limit of %zu bytes", req->url, t->max_size);
+                error_setf(ret_error, "%s: reply larger than the limit of %zu bytes", req->url, t->max_size);
                 return -EFBIG;
         }
         if (t->aborted) {
-                set_error(ret_error, "%s: transfer stopped by the receiver", req->url);
+                error_setf(ret_error, "%s: transfer stopped by the receiver", req->url);
                 return -ECANCELED;
         }
         if (code != CURLE_OK) {
                 *ret_transient = curl_code_is_transient(code);
-                set_error(ret_error, "%s: %s", req->url, curl_err[0] ? curl_err : curl_easy_strerror(code));
+                error_setf(ret_error, "%s: %s", req->url, curl_err[0] ? curl_err : curl_easy_strerror(code));
                 return errno_for_curl_code(code);
         }
         if (status == 200 || status == 201)
                 return 0;
         *ret_transient = status >= 500 || status == 408 || status == 429;
-        set_error(ret_error, "%s: HTTP status %ld (only 200 and 201 are accepted)", req->url, status);
+        error_setf(ret_error, "%s: HTTP status %ld (only 200 and 201 are accepted)", req->url, status);
         return status == 404 ? -ENOENT : -EPROTO;
 }
 
@@ -267,7 +255,7 @@ int http_request(const HttpRequest *req, HttpResponse *ret, char **ret_error) {
         if (!req->url)
                 return -EINVAL;
         if (req->fingerprint && http_normalize_fingerprint(req->fingerprint, t.expected_fp) < 0) {
-                set_error(ret_error, "Invalid certificate fingerprint '%s': expected 32 hex bytes (SHA-256), colons allowed",
+                error_setf(ret_error, "Invalid certificate fingerprint '%s': expected 32 hex bytes (SHA-256), colons allowed",
                           req->fingerprint);
                 return -EINVAL;
         }

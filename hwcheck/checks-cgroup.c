@@ -32,7 +32,7 @@ static int cgroup_kernel_read(const Sysroot *s, CgroupState *c) {
                 unsigned hierarchy, num, enabled;
                 if (line[0] == '#' || sscanf(line, "%63s %u %u %u", name, &hierarchy, &num, &enabled) != 4 || !enabled)
                         continue;
-                if (hwc_list_append(&c->kernel, " ", "%s", name) < 0)
+                if (strextendf_with_separator(&c->kernel, " ", "%s", name) < 0)
                         return -ENOMEM;
         }
         return 0;
@@ -52,7 +52,7 @@ static int append_words(char **list, const char *words, const char *separators) 
                 return -ENOMEM;
         char *save = NULL;
         for (char *w = strtok_r(copy, separators, &save); w; w = strtok_r(NULL, separators, &save)) {
-                if (hwc_list_append(list, " ", "%s", w) < 0)
+                if (strextendf_with_separator(list, " ", "%s", w) < 0)
                         return -ENOMEM;
         }
         return 0;

@@ -65,7 +65,7 @@ static int check_disk(const Sysroot *s, HwcheckReport *r) {
                 if (removable || read_u64(s, path, &sectors) < 0)
                         continue;
                 _cleanup_free_ char *human = hwc_format_bytes(sectors * 512);
-                if (!human || hwc_list_append(&seen, ", ", "%s %s", *n, human) < 0)
+                if (!human || strextendf_with_separator(&seen, ", ", "%s %s", *n, human) < 0)
                         return -ENOMEM;
                 if (sectors * 512 > best_size) {
                         best_size = sectors * 512;
@@ -100,7 +100,7 @@ static int check_nic(const Sysroot *s, HwcheckReport *r) {
                 (void) read_u64(s, path, &carrier);
                 if (carrier == 1)
                         return hwc_report_set(r, "nic-link", HWCHECK_PASS, NULL, "%s has link", *n);
-                if (hwc_list_append(&down, ", ", "%s", *n) < 0)
+                if (strextendf_with_separator(&down, ", ", "%s", *n) < 0)
                         return -ENOMEM;
         }
         if (!down)

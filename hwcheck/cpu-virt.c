@@ -177,7 +177,7 @@ static int gather_kvm(const Sysroot *s, HwcheckReport *r, CpuFacts *f) {
                         continue;
                 if (streq(*m, "kvm_intel") || streq(*m, "kvm_amd"))
                         f->vendor_module_loaded = true;
-                if (hwc_list_append(&list, ", ", "%s", *m) < 0)
+                if (strextendf_with_separator(&list, ", ", "%s", *m) < 0)
                         return -ENOMEM;
         }
         f->module_support = hwc_sysroot_exists(s, "/proc/modules");

@@ -8,6 +8,7 @@
 
 #include "hwcheck.h"
 #include "macro.h"
+#include "strutil.h"
 
 /* ---- sysroot.c: every path is read below the root ("" for the live system) */
 typedef struct Sysroot {
@@ -27,7 +28,6 @@ int hwc_proc_field(const char *data, const char *key, char **ret_value);
 
 /* Appends a formatted item to a malloc'd list, with separator between items
  * (*list NULL or "" starts it). */
-int hwc_list_append(char **list, const char *separator, const char *format, ...) _printf_(3, 4);
 
 /* Human size: "15.6 GiB", "981 MiB". */
 char *hwc_format_bytes(uint64_t bytes);

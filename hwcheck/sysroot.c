@@ -124,22 +124,6 @@ int hwc_proc_field(const char *data, const char *key, char **ret_value) {
         return -ENOENT;
 }
 
-int hwc_list_append(char **list, const char *separator, const char *format, ...) {
-        _cleanup_free_ char *item = NULL;
-        va_list ap;
-        va_start(ap, format);
-        int k = vasprintf(&item, format, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        char *n;
-        if (asprintf(&n, "%s%s%s", strempty(*list), !isempty(*list) ? separator : "", item) < 0)
-                return -ENOMEM;
-        free(*list);
-        *list = n;
-        return 0;
-}
-
 char *hwc_format_bytes(uint64_t bytes) {
         char *s;
         int r;

@@ -11,6 +11,7 @@
 
 #include "extract.h"
 #include "macro.h"
+#include "strutil.h"
 
 /* The compressed stream is read and hashed by a reader thread into a small
  * ring of chunk buffers while libarchive decompresses and writes the previous
@@ -261,19 +262,6 @@ static bool path_is_safe(const char *p) {
         return true;
 }
 
-static int set_error(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int set_error(char **ret_error, const char *fmt, ...) {
-        if (!ret_error)
-                return 0;
-        va_list ap;
-        va_start(ap, fmt);
-        free(*ret_error);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return 0;
-}
-
 static void archive_write_free_p(struct archive **a) {
         if (*a)
                 archive_write_free(*a);
@@ -321,21 +309,21 @@ static int extract_stream(struct archive *in, struct archive *out, Reader *rd, F
                 if (path && (streq(path, ".") || streq(path, "./")))
                         continue;
                 if (!path_is_safe(path) || (link && !path_is_safe(link))) {
-                        set_error(ret_error, "Refusing unsafe path in image: '%s'%s%s%s", strempty(path),
+                        error_setf(ret_error, "Refusing unsafe path in image: '%s'%s%s%s", strempty(path),
                                   link ? " (hard link to '" : "", strempty(link), link ? "')" : "");
                         return -EINVAL;
                 }
 
                 k = archive_write_header(out, e);
                 if (k < ARCHIVE_OK) {
-                        set_error(ret_error, "Failed to create '%s': %s", path, archive_error_string(out));
+                        error_setf(ret_error, "Failed to create '%s': %s", path, archive_error_string(out));
                         return archive_failure(out, EINVAL);
                 }
                 if (archive_entry_size(e) > 0 && !link) {
                         k = copy_entry_data(in, out, &st->data_bytes);
                         if (k < ARCHIVE_OK) {
                                 if (archive_errno(out) != 0 && archive_error_string(out)) {
-                                        set_error(ret_error, "Failed to write '%s': %s", path, archive_error_string(out));
+                                        error_setf(ret_error, "Failed to write '%s': %s", path, archive_error_string(out));
                                         return archive_failure(out, EIO);
                                 }
                                 goto read_error;
@@ -343,7 +331,7 @@ static int extract_stream(struct archive *in, struct archive *out, Reader *rd, F
                 }
                 k = archive_write_finish_entry(out);
                 if (k < ARCHIVE_OK) {
-                        set_error(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
+                        error_setf(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
                         return archive_failure(out, EIO);
                 }
                 if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 && !link)
@@ -356,10 +344,10 @@ read_error:
         int reader_error = rd->error;
         pthread_mutex_unlock(&rd->lock);
         if (reader_error != 0) {
-                set_error(ret_error, "%s", rd->message);
+                error_setf(ret_error, "%s", rd->message);
                 return reader_error;
         }
-        set_error(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
+        error_setf(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
         return -EINVAL;
 }
 
@@ -382,7 +370,7 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
                 const ImageChunks *c = o->chunks;
                 if (c->chunk_size == 0 || c->chunk_size > MAX_CHUNK_SIZE || c->n_chunks == 0 ||
                     (c->total_size + c->chunk_size - 1) / c->chunk_size != c->n_chunks) {
-                        set_error(ret_error, "Invalid chunk list: chunk size %" PRIu64 ", %zu chunks for %" PRIu64 " bytes (at most %u MiB per chunk).",
+                        error_setf(ret_error, "Invalid chunk list: chunk size %" PRIu64 ", %zu chunks for %" PRIu64 " bytes (at most %u MiB per chunk).",
                                   c->chunk_size, c->n_chunks, c->total_size, MAX_CHUNK_SIZE >> 20);
                         return -EINVAL;
                 }
@@ -393,7 +381,7 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
         _cleanup_close_ int target_fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (target_fd < 0) {
                 r = negative_errno();
-                set_error(ret_error, "Cannot open target directory '%s': %s", target, strerror(-r));
+                error_setf(ret_error, "Cannot open target directory '%s': %s", target, strerror(-r));
                 return r;
         }
         _cleanup_close_ int cwd_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -435,14 +423,14 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
                 r = rd.error;
                 pthread_mutex_unlock(&rd.lock);
                 if (r < 0)
-                        set_error(ret_error, "%s", rd.message);
+                        error_setf(ret_error, "%s", rd.message);
                 else {
-                        set_error(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
+                        error_setf(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
                         r = -EINVAL;
                 }
         } else if (fchdir(target_fd) < 0) {
                 r = negative_errno();
-                set_error(ret_error, "Cannot enter '%s': %s", target, strerror(-r));
+                error_setf(ret_error, "Cannot enter '%s': %s", target, strerror(-r));
         } else {
                 Flusher flusher = {
                         .dir_fd = target_fd,
@@ -466,7 +454,7 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
                         r = negative_errno();
                 if (r >= 0 && archive_write_close(out) != ARCHIVE_OK) {
                         /* Directory times and modes are applied at close. */
-                        set_error(ret_error, "Failed to finish extraction: %s", strempty(archive_error_string(out)));
+                        error_setf(ret_error, "Failed to finish extraction: %s", strempty(archive_error_string(out)));
                         r = archive_failure(out, EIO);
                 }
         }
@@ -479,12 +467,12 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
         st.compressed_bytes = rd.consumed;
 
         if (r >= 0 && o->chunks && st.compressed_bytes != o->chunks->total_size) {
-                set_error(ret_error, "Image ended after %" PRIu64 " of %" PRIu64 " bytes.", st.compressed_bytes, o->chunks->total_size);
+                error_setf(ret_error, "Image ended after %" PRIu64 " of %" PRIu64 " bytes.", st.compressed_bytes, o->chunks->total_size);
                 r = -EBADMSG;
         }
         if (r >= 0 && o->sync && syncfs(target_fd) < 0) {
                 r = negative_errno();
-                set_error(ret_error, "Failed to sync '%s': %s", target, strerror(-r));
+                error_setf(ret_error, "Failed to sync '%s': %s", target, strerror(-r));
         }
         if (r >= 0 && ret_stats)
                 *ret_stats = st;
