@@ -398,9 +398,19 @@ static int resolve_pins(Resolver *x) {
         if (!r->pins)
                 return -ENOMEM;
         /* Every interface gets a stable name: the answer's, or nic<N> with N its
-         * position in the inventory (the installer counts interfaces the same way). */
+         * position among the interfaces sorted by name (byte order), which is
+         * how the reference fixtures number them, whatever order the inventory has. */
+        _cleanup_free_ const HwNic **sorted = calloc(hw->n_nics + 1, sizeof(HwNic *));
+        if (!sorted)
+                return -ENOMEM;
         for (size_t i = 0; i < hw->n_nics; i++) {
-                const HwNic *n = &hw->nics[i];
+                size_t k = i;
+                for (; k > 0 && strcmp(sorted[k - 1]->name, hw->nics[i].name) > 0; k--)
+                        sorted[k] = sorted[k - 1];
+                sorted[k] = &hw->nics[i];
+        }
+        for (size_t i = 0; i < hw->n_nics; i++) {
+                const HwNic *n = sorted[i];
                 char mac[18];
                 if (!n->mac || check_mac(n->mac, mac))
                         continue;

@@ -37,9 +37,11 @@ static int props_from(json_object *o, HwProperty **ret, size_t *ret_n) {
         return 0;
 }
 
-static int cmp_pinned(const void *a, const void *b) {
+/* Interfaces in ifindex order, as `ip link` lists them (not name order, so the
+ * tests show that pinned nic<N> names do not depend on inventory order). */
+static int cmp_index(const void *a, const void *b) {
         json_object *x = *(json_object *const *) a, *y = *(json_object *const *) b;
-        return atoi(get_str(x, "pinned_id") ?: "0") - atoi(get_str(y, "pinned_id") ?: "0");
+        return json_object_get_int(get(x, "index")) - json_object_get_int(get(y, "index"));
 }
 
 int pve_fixture_hardware(const char *resources_dir, const char *run_env_path, Hardware **ret) {
@@ -93,7 +95,7 @@ int pve_fixture_hardware(const char *resources_dir, const char *run_env_path, Ha
                 (void) name;
                 sorted[k++] = iface;
         }
-        qsort(sorted, nn, sizeof(json_object *), cmp_pinned);
+        qsort(sorted, nn, sizeof(json_object *), cmp_index);
         hw->nics = calloc(nn + 1, sizeof(HwNic));
         for (size_t i = 0; i < nn; i++) {
                 HwNic *n = &hw->nics[i];
