@@ -63,6 +63,20 @@ static int scan_digits(const char *s, size_t n, size_t *i, int base, char *out, 
         return count;
 }
 
+/* scan_digits() where at least one digit must be: returns NULL or what is wrong. */
+static const char *need_digits(const char *s, size_t n, size_t *i, int base, char *out, size_t *out_len,
+                               const char *if_none, int *ret_count) {
+        int count = scan_digits(s, n, i, base, out, out_len);
+
+        if (count < 0)
+                return "an underscore must stand between two digits";
+        if (count == 0)
+                return if_none;
+        if (ret_count)
+                *ret_count = count;
+        return NULL;
+}
+
 static const char *parse_unsigned(const char *digits, int base, uint64_t limit, uint64_t *ret) {
         uint64_t v = 0;
 
@@ -91,7 +105,7 @@ static const char *parse_number(const char *s, size_t n, TomlValue *v) {
         bool negative = false, is_float = false;
         const char *word, *err;
         uint64_t u;
-        int digits;
+        int digits = 0;
 
         clean = malloc(n + 2);
         if (!clean)
@@ -116,13 +130,15 @@ static const char *parse_number(const char *s, size_t n, TomlValue *v) {
         if (i == 0 && n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b')) {
                 int base = s[1] == 'x' ? 16 : s[1] == 'o' ? 8 : 2;
 
+                const char *what = base == 16 ? "invalid hexadecimal integer" :
+                                   base == 8 ? "invalid octal integer" : "invalid binary integer";
+
                 i = 2;
-                digits = scan_digits(s, n, &i, base, clean, &len);
-                if (digits < 0)
-                        return "an underscore must stand between two digits";
-                if (digits == 0 || i != n)
-                        return base == 16 ? "invalid hexadecimal integer" :
-                               base == 8 ? "invalid octal integer" : "invalid binary integer";
+                err = need_digits(s, n, &i, base, clean, &len, what, NULL);
+                if (err)
+                        return err;
+                if (i != n)
+                        return what;
                 err = parse_unsigned(clean, base, INT64_MAX, &u);
                 if (err)
                         return err;
@@ -134,22 +150,18 @@ static const char *parse_number(const char *s, size_t n, TomlValue *v) {
         {
                 size_t int_start = len;
 
-                digits = scan_digits(s, n, &i, 10, clean, &len);
-                if (digits < 0)
-                        return "an underscore must stand between two digits";
-                if (digits == 0)
-                        return "invalid number";
+                err = need_digits(s, n, &i, 10, clean, &len, "invalid number", &digits);
+                if (err)
+                        return err;
                 if (clean[int_start] == '0' && digits > 1)
                         return "leading zeros are not allowed";
         }
         if (i < n && s[i] == '.') {
                 clean[len++] = '.';
                 i++;
-                digits = scan_digits(s, n, &i, 10, clean, &len);
-                if (digits < 0)
-                        return "an underscore must stand between two digits";
-                if (digits == 0)
-                        return "a decimal point must be followed by digits";
+                err = need_digits(s, n, &i, 10, clean, &len, "a decimal point must be followed by digits", NULL);
+                if (err)
+                        return err;
                 is_float = true;
         }
         if (i < n && (s[i] == 'e' || s[i] == 'E')) {
@@ -157,11 +169,9 @@ static const char *parse_number(const char *s, size_t n, TomlValue *v) {
                 i++;
                 if (i < n && (s[i] == '+' || s[i] == '-'))
                         clean[len++] = s[i++];
-                digits = scan_digits(s, n, &i, 10, clean, &len);
-                if (digits < 0)
-                        return "an underscore must stand between two digits";
-                if (digits == 0)
-                        return "an exponent must have digits";
+                err = need_digits(s, n, &i, 10, clean, &len, "an exponent must have digits", NULL);
+                if (err)
+                        return err;
                 is_float = true;
         }
         if (i != n)
