@@ -193,10 +193,16 @@ assert n["interface-name-pinning"]["mapping"]["a0:36:9f:0a:b3:82"] == "mgmt0"
 assert n["interface-name-pinning"]["mapping"]["b4:2e:99:ac:ad:b4"] == "nic0"
 assert p["first-boot"]["systemd-target"] == "network-online"
 assert p["webhooks"][0]["auth-token-set"] is True
-assert p["cluster"]["mode"] == "bootstrap" and p["checks-waived"] == ["iommu"]
+assert p["cluster"]["mode"] == "bootstrap" and p["checks-waived"] == ["iommu-kernel", "root-disk-size"]
 assert p["system"]["reboot-mode"] == "power-off"
 ' <<<"$OUT" || fail "full plan checks"
 grep -q 's3cr3t-webhook-token' <<<"$OUT" && fail "webhook token in the plan"
+ok
+
+# --- [checks] waive must name known check ids
+sed 's/^waive = .*/waive = ["iommu-kernel", "iommu"]/' "$D/full.toml" > waive-typo.toml
+expect_exit 2 "$FORJA" answer validate waive-typo.toml
+expect_match "waive-typo.toml:49:26: checks.waive: 'iommu' is not a check id \\(known: root-disk-size, cpu-64bit, "
 ok
 
 # --- device-match
