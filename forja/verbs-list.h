@@ -15,6 +15,7 @@ extern const Verb verb_plan;
 extern const Verb verb_device_match;
 extern const Verb verb_join;
 extern const Verb verb_cluster;
+extern const Verb verb_iso;
 
 static const Verb *const component_verbs[] = {
         &verb_check,
@@ -26,5 +27,6 @@ static const Verb *const component_verbs[] = {
         &verb_device_match,
         &verb_join,
         &verb_cluster,
+        &verb_iso,
         NULL
 };

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "build-cache.h"
+#include "fileio.h"
+#include "util.h"
+
+/* The kinds of entry this cache holds; clean removes only these. */
+static const char *const cache_kinds[] = { "deb-", "node-", "installer-", ".tmp-" };
+
+int cache_lookup(const char *cache_dir, const char *kind, const char *key_text, CacheEntry *ret) {
+        CacheEntry e = {};
+        int r = sha256_string_hex(key_text, e.key);
+        if (r < 0)
+                return r;
+        e.key_text = strdup(key_text);
+        if (!e.key_text || asprintf(&e.dir, "%s/%s-%.24s", cache_dir, kind, e.key) < 0) {
+                cache_entry_done(&e);
+                return -ENOMEM;
+        }
+        r = mkdir_p(cache_dir, 0755);
+        if (r < 0) {
+                cache_entry_done(&e);
+                return r;
+        }
+
+        _cleanup_free_ char *key_file = path_join(e.dir, "key.txt");
+        _cleanup_free_ char *stored = NULL;
+        if (key_file && read_full_file(key_file, 1 << 20, &stored, NULL) >= 0 && streq(stored, key_text)) {
+                e.hit = true;
+                *ret = e;
+                return 0;
+        }
+        /* A stale or foreign directory under our name: replace it when we commit. */
+        if (asprintf(&e.tmp, "%s/.tmp-%s-%.24s-%d", cache_dir, kind, e.key, (int) getpid()) < 0) {
+                cache_entry_done(&e);
+                return -ENOMEM;
+        }
+        (void) rm_rf(e.tmp);
+        if (mkdir(e.tmp, 0755) < 0) {
+                r = negative_errno();
+                cache_entry_done(&e);
+                return r;
+        }
+        *ret = e;
+        return 0;
+}
+
+int cache_commit(CacheEntry *e) {
+        if (e->hit)
+                return 0;
+        _cleanup_free_ char *key_file = path_join(e->tmp, "key.txt");
+        if (!key_file)
+                return -ENOMEM;
+        int r = write_file_atomic(key_file, e->key_text, strlen(e->key_text), 0644);
+        if (r < 0)
+                return r;
+        (void) rm_rf(e->dir);
+        if (rename(e->tmp, e->dir) < 0)
+                return negative_errno();
+        free(e->tmp);
+        e->tmp = NULL;
+        e->hit = true;
+        return 0;
+}
+
+void cache_entry_done(CacheEntry *e) {
+        if (e->tmp)
+                (void) rm_rf(e->tmp);
+        free(e->tmp);
+        free(e->dir);
+        free(e->key_text);
+        *e = (CacheEntry) {};
+}
+
+char *cache_path(const CacheEntry *e, const char *name) {
+        return path_join(e->hit ? e->dir : e->tmp, name);
+}
+
+int cache_clean(const char *cache_dir, unsigned *ret_removed) {
+        DIR *d = opendir(cache_dir);
+        unsigned n = 0;
+        if (!d) {
+                if (errno != ENOENT)
+                        return negative_errno();
+                *ret_removed = 0;
+                return 0;
+        }
+        int r = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                bool ours = false;
+                for (size_t i = 0; i < ELEMENTSOF(cache_kinds); i++)
+                        if (startswith(de->d_name, cache_kinds[i]))
+                                ours = true;
+                if (!ours)
+                        continue;
+                _cleanup_free_ char *p = path_join(cache_dir, de->d_name);
+                if (!p) {
+                        r = -ENOMEM;
+                        break;
+                }
+                int k = rm_rf(p);
+                if (k < 0 && r == 0)
+                        r = k;
+                else if (k >= 0)
+                        n++;
+        }
+        closedir(d);
+        *ret_removed = n;
+        return r;
+}

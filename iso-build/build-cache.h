@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The content-addressed build cache: each step's output lives in
+ * CACHE_DIR/KIND-KEY/, where KEY is the SHA-256 of a text naming everything
+ * that goes into the step (kept beside it as key.txt). A step builds into a
+ * private temporary directory and renames it into place when complete, so
+ * an interrupted build never leaves a half entry that looks valid. */
+
+#include <stdbool.h>
+
+typedef struct CacheEntry {
+        char *dir;        /* the entry: read outputs from here when hit */
+        char *tmp;        /* where a miss builds its outputs */
+        char *key_text;
+        char key[65];
+        bool hit;
+} CacheEntry;
+
+/* Looks the entry up; on a miss creates the temporary directory. */
+int cache_lookup(const char *cache_dir, const char *kind, const char *key_text, CacheEntry *ret);
+
+/* Makes a miss's temporary directory the entry (writes key.txt first). */
+int cache_commit(CacheEntry *e);
+
+/* Frees the entry, removing an uncommitted temporary directory. */
+void cache_entry_done(CacheEntry *e);
+
+/* Where a step's output file is: in dir when hit or committed, else in tmp. */
+char *cache_path(const CacheEntry *e, const char *name);
+
+/* Removes all entries and temporary directories of forja's cache kinds. */
+int cache_clean(const char *cache_dir, unsigned *ret_removed);

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* forja iso build: resolves the mirror, then runs the cached steps in order
+ * (forja .deb, node image, installer environment) and assembles the ISO. */
+
+#include <sys/stat.h>
+
+#include "isobuild-paths.h"
+#include "isobuild.h"
+#include "log.h"
+#include "steps.h"
+
+static bool running_from_build_tree(void) {
+        char self[4096];
+        ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (k <= 0)
+                return false;
+        self[k] = 0;
+        return startswith(self, ISOBUILD_BUILD_ROOT "/") != NULL;
+}
+
+const char *isobuild_default_data_dir(void) {
+        bool dev = running_from_build_tree();
+        const char *first = dev ? ISOBUILD_SOURCE_DATADIR : ISOBUILD_INSTALLED_DATADIR;
+        const char *second = dev ? ISOBUILD_INSTALLED_DATADIR : ISOBUILD_SOURCE_DATADIR;
+        return access(first, F_OK) == 0 || access(second, F_OK) < 0 ? first : second;
+}
+
+const char *isobuild_default_source_dir(void) {
+        return running_from_build_tree() ? ISOBUILD_SOURCE_ROOT : NULL;
+}
+
+static const char *const required_tools[] = {
+        "mmdebstrap", "xorriso", "mkfs.vfat", "mmd", "mcopy", "zstd", "cpio", "dpkg-query",
+};
+
+static bool in_path(const char *tool) {
+        const char *path = getenv("PATH") ?: "/usr/sbin:/usr/bin:/sbin:/bin";
+        _cleanup_free_ char *copy = strdup(path);
+        char *save = NULL;
+        if (!copy)
+                return false;
+        for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+                _cleanup_free_ char *p = path_join(d, tool);
+                if (p && access(p, X_OK) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static void context_done(BuildContext *c) {
+        mirror_done(&c->mirror);
+        strv_free(c->sources);
+        free(c->sources_text);
+        free(c->forja_deb);
+        cache_entry_done(&c->deb);
+        cache_entry_done(&c->node);
+        cache_entry_done(&c->installer);
+}
+
+int iso_build(const IsoBuildOptions *opts) {
+        BuildContext c = { .opts = opts };
+        int r;
+
+        c.cache_dir = opts->cache_dir ?: ISOBUILD_DEFAULT_CACHE_DIR;
+        c.data_dir = opts->data_dir ?: isobuild_default_data_dir();
+
+        StrBuf missing = {};
+        for (size_t i = 0; i < ELEMENTSOF(required_tools); i++)
+                if (!in_path(required_tools[i]) && strbuf_printf(&missing, " %s", required_tools[i]) < 0)
+                        return log_oom();
+        if (missing.s) {
+                log_error("Missing tools:%s (scripts/install-deps installs them).", missing.s);
+                strbuf_done(&missing);
+                return -ENOENT;
+        }
+        if (geteuid() != 0)
+                return log_error_errno(EPERM, "forja iso build runs mmdebstrap in root mode: run it as root.");
+
+        r = mirror_resolve(opts->mirror, &c.mirror);
+        if (r < 0) {
+                log_error_errno(r, "No Debian mirror from '%s': %m", opts->mirror ?: ISOBUILD_DEFAULT_SOURCES);
+                goto finish;
+        }
+        r = mirror_source_lines(&c.mirror, opts->suite, "main non-free-firmware", &c.sources);
+        if (r >= 0) {
+                StrBuf b = {};
+                for (char **s = c.sources; r >= 0 && *s; s++)
+                        r = strbuf_printf(&b, "source: %s\n", *s);
+                c.sources_text = b.s;
+        }
+        if (r < 0) {
+                log_oom();
+                goto finish;
+        }
+        log_info("Building forja media for Debian %s from %s (cache %s).", opts->suite, c.mirror.uri, c.cache_dir);
+        double t0 = now_sec();
+
+        r = step_forja_deb(&c);
+        if (r >= 0)
+                r = step_node_image(&c);
+        if (r >= 0)
+                r = step_installer_env(&c);
+        if (r >= 0)
+                r = step_iso_image(&c, opts->output);
+        if (r >= 0)
+                log_info("Done in %.0f s: %s", now_sec() - t0, opts->output);
+finish:
+        context_done(&c);
+        return r;
+}
+
+int iso_cache_clean(const char *cache_dir) {
+        unsigned n = 0;
+        int r = cache_clean(cache_dir ?: ISOBUILD_DEFAULT_CACHE_DIR, &n);
+        if (r < 0)
+                return log_error_errno(r, "Failed to clean %s: %m", cache_dir ?: ISOBUILD_DEFAULT_CACHE_DIR);
+        log_info("Removed %u cache entries from %s.", n, cache_dir ?: ISOBUILD_DEFAULT_CACHE_DIR);
+        return 0;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The node image: mmdebstrap --variant=apt with data/node.packages and the
+ * forja .deb, customized by data/node-customize.sh (which also exports the
+ * boot files the ISO needs from the same packages), packed by mmdebstrap as
+ * a pax tar with xattrs, compressed with zstd and described by a manifest. */
+
+#include "log.h"
+#include "manifest.h"
+#include "pkglist.h"
+#include "steps.h"
+
+int mmdebstrap_common_args(ArgV *a) {
+        /* Minimal means minimal: no documentation, man pages, info or
+         * translations; copyright files and locale.alias stay. */
+        static const char *const args[] = {
+                "--mode=root",
+                "--dpkgopt=path-exclude=/usr/share/man/*",
+                "--dpkgopt=path-exclude=/usr/share/info/*",
+                "--dpkgopt=path-exclude=/usr/share/doc/*",
+                "--dpkgopt=path-include=/usr/share/doc/*/copyright",
+                "--dpkgopt=path-exclude=/usr/share/locale/*",
+                "--dpkgopt=path-include=/usr/share/locale/locale.alias",
+                "--dpkgopt=path-exclude=/usr/share/lintian/*",
+                "--aptopt=Acquire::Languages \"none\"",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(args); i++) {
+                int r = argv_add(a, args[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* A key text part naming a data file by its content. */
+static int key_file_line(StrBuf *b, const char *data_dir, const char *name) {
+        _cleanup_free_ char *p = path_join(data_dir, name);
+        char hex[65];
+        if (!p)
+                return -ENOMEM;
+        int r = sha256_file_hex(p, hex);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", p);
+        return strbuf_printf(b, "%s: %s\n", name, hex);
+}
+
+int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **packages, const char *const *files) {
+        _cleanup_free_ char *pk = pkglist_join(packages, " ");
+        if (!pk || strbuf_printf(b, "forja-iso-cache 1\nstep: %s\nsuite: %s\n%spackages: %s\nforja-deb: %s\n", step,
+                                 c->opts->suite, c->sources_text, pk, c->forja_deb_sha256) < 0)
+                return log_oom();
+        for (size_t i = 0; files[i]; i++) {
+                int r = key_file_line(b, c->data_dir, files[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int step_node_image(BuildContext *c) {
+        static const char *const files[] = { "node.packages", "node-customize.sh", "grub-bios-early.cfg", NULL };
+        _cleanup_free_ char *list_path = path_join(c->data_dir, "node.packages");
+        _cleanup_strv_free_ char **packages = NULL;
+        StrBuf key = {};
+        int r;
+
+        if (!list_path)
+                return log_oom();
+        r = pkglist_read(list_path, &packages);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the package list %s: %m", list_path);
+        r = step_key_common(c, &key, "node", packages, files);
+        if (r >= 0)
+                r = cache_lookup(c->cache_dir, "node", key.s, &c->node);
+        strbuf_done(&key);
+        if (r < 0)
+                return log_error_errno(r, "Failed to use the cache %s: %m", c->cache_dir);
+        if (c->node.hit) {
+                log_info("node image: cached (%s)", c->node.dir);
+                return 0;
+        }
+
+        log_info("node image: mmdebstrap %s with %zu packages (a few minutes)...", c->opts->suite, pkglist_length(packages));
+        double t0 = now_sec();
+        _cleanup_free_ char *include = pkglist_join(packages, ",");
+        _cleanup_free_ char *script = path_join(c->data_dir, "node-customize.sh");
+        _cleanup_free_ char *tar = path_join(c->node.tmp, "node.tar");
+        _cleanup_free_ char *zst = path_join(c->node.tmp, "node.tar.zst");
+        _cleanup_free_ char *tsv = path_join(c->node.tmp, "node-packages.tsv");
+        _cleanup_free_ char *json = path_join(c->node.tmp, "node.manifest.json");
+        if (!include || !script || !tar || !zst || !tsv || !json)
+                return log_oom();
+        if (!path_is_hook_safe(script) || !path_is_hook_safe(c->node.tmp) || !path_is_hook_safe(c->data_dir))
+                return log_error_errno(EINVAL, "Paths for mmdebstrap hooks must not contain blanks or quotes: %s, %s.",
+                                       c->data_dir, c->node.tmp);
+
+        ArgV a = {};
+        r = 0;
+        r = r ?: argv_add(&a, "mmdebstrap");
+        r = r ?: argv_add(&a, "--variant=apt");
+        r = r ?: argv_addf(&a, "--include=%s,%s", include, c->forja_deb);
+        r = r ?: argv_add(&a, "--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount");
+        r = r ?: mmdebstrap_common_args(&a);
+        r = r ?: argv_addf(&a, "--customize-hook=%s \"$1\" %s %s", script, c->node.tmp, c->data_dir);
+        r = r ?: argv_add(&a, c->opts->suite);
+        r = r ?: argv_add(&a, tar);
+        for (char **s = c->sources; r == 0 && *s; s++)
+                r = argv_add(&a, *s);
+        if (r < 0) {
+                argv_done(&a);
+                return log_oom();
+        }
+        /* INITRD=No: the kernel's postinst makes no initramfs; the engine
+         * makes the target's own after configuring it (docs/iso-build.md). */
+        char *env[] = { (char *) "INITRD=No", NULL };
+        r = run_visible(a.v, env);
+        argv_done(&a);
+        if (r < 0)
+                return r;
+        log_info("node image: mmdebstrap done in %.0f s; compressing (zstd %s)...", now_sec() - t0, NODE_ZSTD_LEVEL);
+
+        char *zargv[] = { (char *) "zstd", (char *) "-q", (char *) "-T0", (char *) NODE_ZSTD_LEVEL, (char *) "--rm",
+                          tar, (char *) "-o", zst, NULL };
+        r = run_visible(zargv, NULL);
+        if (r < 0)
+                return r;
+        log_info("node image: writing the manifest...");
+        ManifestInput mi = { .tarball = zst, .packages_tsv = tsv, .suite = c->opts->suite, .chunk_size = NODE_CHUNK_SIZE };
+        r = manifest_write(&mi, json);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the manifest of %s: %m", zst);
+        r = cache_commit(&c->node);
+        if (r < 0)
+                return log_error_errno(r, "Failed to store the node image in the cache: %m");
+        log_info("node image: done in %.0f s.", now_sec() - t0);
+        return 0;
+}

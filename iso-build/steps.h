@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The cached steps of `forja iso build`. Each takes what it needs from the
+ * BuildContext, keys its cache entry by content and leaves its outputs in a
+ * cache entry directory. */
+
+#include "build-cache.h"
+#include "isobuild.h"
+#include "mirror.h"
+#include "util.h"
+
+/* zstd level for node.tar.zst: -9 is within 8% of -19 on the node image
+ * (most of it is already-compressed firmware and modules) at 1/13 of the time. */
+#define NODE_ZSTD_LEVEL "-9"
+/* Bytes per manifest chunk (the unit of verification when streaming). */
+#define NODE_CHUNK_SIZE (4u << 20)
+
+typedef struct BuildContext {
+        const IsoBuildOptions *opts;
+        const char *cache_dir;
+        const char *data_dir;
+        Mirror mirror;
+        char **sources;               /* mmdebstrap mirror lines: main + non-free-firmware */
+        char *sources_text;           /* the same, one per line, for cache keys */
+        char *forja_deb;              /* path of the forja .deb (cache or --forja-deb) */
+        char forja_deb_sha256[65];
+        CacheEntry deb, node, installer;
+} BuildContext;
+
+/* Builds the forja .deb inside a trixie chroot (or takes --forja-deb). */
+int step_forja_deb(BuildContext *c);
+/* node.tar.zst, node.manifest.json, node-packages.tsv and the boot files
+ * (GRUB El Torito image, boot_hybrid.img, shim and signed GRUB) in c->node. */
+int step_node_image(BuildContext *c);
+/* vmlinuz and initrd.img in c->installer. */
+int step_installer_env(BuildContext *c);
+/* Assembles the ISO from the three entries. */
+int step_iso_image(BuildContext *c, const char *output);
+
+/* Writes the cache key text of an mmdebstrap step: suite, sources, packages,
+ * the forja .deb and the content of the data files it uses. */
+int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **packages, const char *const *files);
+
+/* The common mmdebstrap arguments: mode, dpkg path excludes (docs, man pages,
+ * locales), and the suite. Appended to a. */
+int mmdebstrap_common_args(ArgV *a);
+
+/* "FORJA_VERSION" as an ISO 9660 volume label: FORJA_0_1_0. */
+char *iso_volume_label(void);

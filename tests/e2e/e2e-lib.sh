@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Helpers of the e2e suite: build the ISO through the cache and boot it with
+# qemu-harness.py. Source after testlib.sh.
+#
+#   FORJA_E2E_CACHE   build cache (default /var/cache/forja, as `forja iso build`)
+#   FORJA_E2E_DIR     where the ISO and serial logs go (default $FORJA_BUILDDIR/e2e)
+
+E2E_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HARNESS=$E2E_HERE/qemu-harness.py
+E2E_DIR=${FORJA_E2E_DIR:-$FORJA_BUILDDIR/e2e}
+E2E_CACHE=${FORJA_E2E_CACHE:-/var/cache/forja}
+E2E_ISO=$E2E_DIR/forja.iso
+
+e2e_require() {
+        require_root
+        require_cmd python3 qemu-system-x86_64 qemu-img mmdebstrap xorriso mkfs.vfat mcopy zstd cpio flock
+}
+
+# Builds $E2E_ISO through the cache: the first run of the suite builds every
+# part (several minutes), later runs only assemble the ISO. One build at a
+# time (flock), so tests started together share it.
+e2e_build_iso() {
+        mkdir -p "$E2E_DIR"
+        local t0=$SECONDS
+        flock "$E2E_DIR/.build.lock" \
+                "$FORJA" iso build --cache-dir "$E2E_CACHE" -o "$E2E_ISO" >"$E2E_DIR/iso-build.log" 2>&1 || {
+                tail -n 40 "$E2E_DIR/iso-build.log" >&2
+                fail "forja iso build failed (log: $E2E_DIR/iso-build.log)"
+        }
+        echo "e2e: ISO ready in $((SECONDS - t0)) s: $E2E_ISO ($(du -m "$E2E_ISO" | cut -f1) MiB)"
+}
+
+# e2e_boot NAME HARNESS-ARGS...: boots with a serial log at $E2E_DIR/NAME.serial.log
+e2e_boot() {
+        local name=$1; shift
+        SERIAL_LOG=$E2E_DIR/$name.serial.log
+        python3 "$HARNESS" --serial-log "$SERIAL_LOG" "$@"
+}
+
+# The JSON printed between FORJA-CHECK-BEGIN and FORJA-CHECK-END must parse
+# as a non-empty object; prints it (shortened).
+e2e_check_json() {
+        python3 "$E2E_HERE/serial-json.py" "$1" FORJA-CHECK-BEGIN FORJA-CHECK-END
+}

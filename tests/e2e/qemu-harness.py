@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Boots forja media in QEMU (TCG) and watches the serial console for markers.
+
+The base of forja's e2e suite; documented in tests/e2e/README.md.
+
+Python API:
+    m = Machine(firmware="uefi", iso="forja.iso", disks=["8G"], workdir=d)
+    with m:
+        m.wait_for(r"FORJA-INSTALLER-READY", timeout=300)
+        text = m.serial_text()
+
+CLI (exit 0: every --expect seen in order; 1: failure marker, timeout or QEMU
+died; 77: QEMU or the firmware is missing):
+    qemu-harness.py --iso forja.iso --firmware bios --expect FORJA-INSTALLER-READY
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+OVMF_DIRS = ["/usr/share/OVMF", "/usr/share/ovmf", "/usr/share/qemu"]
+
+FIRMWARES = {
+    # name: (code file, vars template) or None for SeaBIOS
+    "bios": None,
+    "uefi": ("OVMF_CODE_4M.fd", "OVMF_VARS_4M.fd"),
+    # Microsoft keys enrolled, Secure Boot on: shim (signed by Microsoft) ->
+    # Debian's signed GRUB -> Debian's signed kernel.
+    "secureboot": ("OVMF_CODE_4M.ms.fd", "OVMF_VARS_4M.ms.fd"),
+}
+
+# Lines that end a boot as a failure whatever the test expects.
+DEFAULT_FAIL = [
+    r"Kernel panic",
+    r"FORJA-MEDIUM-MISSING",
+    r"Attempted to kill init",
+    r"error: .*(not found|invalid signature|bad shim signature)",
+    r"Access Denied",
+]
+
+
+class HarnessSkip(Exception):
+    """QEMU or a firmware file is not installed."""
+
+
+class BootFailed(Exception):
+    pass
+
+
+def find_firmware(name):
+    for d in OVMF_DIRS:
+        p = os.path.join(d, name)
+        if os.path.exists(p):
+            return p
+    raise HarnessSkip(f"firmware {name} not found (install ovmf)")
+
+
+class Machine:
+    def __init__(self, firmware="bios", iso=None, boot="cdrom", kernel=None, initrd=None,
+                 append="", disks=(), memory=1024, smp=1, fw_cmdline=None, workdir=None,
+                 serial_log=None, accel="tcg", net=True, extra_args=()):
+        if firmware not in FIRMWARES:
+            raise ValueError(f"unknown firmware {firmware!r} (bios, uefi, secureboot)")
+        if not iso and not kernel:
+            raise ValueError("an ISO or a kernel is needed")
+        if boot not in ("cdrom", "disk"):
+            raise ValueError("boot is cdrom or disk")
+        self.firmware, self.iso, self.boot = firmware, iso, boot
+        self.kernel, self.initrd, self.append = kernel, initrd, append
+        self.disks, self.memory, self.smp = list(disks), memory, smp
+        self.fw_cmdline, self.accel, self.net = fw_cmdline, accel, net
+        self.extra_args = list(extra_args)
+        self._own_workdir = workdir is None
+        self.workdir = workdir or tempfile.mkdtemp(prefix="forja-qemu-")
+        os.makedirs(self.workdir, exist_ok=True)
+        self.serial_log = serial_log or os.path.join(self.workdir, "serial.log")
+        self.proc = None
+        self.started = None
+        self.marks = []  # (seconds since start, pattern)
+
+    # -- setup -------------------------------------------------------------
+    def _qemu(self):
+        q = shutil.which("qemu-system-x86_64")
+        if not q:
+            raise HarnessSkip("qemu-system-x86_64 not found (install qemu-system-x86)")
+        return q
+
+    def _disk_args(self):
+        args = []
+        qemu_img = shutil.which("qemu-img")
+        for i, size in enumerate(self.disks):
+            path = os.path.join(self.workdir, f"disk{i}.qcow2")
+            if not qemu_img:
+                raise HarnessSkip("qemu-img not found (install qemu-utils)")
+            subprocess.run([qemu_img, "create", "-q", "-f", "qcow2", path, str(size)], check=True)
+            args += ["-drive", f"file={path},if=none,id=disk{i},format=qcow2,cache=unsafe",
+                     "-device", f"virtio-blk-pci,drive=disk{i},serial=forja-disk{i}"]
+        return args
+
+    def command(self):
+        args = [self._qemu(), "-name", "forja-e2e", "-nodefaults", "-no-user-config",
+                "-accel", self.accel, "-cpu", "max", "-smp", str(self.smp), "-m", str(self.memory),
+                "-display", "none", "-vga", "std", "-serial", f"file:{self.serial_log}",
+                "-monitor", "none", "-no-reboot"]
+        fw = FIRMWARES[self.firmware]
+        if fw is None:
+            args += ["-machine", "q35"]
+        else:
+            code = find_firmware(fw[0])
+            vars_copy = os.path.join(self.workdir, "OVMF_VARS.fd")
+            shutil.copyfile(find_firmware(fw[1]), vars_copy)  # fresh variables every run
+            machine = "q35,smm=on" if self.firmware == "secureboot" else "q35"
+            args += ["-machine", machine,
+                     "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+                     "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+            if self.firmware == "secureboot":
+                args += ["-global", "driver=cfi.pflash01,property=secure,value=on"]
+        if self.iso:
+            if self.boot == "cdrom":
+                args += ["-drive", f"file={self.iso},if=none,id=medium,media=cdrom,readonly=on",
+                         "-device", "ide-cd,bus=ide.0,drive=medium,bootindex=1"]
+            else:  # the ISO written to a USB stick with dd: a plain disk
+                args += ["-drive", f"file={self.iso},if=none,id=medium,format=raw,readonly=on",
+                         "-device", "virtio-blk-pci,drive=medium,bootindex=1"]
+        if self.kernel:
+            args += ["-kernel", self.kernel]
+            if self.initrd:
+                args += ["-initrd", self.initrd]
+            if self.append:
+                args += ["-append", self.append]
+        if self.fw_cmdline:
+            args += ["-fw_cfg", f"name=opt/org.forja/cmdline,string={self.fw_cmdline}"]
+        if self.net:
+            args += ["-nic", "user,model=virtio-net-pci,restrict=on"]
+        return args + self._disk_args() + self.extra_args
+
+    # -- running -----------------------------------------------------------
+    def start(self):
+        cmd = self.command()
+        open(self.serial_log, "w").close()
+        self.cmdline = cmd
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.started = time.monotonic()
+        return self
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def serial_text(self):
+        with open(self.serial_log, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def wait_for(self, pattern, timeout, fail=DEFAULT_FAIL, start=0):
+        """Waits until pattern (a regex) appears in the serial log after offset
+        start; returns the match. Raises BootFailed on a fail pattern, a
+        timeout, or QEMU exiting first."""
+        rx = re.compile(pattern, re.M)
+        fails = [re.compile(f, re.M) for f in fail]
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.serial_text()
+            m = rx.search(text, start)
+            if m:
+                self.marks.append((self.elapsed(), pattern))
+                return m
+            for f in fails:
+                fm = f.search(text)
+                if fm:
+                    raise BootFailed(f"failure marker {fm.group(0)!r} after {self.elapsed():.0f} s")
+            if not self.running():
+                out = self.proc.stdout.read().decode("utf-8", "replace") if self.proc else ""
+                raise BootFailed(f"QEMU exited ({self.proc.returncode}) before {pattern!r}: {out.strip()}")
+            if time.monotonic() > deadline:
+                raise BootFailed(f"timeout after {timeout} s waiting for {pattern!r}")
+            time.sleep(0.2)
+
+    def wait_exit(self, timeout):
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise BootFailed(f"QEMU still running {timeout} s later")
+        return self.proc.returncode
+
+    def stop(self):
+        if self.running():
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+
+    def cleanup(self):
+        self.stop()
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Boot forja media in QEMU and watch serial markers.")
+    p.add_argument("--iso")
+    p.add_argument("--boot", choices=["cdrom", "disk"], default="cdrom",
+                   help="attach the ISO as a CD (default) or as a raw disk, like a USB stick")
+    p.add_argument("--kernel")
+    p.add_argument("--initrd")
+    p.add_argument("--append", default="")
+    p.add_argument("--firmware", choices=sorted(FIRMWARES), default="bios")
+    p.add_argument("--disk", action="append", default=[], metavar="SIZE", help="a blank virtio disk, e.g. 8G")
+    p.add_argument("--memory", type=int, default=1024, metavar="MIB")
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--fw-cmdline", help="extra installer settings passed through fw_cfg")
+    p.add_argument("--accel", default="tcg")
+    p.add_argument("--workdir")
+    p.add_argument("--serial-log")
+    p.add_argument("--timeout", type=float, default=600, help="hard limit for the whole boot (s)")
+    p.add_argument("--expect", action="append", default=[], metavar="REGEX",
+                   help="markers that must appear, in this order")
+    p.add_argument("--fail", action="append", default=[], metavar="REGEX",
+                   help="markers that fail the boot (added to the defaults)")
+    p.add_argument("--wait-exit", action="store_true", help="after the markers, wait for QEMU to exit")
+    p.add_argument("--print-command", action="store_true")
+    a = p.parse_args(argv)
+
+    try:
+        m = Machine(firmware=a.firmware, iso=a.iso, boot=a.boot, kernel=a.kernel, initrd=a.initrd,
+                    append=a.append, disks=a.disk, memory=a.memory, smp=a.smp, fw_cmdline=a.fw_cmdline,
+                    workdir=a.workdir, serial_log=a.serial_log, accel=a.accel)
+        if a.print_command:
+            print(" ".join(m.command()))
+            return 0
+        deadline = time.monotonic() + a.timeout
+        with m:
+            offset = 0
+            for marker in a.expect:
+                left = max(1.0, deadline - time.monotonic())
+                mt = m.wait_for(marker, left, fail=DEFAULT_FAIL + a.fail, start=offset)
+                offset = mt.end()
+                print(f"harness: {m.elapsed():6.1f} s  {marker}", flush=True)
+            if a.wait_exit:
+                rc = m.wait_exit(max(1.0, deadline - time.monotonic()))
+                print(f"harness: {m.elapsed():6.1f} s  QEMU exited ({rc})", flush=True)
+        print(f"harness: OK ({a.firmware}, {a.boot}); serial log {m.serial_log}")
+        return 0
+    except HarnessSkip as e:
+        print(f"harness: SKIP: {e}", file=sys.stderr)
+        return 77
+    except BootFailed as e:
+        print(f"harness: FAIL: {e}; serial log {m.serial_log}", file=sys.stderr)
+        try:
+            tail = m.serial_text().splitlines()[-30:]
+            print("--- last serial lines:\n" + "\n".join(tail), file=sys.stderr)
+        except OSError:
+            pass
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
