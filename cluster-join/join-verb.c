@@ -169,8 +169,10 @@ static int verb_join_run(int argc, char *argv[]) {
                 log_error("join: %s", err ?: strerror(-r));
                 return r == -ENOMEM ? EXIT_JOB_FAILED : EXIT_BAD_INPUT;
         }
-        if (s.token)
-                log_register_secret(s.token);
+        /* Keep the token (inline or from its file) out of every log line. */
+        _cleanup_free_ char *token = NULL;
+        if (s.mode == CLUSTER_MODE_JOIN && cluster_settings_token(&s, &token, NULL) == 0)
+                log_register_secret(token);
 
         if (arg_verify) {
                 r = cluster_verify(&s, &err);

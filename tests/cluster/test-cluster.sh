@@ -389,6 +389,33 @@ for i in $(seq 40); do [ "$(member_status n2 n1)" = Offline ] && break; sleep 0.
 [ "$(member_status n2 n3)" = Online ] || fail "n3 is not Online after n1's kill"
 inc n2 query /1.0/cluster/members | grep -q '/n4"' && fail "n4 is listed as a member"
 
+# --- standalone on n4 (not clustered after the failed join), managed network ---
+cat >"$TMPD/n4-standalone.json" <<EOF
+{
+  "mode": "standalone",
+  "server_name": "n4",
+  "address": "${IP[n4]}:8443",
+  "storage": { "pool": "default", "driver": "dir", "source": "$TMPD/pool-n4" },
+  "network": { "mode": "managed", "name": "fjnet0", "device": "eth1",
+               "config": { "ipv4.address": "none", "ipv6.address": "none" } }
+}
+EOF
+expect_exit 0 fj n4 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n4/unix.socket"
+expect_match "Set up 'n4' standalone"
+[ "$(clustered n4)" = false ] || fail "standalone n4 is clustered"
+inc n4 query /1.0/storage-pools/default | grep -q '"driver": "dir"' || fail "standalone pool missing"
+inc n4 query /1.0/networks/fjnet0 | grep -q '"managed": true' || fail "managed network fjnet0 missing"
+inc n4 query /1.0/profiles/default | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["devices"]
+assert d["root"] == {"type": "disk", "path": "/", "pool": "default"}, d
+assert d["eth1"] == {"type": "nic", "network": "fjnet0"}, d' || fail "standalone profile devices wrong"
+expect_exit 0 fj n4 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n4/unix.socket"
+expect_match "Nothing to do: 'n4' is already set up standalone"
+# A standalone settings file on a cluster member is refused.
+expect_exit 1 fj n2 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n2/unix.socket"
+expect_match "cluster.mode: standalone, but this server is already a member of a cluster as 'n2'"
+
 echo "--- failure cases (error texts) ---" >&2
 cat "$ERRORS" >&2
 log "join times: bootstrap n1 $T_BOOT s (incl. incusd start), n2 $T_N2 s, n3 $T_N3 s; n1 killed mid-join failed in $T_KILL s"
