@@ -243,6 +243,12 @@ static void check_disks(Resolver *x) {
         if (r->n_disks == 0)
                 return;
 
+        /* hdsize lives in the file system's option table: lvm., zfs. or btrfs. */
+        const char *opts = lvm_fs(a->disks.filesystem) ? "lvm" : answer_fs_to_string(a->disks.filesystem);
+        char hdsize_key[32];
+        snprintf(hdsize_key, sizeof(hdsize_key), "disk-setup.%s.hdsize", opts);
+        TomlPos hdsize_pos = POS("disk-setup", opts, "hdsize");
+
         if (a->disks.raid != ANSWER_RAID_NONE) {
                 unsigned min = answer_raid_min_disks(a->disks.filesystem, a->disks.raid);
                 const char *fs = a->disks.filesystem == ANSWER_FS_ZFS ? "ZFS" :
@@ -279,13 +285,9 @@ static void check_disks(Resolver *x) {
                         err(x, pos, key, "disk '%s' reports no size", d->name);
                         continue;
                 }
-                bool by_hdsize = l.restricted;
-                const char *k = by_hdsize ? (lvm_fs(a->disks.filesystem) ? "disk-setup.lvm.hdsize" :
-                                             a->disks.filesystem == ANSWER_FS_ZFS ? "disk-setup.zfs.hdsize" :
-                                             "disk-setup.btrfs.hdsize") : key;
-                TomlPos kp = by_hdsize ? POS("disk-setup", answer_fs_to_string(a->disks.filesystem)[0] == 'e' ||
-                                             a->disks.filesystem == ANSWER_FS_XFS ? "lvm" :
-                                             answer_fs_to_string(a->disks.filesystem), "hdsize") : pos;
+                /* a disk made small by hdsize is reported at hdsize */
+                const char *k = l.restricted ? hdsize_key : key;
+                TomlPos kp = l.restricted ? hdsize_pos : pos;
                 if (l.hd_gib < LAYOUT_HARD_MIN_GIB)
                         err(x, kp, k, "root disk '%s' too small (%u GB < %d GB)", d->path ?: d->name, l.hd_gib,
                             LAYOUT_HARD_MIN_GIB);
@@ -319,10 +321,7 @@ static void check_disks(Resolver *x) {
         }
         if (!isnan(a->disks.hdsize) && r->n_disks > 0 &&
             a->disks.hdsize * GIB > (double) hw->disks[r->disks[0]].size_bytes)
-                warn(x, POS("disk-setup", lvm_fs(a->disks.filesystem) ? "lvm" : answer_fs_to_string(a->disks.filesystem), "hdsize"),
-                     lvm_fs(a->disks.filesystem) ? "disk-setup.lvm.hdsize" :
-                     a->disks.filesystem == ANSWER_FS_ZFS ? "disk-setup.zfs.hdsize" : "disk-setup.btrfs.hdsize",
-                     "is larger than disk %s (%.2f GiB); the whole disk is used", hw->disks[r->disks[0]].name,
+                warn(x, hdsize_pos, hdsize_key, "is larger than disk %s (%.2f GiB); the whole disk is used", hw->disks[r->disks[0]].name,
                      (double) hw->disks[r->disks[0]].size_bytes / GIB);
 }
 

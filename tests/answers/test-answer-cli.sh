@@ -93,6 +93,9 @@ expect_match "minimal.toml:14:13: disk-setup.disk-list: root disk '/dev/sda' too
 "$FIXTURE_HARDWARE" --size sda=6442450944 > hw-small.json
 expect_exit 2 "$FORJA" plan --answer minimal.toml --hardware hw-small.json
 expect_match "minimal.toml:14:13: disk-setup.disk-list: root disk space 6 GB on '/dev/sda' is below the recommended minimum of 8 GB; an unattended installation stops here"
+printf 'lvm.hdsize = 5\n' | cat minimal.toml - > hdsize5.toml
+expect_exit 2 "$FORJA" plan --answer hdsize5.toml --hardware "$HW"
+expect_match "hdsize5.toml:15:14: disk-setup.lvm.hdsize: root disk space 5 GB on '/dev/sda' is below the recommended minimum of 8 GB"
 expect_exit 0 "$FORJA" plan --answer "$D/small-disk-waived.toml" --hardware hw-small.json
 expect_match 'root +[0-9.]+ GiB +ext4 on /'
 ok
