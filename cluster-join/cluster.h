@@ -73,7 +73,9 @@ void cluster_settings_done(ClusterSettings *s);   /* frees members; wipes the to
 
 /* Reads and checks a settings file. Errors name the file and the key. */
 int cluster_settings_load(const char *path, ClusterSettings *ret, char **ret_error);
-/* Writes a settings file atomically with mode 0600 (it may hold the token). */
+/* Writes a settings file atomically with mode 0600 (it may hold the token),
+ * creating missing parent directories (0755). The installer writes
+ * <target>/etc/forja/cluster.json and enables forja-join.service. */
 int cluster_settings_write(const ClusterSettings *s, const char *path);
 /* Checks the fields against each other (join needs a token...). */
 int cluster_settings_check(const ClusterSettings *s, char **ret_error);

@@ -317,6 +317,20 @@ static int add_opt_string(json_object *o, const char *key, const char *value) {
         return value ? json_add_string(o, key, value) : 0;
 }
 
+/* Creates the directories above path (mode 0755), like mkdir -p of dirname. */
+static int mkdir_parents(const char *path) {
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *slash = strchr(p + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+                *slash = 0;
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return negative_errno();
+                *slash = '/';
+        }
+        return 0;
+}
+
 int cluster_settings_write(const ClusterSettings *s, const char *path) {
         _cleanup_json_ json_object *o = json_object_new_object();
         if (!o)
@@ -349,7 +363,10 @@ int cluster_settings_write(const ClusterSettings *s, const char *path) {
         _cleanup_free_ char *text = NULL;
         if (asprintf(&text, "%s\n", js) < 0)
                 return -ENOMEM;
-        int r = write_file_atomic(path, text, strlen(text), 0600);
+        int r = mkdir_parents(path);
+        if (r < 0)
+                return r;
+        r = write_file_atomic(path, text, strlen(text), 0600);
         explicit_bzero(text, strlen(text));
         return r;
 }

@@ -284,9 +284,16 @@ expect_match "joining the cluster failed after 2 attempts: attempt 1: cluster.to
 cp "$TMPD/n3.token.real" "$TMPD/n3.token"
 settings n3 join
 t0=$(now)
-expect_exit 0 fj n3 join --settings "$TMPD/n3.json" --socket "$TMPD/n3/unix.socket"
+expect_exit 0 fj n3 --log-level debug --log-file "$TMPD/n3-forja.log" join --settings "$TMPD/n3.json" \
+        --socket "$TMPD/n3/unix.socket"
 T_N3=$(since "$t0")
 echo "$OUT" >&2
+# Neither the token nor its secret reaches the output or the log.
+SECRET=$(base64 -d "$TMPD/n3.token.real" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+[ ${#SECRET} -ge 32 ] || fail "could not read the secret of n3's token"
+! grep -qF -e "$(cat "$TMPD/n3.token.real")" -e "$SECRET" "$TMPD/n3-forja.log" - <<<"$OUT" ||
+        fail "the join token or its secret was logged"
+grep -q "Joining the cluster through" "$TMPD/n3-forja.log" || fail "the log file is empty"
 [ ! -e "$TMPD/n3.token" ] || fail "n3's token file was not deleted"
 log "join n3: $T_N3 s"
 

@@ -246,7 +246,7 @@ static void test_settings(void) {
 
         /* Written back with mode 0600 and read again the same. */
         char *w = NULL;
-        CHECK(asprintf(&w, "%s/written.json", tmpdir) > 0);
+        CHECK(asprintf(&w, "%s/etc/forja/written.json", tmpdir) > 0);   /* parents made */
         CHECK_INTEQ(cluster_settings_write(&s, w), 0);
         struct stat st;
         CHECK_INTEQ(stat(w, &st), 0);
@@ -325,12 +325,12 @@ int main(void) {
         test_rfc3339();
         test_settings();
         /* Remove the scratch files (a few known names). */
-        const char *names[] = { "join.json", "written.json", "expired.json", "token", "tokenfile.json", "empty.json",
+        const char *names[] = { "join.json", "etc/forja/written.json", "etc/forja", "etc", "expired.json", "token", "tokenfile.json", "empty.json",
                                 "bad.json" };
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
                 char *f = NULL;
-                if (asprintf(&f, "%s/%s", tmpdir, names[i]) > 0)
-                        unlink(f);
+                if (asprintf(&f, "%s/%s", tmpdir, names[i]) > 0 && unlink(f) < 0)
+                        rmdir(f);
                 free(f);
         }
         rmdir(tmpdir);
