@@ -81,8 +81,16 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
         CURLcode cc = curl_easy_perform(h);
         data_owner = buf.data;
         if (cc != CURLE_OK) {
-                cluster_set_error(ret_error, "cannot talk to incusd at %s: %s", c->socket_path,
-                                  *errbuf ? errbuf : curl_easy_strerror(cc));
+                /* curl speaks of "incus port 80" here; say what is wrong with the socket. */
+                if (access(c->socket_path, F_OK) < 0)
+                        cluster_set_error(ret_error, "cannot talk to incusd at %s: %s (is incusd running?)",
+                                          c->socket_path, strerror(errno));
+                else if (cc == CURLE_COULDNT_CONNECT)
+                        cluster_set_error(ret_error, "cannot talk to incusd at %s: connection refused (is incusd running?)",
+                                          c->socket_path);
+                else
+                        cluster_set_error(ret_error, "cannot talk to incusd at %s: %s", c->socket_path,
+                                          *errbuf ? errbuf : curl_easy_strerror(cc));
                 return -ENOTCONN;
         }
         long status = 0;
