@@ -13,6 +13,7 @@
 #include "json-out.h"
 #include "log.h"
 #include "plan.h"
+#include "source.h"
 #include "udev-glob.h"
 #include "verb.h"
 
@@ -96,6 +97,109 @@ static void print_diags(const char *path, AnswerDiags *d) {
 
 /* ------------------------------------------------------------ answer */
 
+/* `forja answer fetch`: the unattended installer's answer discovery, run on
+ * its own to see where the answer would come from. */
+static int run_answer_fetch(int argc, char *argv[]) {
+        enum { ARG_HARDWARE = 0x100, ARG_MEDIUM, ARG_CMDLINE, ARG_DEVICE, ARG_SYSTEM_INFO };
+        static const struct option options[] = {
+                { "hardware", required_argument, NULL, ARG_HARDWARE },
+                { "medium", required_argument, NULL, ARG_MEDIUM },
+                { "cmdline", required_argument, NULL, ARG_CMDLINE },
+                { "device", required_argument, NULL, ARG_DEVICE },
+                { "scan", no_argument, NULL, 's' },
+                { "dry-run", no_argument, NULL, 'n' },
+                { "output", required_argument, NULL, 'o' },
+                { "system-info", no_argument, NULL, ARG_SYSTEM_INFO },
+                {}
+        };
+        AnswerFetchOptions o = { .medium_dir = "/run/forja/medium" };
+        const char *hardware = NULL, *output = NULL;
+        _cleanup_strv_free_ char **devices = NULL;
+        size_t n_devices = 0;
+        bool system_info = false, medium_given = false;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "sno:", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_HARDWARE:
+                        hardware = optarg;
+                        break;
+                case ARG_MEDIUM:
+                        o.medium_dir = optarg;
+                        medium_given = true;
+                        break;
+                case ARG_CMDLINE:
+                        o.cmdline = optarg;
+                        break;
+                case ARG_DEVICE: {
+                        char **n = realloc(devices, (n_devices + 2) * sizeof(char *));
+                        if (!n)
+                                return log_oom(), EXIT_JOB_FAILED;
+                        devices = n;
+                        devices[n_devices++] = strdup(optarg);
+                        devices[n_devices] = NULL;
+                        o.scan_devices = devices;
+                        break;
+                }
+                case 's':
+                        o.scan_partitions = true;
+                        break;
+                case 'n':
+                        o.dry_run = true;
+                        break;
+                case 'o':
+                        output = optarg;
+                        break;
+                case ARG_SYSTEM_INFO:
+                        system_info = true;
+                        break;
+                default:
+                        return EXIT_BAD_INPUT;
+                }
+        if (optind != argc) {
+                log_error("answer fetch: unexpected argument '%s'.", argv[optind]);
+                return EXIT_BAD_INPUT;
+        }
+        if (!medium_given && access(o.medium_dir, F_OK) < 0)
+                o.medium_dir = NULL;
+
+        _cleanup_hw_ Hardware *hw = NULL;
+        int code = get_hardware("answer fetch", hardware, &hw);
+        if (code != EXIT_OK)
+                return code;
+        if (system_info) {
+                json_object *j = answer_system_info_json(hw);
+                int r = j ? json_print(stdout, j) : -ENOMEM;
+                json_object_put(j);
+                return r < 0 ? EXIT_JOB_FAILED : EXIT_OK;
+        }
+
+        _cleanup_free_ char *error = NULL;
+        AnswerFetched f = {};
+        int r = answer_fetch(&o, hw, &f, &error);
+        if (r < 0) {
+                log_error("answer fetch: %s", error ?: strerror(-r));
+                /* A malformed forja.answer* parameter is bad input; a source that failed is a failed job. */
+                return r == -EINVAL ? EXIT_BAD_INPUT : EXIT_JOB_FAILED;
+        }
+        fprintf(stderr, "Answer source: %s\n", f.source);
+        if (f.location)
+                fprintf(stderr, "Location: %s\n", f.location);
+        if (f.data) {
+                if (output) {
+                        r = write_file_atomic(output, f.data, f.size, 0600);
+                        if (r < 0) {
+                                log_error_errno(r, "answer fetch: failed to write '%s': %m", output);
+                                answer_fetched_done(&f);
+                                return EXIT_JOB_FAILED;
+                        }
+                } else
+                        fwrite(f.data, 1, f.size, stdout);
+        }
+        answer_fetched_done(&f);
+        return EXIT_OK;
+}
+
 static int run_answer(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "hardware", required_argument, NULL, 'H' },
@@ -103,6 +207,9 @@ static int run_answer(int argc, char *argv[]) {
         };
         const char *hardware = NULL;
         int c;
+
+        if (argc > 1 && streq(argv[1], "fetch"))
+                return run_answer_fetch(argc - 1, argv + 1);
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
                 switch (c) {
@@ -113,7 +220,7 @@ static int run_answer(int argc, char *argv[]) {
                         return EXIT_BAD_INPUT;
                 }
         if (optind >= argc || !streq(argv[optind], "validate")) {
-                log_error("answer: expected 'validate FILE'. See 'forja answer --help'.");
+                log_error("answer: expected 'validate FILE' or 'fetch'. See 'forja answer --help'.");
                 return EXIT_BAD_INPUT;
         }
         if (argc - optind != 2) {
@@ -154,6 +261,9 @@ const Verb verb_answer = {
         .summary = "Validate an answer file (Proxmox-compatible TOML)",
         .usage =
                 "Usage: forja answer validate FILE [--hardware H.json]\n"
+                "       forja answer fetch [--dry-run] [-o FILE] [--scan] [--hardware H.json]\n"
+                "                          [--cmdline STRING] [--medium DIR] [--device DEV]...\n"
+                "       forja answer fetch --system-info [--hardware H.json]\n"
                 "\n"
                 "Checks an answer file: TOML syntax, every key's type and allowed values,\n"
                 "the rules between keys, and the disk counts a disk-list gives. With\n"
@@ -167,7 +277,25 @@ const Verb verb_answer = {
                 "Options:\n"
                 "     --hardware H.json   Also resolve against this hardware description\n"
                 "\n"
-                "Exit status: 0 valid, 2 invalid (or bad usage), 1 the hardware could not be read.\n",
+                "\n"
+                "fetch runs the unattended installer's answer discovery and prints the\n"
+                "answer (or writes it to FILE, mode 0600), with where it came from on\n"
+                "standard error. Sources, first hit wins: forja.answer= on the kernel\n"
+                "command line (http, https, file:PATH on the medium, partition:LABEL;\n"
+                "placeholders {mac} {serial} {uuid} {hostname}; forja.answer-fingerprint,\n"
+                "forja.answer-token, forja.answer-fallback=default), answer.toml on the\n"
+                "install medium (/run/forja/medium), a partition labelled FORJA-AIS\n"
+                "(with --scan). A source named on the command line never falls through.\n"
+                "  -n --dry-run          Only say where the answer would come from\n"
+                "  -o --output FILE      Write the answer to FILE instead of standard output\n"
+                "  -s --scan             Also look for a FORJA-AIS partition\n"
+                "     --cmdline STRING   Use this kernel command line, not /proc/cmdline\n"
+                "     --medium DIR       The mounted install medium\n"
+                "     --device DEV       Probe only DEV for partition labels (repeatable)\n"
+                "     --system-info      Print the JSON body POSTed to answer servers\n"
+                "\n"
+                "Exit status: 0 valid or fetched, 2 invalid answer, bad parameters or bad\n"
+                "usage, 1 the hardware could not be read or no answer could be fetched.\n",
 };
 
 /* ------------------------------------------------------------ plan */
