@@ -272,6 +272,14 @@ failure_case not-a-token 2 "cluster.token: not a join token \(not base64\)" "thi
 failure_case fingerprint 1 \
         "cluster.token: the cluster in the token could not be verified, a server presented another certificate: ${IP[imp]}:8443: certificate fingerprint mismatch: expected $CLUSTER_FP, got $IMP_FP" \
         "$(mk_token n3 "$CLUSTER_FP" "[\"${IP[imp]}:8443\"]" "$FUTURE")"
+# The cluster's own certificate served by something that is not Incus.
+ip netns exec "$P-imp" openssl s_server -quiet -www -accept 8444 -cert "$TMPD/n1/cluster.crt" \
+        -key "$TMPD/n1/cluster.key" >/dev/null 2>&1 </dev/null &
+OTHER_PIDS+=("$!")
+sleep 0.3
+failure_case not-incus 1 \
+        "cluster.token: the cluster in the token could not be verified: ${IP[imp]}:8444: right certificate, but GET /1.0 does not answer as Incus \(HTTP 200, not JSON\)" \
+        "$(mk_token n3 "$CLUSTER_FP" "[\"${IP[imp]}:8444\"]" "$FUTURE")" --attempts 1
 # --verify makes one pass; the join retries (here twice) since an address
 # can be unreachable for a moment at boot.
 failure_case unreachable 1 \
