@@ -288,14 +288,24 @@ failure_case unreachable 1 \
 OUT=$JOIN_OUT
 expect_match "joining the cluster failed after 2 attempts: attempt 1: cluster.token: none of the cluster addresses"
 
-# --- join n3 with its real token ----------------------------------------------
+# --- join n3 with its real token, its link down at first (one retry) ---------
 cp "$TMPD/n3.token.real" "$TMPD/n3.token"
 settings n3 join
+ip -n "$P-n3" link set eth0 down
 t0=$(now)
-expect_exit 0 fj n3 --log-level debug --log-file "$TMPD/n3-forja.log" join --settings "$TMPD/n3.json" \
-        --socket "$TMPD/n3/unix.socket"
+fj n3 --log-level debug --log-file "$TMPD/n3-forja.log" join --settings "$TMPD/n3.json" \
+        --socket "$TMPD/n3/unix.socket" >"$TMPD/n3.join" 2>&1 &
+JOIN3=$!
+OTHER_PIDS+=("$JOIN3")
+sleep 0.5
+ip -n "$P-n3" link set eth0 up
+if wait "$JOIN3"; then rc=0; else rc=$?; fi
 T_N3=$(since "$t0")
+OUT=$(cat "$TMPD/n3.join")
 echo "$OUT" >&2
+[ "$rc" = 0 ] || fail "n3's join exited $rc"
+expect_match "Attempt 1 failed, retrying in 1 s: cluster.token: none of the cluster addresses in the token could be reached"
+expect_match "Joined the cluster through $NET.1[12]:8443 as 'n3' in [0-9.]+ s \(2 attempts\)"
 # Neither the token nor its secret reaches the output or the log.
 SECRET=$(base64 -d "$TMPD/n3.token.real" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 [ ${#SECRET} -ge 32 ] || fail "could not read the secret of n3's token"
@@ -303,7 +313,7 @@ SECRET=$(base64 -d "$TMPD/n3.token.real" | python3 -c 'import json,sys; print(js
         fail "the join token or its secret was logged"
 grep -q "Joining the cluster through" "$TMPD/n3-forja.log" || fail "the log file is empty"
 [ ! -e "$TMPD/n3.token" ] || fail "n3's token file was not deleted"
-log "join n3: $T_N3 s"
+log "join n3 (link down at first, one retry): $T_N3 s"
 
 for via in n1 n2 n3; do
         for m in n1 n2 n3; do
@@ -433,5 +443,5 @@ expect_match "cluster.mode: standalone, but this server is already a member of a
 
 echo "--- failure cases (error texts) ---" >&2
 cat "$ERRORS" >&2
-log "join times: bootstrap n1 $T_BOOT s (incl. incusd start), n2 $T_N2 s, n3 $T_N3 s; n1 killed mid-join failed in $T_KILL s"
+log "join times: bootstrap n1 $T_BOOT s (incl. incusd start), n2 $T_N2 s, n3 $T_N3 s (one retry, 1 s backoff); n1 killed mid-join failed in $T_KILL s"
 log "cluster: all checks passed in $(since "$T_START") s"
