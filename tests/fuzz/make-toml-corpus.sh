@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates the seed part of the TOML fuzz corpus from the toml-test valid
 # cases for TOML 1.0.0 (MIT licensed data in ../shared/anchors/toml-test).
-# Seeds are named seed-<path>.toml; regression inputs (crash-*, regress-*)
-# found by fuzzing are kept in the same folder and never touched here.
+# Seeds are named seed-<path>.toml; the other inputs (hand-*, cov-*, regress-*)
+# are kept in the same folder and never touched here.
 #   tests/fuzz/make-toml-corpus.sh [ANCHORS_DIR]
 set -euo pipefail
 
