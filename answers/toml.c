@@ -590,9 +590,10 @@ static int parse_document(TomlParser *p, TomlValue *root) {
 
 int toml_parse(const char *data, size_t size, TomlValue **ret, TomlError *ret_error) {
         _cleanup_(toml_freep) TomlValue *root = NULL;
+        const char *text = data ?: "";
         TomlParser p = {
-                .p = data ?: "",
-                .end = (data ?: "") + (data ? size : 0),
+                .p = text,
+                .end = text + (data ? size : 0),
                 .pos = { 1, 1 },
                 .error = ret_error,
         };
