@@ -252,7 +252,23 @@ static void test_errors(void) {
         CHECK_ERROR("nul = 1\0\n", 1, 8, "U+0000");
 }
 
+static void test_empty(void) {
+        TomlValue *root = NULL;
+        TomlError error;
+
+        /* No data at all, a BOM alone, comments only: an empty root table at 1:1. */
+        CHECK_INTEQ(toml_parse(NULL, 0, &root, &error), 0);
+        CHECK(root && root->type == TOML_TABLE && root->table.n == 0);
+        toml_free(root);
+        root = parse_ok("\xEF\xBB\xBF# only a comment\r\n\n");
+        CHECK(root && root->type == TOML_TABLE && root->table.n == 0);
+        if (root)
+                CHECK_POS(root->pos, 1, 1);
+        toml_free(root);
+}
+
 int main(void) {
+        test_empty();
         test_positions();
         test_crlf_and_implicit();
         test_values();
