@@ -48,23 +48,6 @@ static int get_hardware(const char *verb, const char *path, Hardware **ret) {
         return EXIT_OK;
 }
 
-/* [checks] waive names `forja check` ids, or forja's own "root-disk-size";
- * the installer refuses unknown ids, so validation does too. */
-static void check_waivers(const Answer *a, AnswerDiags *d) {
-        for (size_t i = 0; a->waive_checks[i]; i++) {
-                const char *id = a->waive_checks[i];
-                if (streq(id, "root-disk-size") || hwcheck_id_is_known(id))
-                        continue;
-                char idx[24], known[1024] = "root-disk-size";
-                size_t used = strlen(known);
-                for (const char *const *k = hwcheck_ids(); k && *k && used < sizeof(known); k++)
-                        used += (size_t) snprintf(known + used, sizeof(known) - used, ", %s", *k);
-                snprintf(idx, sizeof(idx), "[%zu]", i);
-                (void) answer_diags_add(d, ANSWER_ERROR, answer_locate(a, "checks", "waive", idx, NULL), "checks.waive",
-                                        "'%s' is not a check id (known: %s)", id, known);
-        }
-}
-
 /* Reads and parses; prints every finding. Returns an exit code. */
 static int load_answer(const char *verb, const char *path, Answer **ret, AnswerDiags *d) {
         _cleanup_free_ char *data = NULL;
@@ -81,7 +64,7 @@ static int load_answer(const char *verb, const char *path, Answer **ret, AnswerD
         }
         if (r < 0)
                 return EXIT_BAD_INPUT;
-        check_waivers(*ret, d);
+        answer_check_waivers(*ret, d);
         if (answer_diags_errors(d) > 0) {
                 answer_free(TAKE_PTR(*ret));
                 return EXIT_BAD_INPUT;

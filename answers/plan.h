@@ -25,3 +25,13 @@ int plan_build(const Resolved *r, const char *answer_path, json_object **ret, An
 
 /* The human-readable form of a plan (from its JSON). */
 int plan_print_text(FILE *f, json_object *plan);
+
+/* [checks] waive must name `forja check` ids (or forja's own
+ * "root-disk-size"); unknown ids are errors in *d. */
+void answer_check_waivers(const Answer *a, AnswerDiags *d);
+
+/* Parses and validates answer text, resolves it against hw and builds the
+ * plan: what `forja install` does before anything else. Returns 0 with both
+ * results, -EINVAL with the findings in *d, or -ENOMEM. */
+int plan_make(const char *data, size_t size, const char *answer_name, const Hardware *hw,
+              Answer **ret_answer, json_object **ret_plan, AnswerDiags *d);

@@ -39,3 +39,21 @@ const char *json_get_string(json_object *obj, const char *key) {
         json_object *v = json_get(obj, key);
         return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
+
+size_t json_array_len(json_object *a) {
+        return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+json_object *json_array_at(json_object *a, size_t i) {
+        return i < json_array_len(a) ? json_object_array_get_idx(a, i) : NULL;
+}
+
+int64_t json_get_int(json_object *o, const char *key) {
+        json_object *v = json_get(o, key);
+        return v ? json_object_get_int64(v) : 0;
+}
+
+bool json_get_bool(json_object *o, const char *key) {
+        json_object *v = json_get(o, key);
+        return v && json_object_get_boolean(v);
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "bootloader.h"
+#include "log.h"
+#include "macro.h"
+#include "spawn.h"
+#include "strutil.h"
+
+static char *const chroot_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "DEBIAN_FRONTEND=noninteractive", NULL };
+
+static int run(const BootloaderInput *in, bool in_chroot, const char *what, char *const argv[], char **ret_error) {
+        SpawnResult res = {};
+        SpawnOptions o = { .root = in_chroot ? in->root : NULL, .env_extra = in_chroot ? chroot_env : NULL, .timeout_sec = 1200 };
+        int r = spawn(argv, &o, &res);
+        if (r < 0) {
+                error_setf(ret_error, "%s: cannot run %s: %s", what, argv[0], strerror(-r));
+                return r;
+        }
+        if (res.exit_status != 0) {
+                error_setf(ret_error, "%s: %s failed (status %d): %s", what, argv[0], res.exit_status, strempty(res.err));
+                spawn_result_done(&res);
+                return -EIO;
+        }
+        spawn_result_done(&res);
+        return 0;
+}
+
+static bool efivars_available(void) {
+        struct stat st;
+        return stat("/sys/firmware/efi/efivars", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int install_bios(const BootloaderInput *in, char **ret_error) {
+        for (char *const *d = in->disks; d && *d; d++) {
+                char *argv[] = { "grub-install", "--target=i386-pc", "--recheck", *d, NULL };
+                int r = run(in, true, "installing GRUB for BIOS", argv, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Copies the first ESP's files onto another disk's ESP (mounted at a
+ * temporary directory inside the target), so every disk can boot. */
+static int sync_esp(const BootloaderInput *in, const char *device, char **ret_error) {
+        _cleanup_free_ char *dir = NULL, *src = NULL;
+        if (asprintf(&dir, "%s/run/forja-esp", in->root) < 0 || asprintf(&src, "%s/boot/efi/.", in->root) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        if (mount(device, dir, "vfat", 0, NULL) < 0) {
+                int r = negative_errno();
+                error_setf(ret_error, "mounting the ESP %s: %s", device, strerror(-r));
+                return r;
+        }
+        char *argv[] = { "cp", "-a", src, dir, NULL };
+        int r = run(in, false, "copying the ESP to every disk", argv, ret_error);
+        if (umount2(dir, 0) < 0 && r >= 0) {
+                r = negative_errno();
+                error_setf(ret_error, "unmounting the ESP %s: %s", device, strerror(-r));
+        }
+        rmdir(dir);
+        return r;
+}
+
+static int install_uefi(const BootloaderInput *in, char **ret_error) {
+        bool nvram = efivars_available();
+        /* The Debian entry (shimx64.efi -> grubx64.efi in EFI/debian), with an
+         * NVRAM boot entry when the firmware's variables can be written. */
+        char *argv[] = { "grub-install", "--target=x86_64-efi", "--efi-directory=/boot/efi", "--bootloader-id=debian",
+                         "--uefi-secure-boot", "--recheck", nvram ? NULL : "--no-nvram", NULL };
+        int r = run(in, true, "installing GRUB for UEFI", argv, ret_error);
+        if (r < 0)
+                return r;
+        /* The removable media path, which firmware without (or with lost)
+         * NVRAM entries boots: EFI/BOOT/BOOTX64.EFI is shim. */
+        char *removable[] = { "grub-install", "--target=x86_64-efi", "--efi-directory=/boot/efi", "--uefi-secure-boot",
+                              "--removable", "--no-nvram", NULL };
+        r = run(in, true, "installing the removable UEFI boot path", removable, ret_error);
+        if (r < 0)
+                return r;
+        if (!nvram)
+                log_notice("No EFI variables here: the node boots through EFI/BOOT/BOOTX64.EFI (shim).");
+        for (char *const *esp = in->extra_esps; esp && *esp; esp++) {
+                r = sync_esp(in, *esp, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int bootloader_install(const BootloaderInput *in, char **ret_error) {
+        int r = in->uefi ? install_uefi(in, ret_error) : install_bios(in, ret_error);
+        if (r < 0)
+                return r;
+        if (in->update_initramfs) {
+                char *argv[] = { "update-initramfs", "-u", "-k", "all", NULL };
+                r = run(in, true, "rebuilding the initramfs", argv, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        char *mkconfig[] = { "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL };
+        return run(in, true, "writing grub.cfg", mkconfig, ret_error);
+}

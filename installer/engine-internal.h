@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* What the stages share while an install runs. */
+
+#include <stdarg.h>
+
+#include "engine.h"
+#include "extract.h"
+#include "json-out.h"
+#include "macro.h"
+
+typedef struct IdPath {
+        char *id;               /* plan node id: part:vda3, md:md0, luks:cryptroot, vg:pve, lv:pve/root */
+        char *path;             /* the device (or, for a VG, its actual name) */
+} IdPath;
+
+typedef struct MountRecord {
+        char *mountpoint;       /* inside the target: "/", "/boot/efi" */
+        char *device;
+        char *fstype;
+        char *uuid;
+        char *options;
+        int pass;
+} MountRecord;
+
+typedef struct Engine {
+        InstallContext *c;
+        json_object *storage;           /* c->plan.storage (borrowed) */
+
+        IdPath *ids;                    /* devices made so far, by plan id */
+        size_t n_ids;
+        MountRecord *mounts;            /* file systems and swap for fstab, in mount order */
+        size_t n_mounts;
+
+        ImageChunks chunks;             /* from the manifest, for extraction */
+        uint8_t (*chunk_sha256)[32];
+
+        /* Undo lists, unwound in reverse at the end (also after a failure). */
+        char **mounted;                 /* absolute mount points, in mount order */
+        size_t n_mounted;
+        char **vgs_active;
+        size_t n_vgs_active;
+        char **luks_open;
+        size_t n_luks_open;
+        char **md_running;
+        size_t n_md_running;
+} Engine;
+
+/* Stage bodies: 0 or -errno, with engine_fail() having set the message. */
+int stage_check(Engine *e);
+int stage_verify(Engine *e);
+int stage_disks(Engine *e);
+int stage_storage(Engine *e);
+int stage_image(Engine *e);
+int stage_configure(Engine *e);
+int stage_bootloader(Engine *e);
+int stage_finish(Engine *e);
+
+/* Records the error message (first one wins) and returns r. */
+int engine_fail(Engine *e, int r, const char *format, ...) _printf_(3, 4);
+
+/* Unmounts, closes and stops what the install set up, newest first; returns
+ * how many steps failed. Runs at the end of every install, good or bad. */
+int engine_unwind(Engine *e);
+
+/* Dies here when FORJA_KILL_AT names this point (fault injection tests). */
+void engine_kill_point(const char *name);
+
+int engine_add_id(Engine *e, const char *id, const char *path);
+const char *engine_lookup_id(const Engine *e, const char *id);
+
+/* Runs a tool; on failure records "<what>: <tool> failed (status N): <stderr>". */
+int engine_run(Engine *e, const char *what, char *const argv[]);
+int engine_run_input(Engine *e, const char *what, char *const argv[], const char *input, size_t input_size);
+int engine_run_chroot(Engine *e, const char *what, char *const argv[]);
+
+/* The target path of a path inside the node: c->target + inner. */
+char *engine_target_path(const Engine *e, const char *inner);

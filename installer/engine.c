@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <signal.h>
+#include <sys/mount.h>
+#include <time.h>
+
+#include "engine-internal.h"
+#include "json-out.h"
+#include "log.h"
+#include "spawn.h"
+#include "strutil.h"
+
+static const char *const stage_names[_STAGE_MAX] = {
+        [STAGE_CHECK] = "check",
+        [STAGE_VERIFY] = "verify",
+        [STAGE_DISKS] = "disks",
+        [STAGE_STORAGE] = "storage",
+        [STAGE_IMAGE] = "image",
+        [STAGE_CONFIGURE] = "configure",
+        [STAGE_BOOTLOADER] = "bootloader",
+        [STAGE_FINISH] = "finish",
+};
+
+static int (*const stage_bodies[_STAGE_MAX])(Engine *e) = {
+        [STAGE_CHECK] = stage_check,
+        [STAGE_VERIFY] = stage_verify,
+        [STAGE_DISKS] = stage_disks,
+        [STAGE_STORAGE] = stage_storage,
+        [STAGE_IMAGE] = stage_image,
+        [STAGE_CONFIGURE] = stage_configure,
+        [STAGE_BOOTLOADER] = stage_bootloader,
+        [STAGE_FINISH] = stage_finish,
+};
+
+const char *install_stage_name(InstallStage s) {
+        return s >= 0 && s < _STAGE_MAX ? stage_names[s] : "unknown";
+}
+
+int engine_fail(Engine *e, int r, const char *format, ...) {
+        if (!e->c->error) {
+                va_list ap;
+                va_start(ap, format);
+                if (vasprintf(&e->c->error, format, ap) < 0)
+                        e->c->error = NULL;
+                va_end(ap);
+        }
+        return r < 0 ? r : -EIO;
+}
+
+void engine_kill_point(const char *name) {
+        const char *at = getenv("FORJA_KILL_AT");
+        if (at && streq(at, name)) {
+                log_warning("FORJA_KILL_AT=%s: killing the installer here (fault injection).", name);
+                raise(SIGKILL);
+        }
+}
+
+int engine_add_id(Engine *e, const char *id, const char *path) {
+        IdPath *n = realloc(e->ids, (e->n_ids + 1) * sizeof(IdPath));
+        if (!n)
+                return -ENOMEM;
+        e->ids = n;
+        n[e->n_ids] = (IdPath) { strdup(id), strdup(path) };
+        if (!n[e->n_ids].id || !n[e->n_ids].path)
+                return -ENOMEM;
+        e->n_ids++;
+        return 0;
+}
+
+const char *engine_lookup_id(const Engine *e, const char *id) {
+        for (size_t i = e->n_ids; i > 0; i--)
+                if (streq(e->ids[i - 1].id, id))
+                        return e->ids[i - 1].path;
+        return NULL;
+}
+
+static int run_tool(Engine *e, const char *what, char *const argv[], const SpawnOptions *o) {
+        SpawnResult res = {};
+        int r = spawn(argv, o, &res);
+        if (r < 0)
+                return engine_fail(e, r, "%s: cannot run %s: %s", what, argv[0], strerror(-r));
+        if (res.exit_status != 0) {
+                r = engine_fail(e, -EIO, "%s: %s failed (status %d)%s%s", what, argv[0], res.exit_status,
+                                res.err && *res.err ? ": " : "", strempty(res.err));
+                spawn_result_done(&res);
+                return r;
+        }
+        spawn_result_done(&res);
+        return 0;
+}
+
+int engine_run(Engine *e, const char *what, char *const argv[]) {
+        return run_tool(e, what, argv, &(SpawnOptions) { .timeout_sec = 1800 });
+}
+
+int engine_run_input(Engine *e, const char *what, char *const argv[], const char *input, size_t input_size) {
+        return run_tool(e, what, argv, &(SpawnOptions) { .stdin_data = input, .stdin_size = input_size, .timeout_sec = 1800 });
+}
+
+int engine_run_chroot(Engine *e, const char *what, char *const argv[]) {
+        static char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "DEBIAN_FRONTEND=noninteractive", NULL };
+        return run_tool(e, what, argv, &(SpawnOptions) { .root = e->c->target, .env_extra = env, .timeout_sec = 1800 });
+}
+
+char *engine_target_path(const Engine *e, const char *inner) {
+        char *p;
+        if (asprintf(&p, "%s%s%s", e->c->target, *inner == '/' ? "" : "/", inner) < 0)
+                return NULL;
+        return p;
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
+}
+
+/* Undoes mounts, LUKS mappings, volume groups and md arrays, newest first, so
+ * a failed install leaves nothing busy and a rerun starts from scratch. */
+int engine_unwind(Engine *e) {
+        int failures = 0;
+        for (size_t i = e->n_mounted; i > 0; i--) {
+                if (umount2(e->mounted[i - 1], 0) < 0) {
+                        log_warning("Failed to unmount %s: %m", e->mounted[i - 1]);
+                        failures++;
+                        (void) umount2(e->mounted[i - 1], MNT_DETACH);
+                }
+                free(e->mounted[i - 1]);
+        }
+        e->n_mounted = 0;
+        for (size_t i = e->n_vgs_active; i > 0; i--) {
+                char *argv[] = { "vgchange", "-an", e->vgs_active[i - 1], NULL };
+                failures += spawn_checked(argv, &(SpawnOptions) { .quiet = true }, NULL) < 0;
+                free(e->vgs_active[i - 1]);
+        }
+        e->n_vgs_active = 0;
+        for (size_t i = e->n_luks_open; i > 0; i--) {
+                char *argv[] = { "cryptsetup", "close", e->luks_open[i - 1], NULL };
+                failures += spawn_checked(argv, &(SpawnOptions) { .quiet = true }, NULL) < 0;
+                free(e->luks_open[i - 1]);
+        }
+        e->n_luks_open = 0;
+        for (size_t i = e->n_md_running; i > 0; i--) {
+                char *argv[] = { "mdadm", "--stop", e->md_running[i - 1], NULL };
+                failures += spawn_checked(argv, &(SpawnOptions) { .quiet = true }, NULL) < 0;
+                free(e->md_running[i - 1]);
+        }
+        e->n_md_running = 0;
+        return failures;
+}
+
+static void engine_done(Engine *e) {
+        (void) engine_unwind(e);
+        for (size_t i = 0; i < e->n_ids; i++) {
+                free(e->ids[i].id);
+                free(e->ids[i].path);
+        }
+        free(e->ids);
+        free(e->chunk_sha256);
+        for (size_t i = 0; i < e->n_mounts; i++) {
+                MountRecord *m = &e->mounts[i];
+                free(m->mountpoint);
+                free(m->device);
+                free(m->fstype);
+                free(m->uuid);
+                free(m->options);
+        }
+        free(e->mounts);
+        free(e->mounted);
+        free(e->vgs_active);
+        free(e->luks_open);
+        free(e->md_running);
+}
+
+static void emit(const InstallContext *c, InstallEvent ev, InstallStage stage, const char *error) {
+        if (c->hooks.event)
+                c->hooks.event(c->hooks.userdata, c, ev, stage, error);
+}
+
+int install_run(InstallContext *c) {
+        Engine e = { .c = c, .storage = json_get(c->plan, "storage") };
+        int r = 0;
+
+        if (!c->target)
+                c->target = "/run/forja/target";
+        emit(c, INSTALL_EVENT_STARTED, STAGE_CHECK, NULL);
+
+        for (InstallStage s = 0; s < _STAGE_MAX; s++) {
+                if (s == STAGE_DISKS) {
+                        /* The last moment nothing has been written: verification hooks. */
+                        if (c->hooks.before_write) {
+                                _cleanup_free_ char *err = NULL;
+                                r = c->hooks.before_write(c->hooks.userdata, c, &err);
+                                if (r < 0) {
+                                        c->failed_stage = s;
+                                        engine_fail(&e, r, "%s", err ?: "refused before writing");
+                                        r = -ECANCELED;
+                                        break;
+                                }
+                        }
+                        engine_kill_point("disks");
+                } else if (s > STAGE_DISKS)
+                        engine_kill_point(stage_names[s]);
+
+                if (c->ui && c->ui->stage_begin)
+                        c->ui->stage_begin(c->ui->userdata, s + 1, _STAGE_MAX, stage_names[s]);
+                uint64_t t0 = now_usec();
+                r = stage_bodies[s](&e);
+                c->stage_usec[s] = now_usec() - t0;
+                if (c->ui && c->ui->stage_end)
+                        c->ui->stage_end(c->ui->userdata, stage_names[s], r, c->stage_usec[s]);
+                log_info("Stage %s %s in %.1f s.", stage_names[s], r < 0 ? "FAILED" : "done", c->stage_usec[s] / 1e6);
+                if (r < 0) {
+                        c->failed_stage = s;
+                        if (!c->error)
+                                engine_fail(&e, r, "stage %s failed: %s", stage_names[s], strerror(-r));
+                        /* A refusal before the first write is not an I/O failure. */
+                        if (s < STAGE_DISKS)
+                                r = -ECANCELED;
+                        break;
+                }
+        }
+
+        engine_done(&e);
+        if (r < 0)
+                emit(c, INSTALL_EVENT_FAILED, c->failed_stage, c->error);
+        else
+                emit(c, INSTALL_EVENT_SUCCEEDED, STAGE_FINISH, NULL);
+        return r;
+}
+
+void install_context_done(InstallContext *c) {
+        free(c->error);
+        c->error = NULL;
+}
+
+void install_print_summary(FILE *f, const InstallContext *c) {
+        uint64_t total = 0;
+        fprintf(f, "Stage durations:\n");
+        for (InstallStage s = 0; s < _STAGE_MAX; s++) {
+                fprintf(f, "  %-11s %7.1f s\n", stage_names[s], c->stage_usec[s] / 1e6);
+                total += c->stage_usec[s];
+        }
+        fprintf(f, "  %-11s %7.1f s\n", "total", total / 1e6);
+}

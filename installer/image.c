@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Stages "verify" and "image": the node image checked against its manifest
+ * (docs/iso-build.md) completely before anything is written, then laid onto
+ * the mounted target with its chunks checked again as they stream by. */
+
+#include <fcntl.h>
+#include <inttypes.h>
+
+#include <openssl/evp.h>
+
+#define FORJA_CLEANUP_JSON
+#include "cleanup-libs.h"
+#include "engine-internal.h"
+#include "json-out.h"
+#include "log.h"
+
+static int load_manifest(Engine *e, uint64_t *ret_size, uint8_t ret_sha[32]) {
+        const char *path = e->c->manifest;
+        _cleanup_json_ json_object *m = json_object_from_file(path);
+        if (!m)
+                return engine_fail(e, -EINVAL, "image manifest %s: cannot read it as JSON", path);
+        if (!streq_ptr(json_get_string(m, "format"), "forja-node-image/1"))
+                return engine_fail(e, -EINVAL, "image manifest %s: format is not forja-node-image/1", path);
+
+        int64_t size = json_get_int(m, "size"), chunk = json_get_int(m, "chunk_size");
+        json_object *chunks = json_get(m, "chunks");
+        size_t n = json_array_len(chunks);
+        if (size <= 0 || chunk <= 0 || n != (size_t) ((size + chunk - 1) / chunk))
+                return engine_fail(e, -EINVAL, "image manifest %s: size %" PRId64 ", chunk_size %" PRId64 " and %zu chunks do not agree",
+                                   path, size, chunk, n);
+        if (sha256_from_hex(strempty(json_get_string(m, "sha256")), ret_sha) < 0)
+                return engine_fail(e, -EINVAL, "image manifest %s: sha256 is not a SHA-256", path);
+
+        e->chunk_sha256 = calloc(n, 32);
+        if (!e->chunk_sha256)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (sha256_from_hex(strempty(json_object_get_string(json_array_at(chunks, i))), e->chunk_sha256[i]) < 0)
+                        return engine_fail(e, -EINVAL, "image manifest %s: chunks[%zu] is not a SHA-256", path, i);
+        e->chunks = (ImageChunks) {
+                .chunk_size = (uint64_t) chunk,
+                .total_size = (uint64_t) size,
+                .n_chunks = n,
+                .sha256 = (const uint8_t (*)[32]) e->chunk_sha256,
+        };
+        *ret_size = (uint64_t) size;
+        return 0;
+}
+
+static void evp_md_ctx_freep(EVP_MD_CTX **c) {
+        if (*c)
+                EVP_MD_CTX_free(*c);
+}
+
+int stage_verify(Engine *e) {
+        uint64_t size = 0;
+        uint8_t want[32], got[32];
+        int r;
+
+        if (!e->c->image || !e->c->manifest)
+                return engine_fail(e, -EINVAL, "no node image given (--image and --manifest)");
+        r = load_manifest(e, &size, want);
+        if (r < 0)
+                return r;
+
+        _cleanup_close_ int fd = open(e->c->image, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return engine_fail(e, negative_errno(), "image %s: %m", e->c->image);
+        _cleanup_(evp_md_ctx_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        _cleanup_free_ uint8_t *buf = malloc(1 << 20);
+        if (!ctx || !buf || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+                return -ENOMEM;
+        uint64_t done = 0;
+        for (;;) {
+                ssize_t k = read(fd, buf, 1 << 20);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return engine_fail(e, negative_errno(), "image %s: read error at %" PRIu64 ": %m", e->c->image, done);
+                }
+                if (k == 0)
+                        break;
+                EVP_DigestUpdate(ctx, buf, (size_t) k);
+                done += (uint64_t) k;
+                if (done % (64u << 20) < (uint64_t) k || done == size)
+                        ui_progress(e->c->ui, done, size, "bytes");
+        }
+        unsigned len = 0;
+        EVP_DigestFinal_ex(ctx, got, &len);
+        if (done != size)
+                return engine_fail(e, -EBADMSG, "image %s is %" PRIu64 " bytes, its manifest says %" PRIu64 ": nothing was written",
+                                   e->c->image, done, size);
+        if (memcmp(got, want, 32) != 0) {
+                char g[65], w[65];
+                sha256_to_hex(got, g);
+                sha256_to_hex(want, w);
+                return engine_fail(e, -EBADMSG, "image %s: SHA-256 %s does not match the manifest's %s: nothing was written",
+                                   e->c->image, g, w);
+        }
+        log_info("Image %s verified: %" PRIu64 " bytes, SHA-256 matches the manifest.", e->c->image, size);
+        return 0;
+}
+
+/* Forwards extraction progress to the front end; FORJA_KILL_AT=image-mid
+ * kills the installer halfway through, for the fault injection tests. */
+static void image_progress(void *userdata, uint64_t done, uint64_t total, const char *unit) {
+        const Engine *e = userdata;
+        if (total > 0 && done >= total / 2 && done - total / 2 < e->chunks.chunk_size)
+                engine_kill_point("image-mid");
+        ui_progress(e->c->ui, done, total, unit);
+}
+
+int stage_image(Engine *e) {
+        _cleanup_close_ int fd = open(e->c->image, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return engine_fail(e, negative_errno(), "image %s: %m", e->c->image);
+
+        InstallUi ui = { .userdata = e, .progress = image_progress };
+        ExtractOptions o = { .chunks = &e->chunks, .ui = &ui, .sync = true };
+        ExtractStats st = {};
+        _cleanup_free_ char *error = NULL;
+        int r = image_extract_fd(fd, e->c->target, &o, &st, &error);
+        if (r < 0)
+                return engine_fail(e, r, "extracting %s onto %s: %s", e->c->image, e->c->target, error ?: strerror(-r));
+        log_info("Extracted %" PRIu64 " entries, %" PRIu64 " bytes of file data from %" PRIu64 " compressed bytes.",
+                 st.entries, st.data_bytes, st.compressed_bytes);
+        return 0;
+}

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Stage "bootloader": the storage settings the node's initramfs needs
+ * (crypttab, mdadm.conf), the kernel file systems bound into the target, and
+ * GRUB through bootloader/. */
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#define FORJA_CLEANUP_BLKID
+#include "bootloader.h"
+#include "cleanup-libs.h"
+#include "engine-internal.h"
+#include "fileio.h"
+#include "json-out.h"
+#include "log.h"
+#include "spawn.h"
+#include "strutil.h"
+
+static int bind_kernel_filesystems(Engine *e) {
+        static const char *const binds[] = { "/dev", "/dev/pts", "/proc", "/sys", "/run", "/sys/firmware/efi/efivars" };
+        for (size_t i = 0; i < ELEMENTSOF(binds); i++) {
+                struct stat st;
+                if (stat(binds[i], &st) < 0)
+                        continue;       /* no efivars on BIOS machines */
+                _cleanup_free_ char *where = engine_target_path(e, binds[i]);
+                if (!where)
+                        return -ENOMEM;
+                (void) mkdir(where, 0755);
+                if (mount(binds[i], where, NULL, MS_BIND, NULL) < 0)
+                        return engine_fail(e, negative_errno(), "binding %s into the target: %m", binds[i]);
+                char **n = realloc(e->mounted, (e->n_mounted + 1) * sizeof(char *));
+                if (!n)
+                        return -ENOMEM;
+                e->mounted = n;
+                n[e->n_mounted++] = TAKE_PTR(where);
+        }
+        return 0;
+}
+
+static char *uuid_of(const char *device) {
+        _cleanup_blkid_probe_ blkid_probe pr = blkid_new_probe_from_filename(device);
+        const char *uuid = NULL;
+        if (!pr || blkid_do_safeprobe(pr) != 0 || blkid_probe_lookup_value(pr, "UUID", &uuid, NULL) < 0)
+                return NULL;
+        return strdup(uuid);
+}
+
+/* /etc/crypttab: the LUKS containers, unlocked by passphrase at boot. */
+static int write_crypttab(Engine *e, bool *changed) {
+        json_object *list = json_get(e->storage, "luks");
+        _cleanup_free_ char *text = NULL;
+        for (size_t i = 0; i < json_array_len(list); i++) {
+                json_object *l = json_array_at(list, i);
+                const char *dev = engine_lookup_id(e, strempty(json_get_string(l, "device")));
+                const char *mapped = engine_lookup_id(e, strempty(json_get_string(l, "id")));
+                _cleanup_free_ char *uuid = dev ? uuid_of(dev) : NULL;
+                if (!uuid || !mapped)
+                        return engine_fail(e, -EIO, "no UUID for the LUKS container %s", strempty(dev));
+                if (strextendf_with_separator(&text, "", "%s UUID=%s none luks,discard\n", mapped + strlen("/dev/mapper/"), uuid) < 0)
+                        return -ENOMEM;
+        }
+        if (!text)
+                return 0;
+        _cleanup_free_ char *path = engine_target_path(e, "/etc/crypttab");
+        int r = path ? write_file_atomic(path, text, strlen(text), 0600) : -ENOMEM;
+        if (r < 0)
+                return engine_fail(e, r, "writing /etc/crypttab: %s", strerror(-r));
+        *changed = true;
+        return 0;
+}
+
+/* /etc/mdadm/mdadm.conf: the arrays, so the initramfs assembles them. */
+static int write_mdadm_conf(Engine *e, bool *changed) {
+        if (json_array_len(json_get(e->storage, "md-arrays")) == 0)
+                return 0;
+        _cleanup_free_ char *scan = NULL;
+        char *argv[] = { "mdadm", "--detail", "--scan", NULL };
+        int r = spawn_checked(argv, NULL, &scan);
+        if (r < 0)
+                return engine_fail(e, r, "mdadm --detail --scan failed");
+        _cleanup_free_ char *text = NULL, *dir = engine_target_path(e, "/etc/mdadm"), *path = engine_target_path(e, "/etc/mdadm/mdadm.conf");
+        if (!dir || !path || asprintf(&text, "# Written by the forja installer.\nHOMEHOST <system>\nMAILADDR root\n%s\n", scan) < 0)
+                return -ENOMEM;
+        (void) mkdir(dir, 0755);
+        r = write_file_atomic(path, text, strlen(text), 0644);
+        if (r < 0)
+                return engine_fail(e, r, "writing /etc/mdadm/mdadm.conf: %s", strerror(-r));
+        *changed = true;
+        return 0;
+}
+
+int stage_bootloader(Engine *e) {
+        json_object *disks = json_get(e->storage, "disks");
+        size_t n = json_array_len(disks);
+        _cleanup_free_ char **devs = calloc(n + 1, sizeof(char *)), **esps = calloc(n + 1, sizeof(char *));
+        bool update_initramfs = false;
+        size_t n_esps = 0;
+        int r;
+
+        if (!devs || !esps)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                json_object *d = json_array_at(disks, i);
+                devs[i] = (char *) json_get_string(d, "path");
+                json_object *parts = json_get(d, "partitions");
+                for (size_t j = 0; i > 0 && j < json_array_len(parts); j++)
+                        if (streq_ptr(json_get_string(json_array_at(parts, j), "role"), "esp"))
+                                esps[n_esps++] = (char *) json_get_string(json_array_at(parts, j), "path");
+        }
+        if ((r = write_crypttab(e, &update_initramfs)) < 0 || (r = write_mdadm_conf(e, &update_initramfs)) < 0)
+                return r;
+        r = bind_kernel_filesystems(e);
+        if (r < 0)
+                return r;
+
+        BootloaderInput in = {
+                .root = e->c->target,
+                .uefi = streq_ptr(json_get_string(json_get(e->c->plan, "hardware"), "firmware"), "uefi"),
+                .disks = devs,
+                .extra_esps = esps,
+                .update_initramfs = update_initramfs,
+        };
+        _cleanup_free_ char *error = NULL;
+        r = bootloader_install(&in, &error);
+        if (r < 0)
+                return engine_fail(e, r, "%s", error ?: "installing the boot loader failed");
+        return 0;
+}

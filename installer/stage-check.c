@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Stage "check": the last look before anything is written. The hardware
+ * check (waivers from the plan), the plan's disks against the machine as it
+ * is now (present, same size, not the install medium, empty when the answer
+ * says existing-data = "refuse"), and what this installer cannot do. */
+
+#include <inttypes.h>
+
+#include "engine-internal.h"
+#include "hwcheck.h"
+#include "json-out.h"
+#include "log.h"
+#include "strutil.h"
+
+static int check_hardware(Engine *e) {
+        json_object *waived = json_get(e->c->plan, "checks-waived");
+        size_t n = json_array_len(waived);
+        _cleanup_free_ char **ids = calloc(n + 1, sizeof(char *));
+        _cleanup_free_ char *failed = NULL;
+        HwcheckReport *report = NULL;
+        int r;
+
+        if (!ids)
+                return -ENOMEM;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+                const char *id = json_object_get_string(json_array_at(waived, i));
+                /* "root-disk-size" is forja's own, already applied by the plan. */
+                if (id && hwcheck_id_is_known(id))
+                        ids[k++] = (char *) id;
+        }
+
+        r = hwcheck_run(NULL, &report);
+        if (r < 0)
+                return engine_fail(e, r, "hardware check could not run: %s", strerror(-r));
+        const char *bad = NULL;
+        r = hwcheck_report_waive(report, ids, &bad);
+        if (r < 0) {
+                hwcheck_report_free(report);
+                return engine_fail(e, r, "checks-waived: '%s' is not a check id", strempty(bad));
+        }
+        for (size_t i = 0; i < report->n_results; i++) {
+                const HwcheckResult *res = &report->results[i];
+                if (res->status == HWCHECK_WARN)
+                        log_warning("Hardware check %s: %s", res->id, res->message);
+                else if (res->status == HWCHECK_FAIL && res->waived)
+                        log_warning("Hardware check %s failed and is waived by the answer: %s", res->id, res->message);
+                else if (res->status == HWCHECK_FAIL)
+                        (void) strextendf_with_separator(&failed, "; ", "%s: %s%s%s", res->id, res->message,
+                                                         res->hint ? " (" : "", res->hint ? res->hint : "");
+        }
+        log_info("CPU virtualization: %s.", report->cpu_verdict);
+        bool ok = hwcheck_report_ok(report);
+        hwcheck_report_free(report);
+        if (!ok)
+                return engine_fail(e, -EPERM, "the hardware check failed, nothing was written: %s. "
+                                   "Waive a check by id in the answer ([checks] waive = [...]) to install anyway.",
+                                   strempty(failed));
+        return 0;
+}
+
+static int check_disks(Engine *e) {
+        json_object *disks = json_get(e->storage, "disks");
+        bool refuse = streq_ptr(json_get_string(e->storage, "existing-data"), "refuse");
+
+        if (json_array_len(disks) == 0)
+                return engine_fail(e, -EINVAL, "the plan selects no disk");
+        for (size_t i = 0; i < json_array_len(disks); i++) {
+                json_object *d = json_array_at(disks, i);
+                const char *name = json_get_string(d, "name");
+                const HwDisk *hd = name ? hardware_find_disk(e->c->hw, name) : NULL;
+                if (!hd)
+                        return engine_fail(e, -ENODEV, "disk %s of the plan is not on this machine (any more)", strempty(name));
+                if ((int64_t) hd->size_bytes != json_get_int(d, "size-bytes"))
+                        return engine_fail(e, -ENODEV, "disk %s changed: %" PRIu64 " bytes now, %" PRId64 " in the plan",
+                                           name, hd->size_bytes, json_get_int(d, "size-bytes"));
+                if (hd->install_medium)
+                        return engine_fail(e, -EPERM, "disk %s holds the install medium: forja never writes to it", name);
+                if (refuse && (hd->contents_unknown || hd->pttype || (hd->contents && hd->contents[0])))
+                        return engine_fail(e, -EEXIST, "disk %s holds data (%s%s%s) and the answer says existing-data = \"refuse\": nothing was written",
+                                           name, hd->pttype ? hd->pttype : "", hd->pttype && hd->contents && hd->contents[0] ? ", " : "",
+                                           hd->contents && hd->contents[0] ? hd->contents[0] : hd->contents_unknown ? "unreadable" : "");
+        }
+        if (json_array_len(json_get(e->storage, "zfs-pools")) > 0)
+                return engine_fail(e, -EOPNOTSUPP, "the answer asks for ZFS, and this installer was built without ZFS support "
+                                   "(build the ISO with `forja iso build --with-zfs`); nothing was written");
+        return 0;
+}
+
+int stage_check(Engine *e) {
+        int r = check_disks(e);
+        if (r < 0)
+                return r;
+        return check_hardware(e);
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `forja install`: the unattended front end of the install engine. It finds
+ * the answer (--answer, or the discovery of `forja answer fetch`), probes
+ * the machine, builds the plan, and runs the engine, reporting stages and
+ * progress as plain lines a serial console can carry. */
+
+#include <getopt.h>
+#include <sys/reboot.h>
+#include <time.h>
+
+#define FORJA_CLEANUP_JSON
+#include "answer-resolve.h"
+#include "cleanup-libs.h"
+#include "cluster-setup.h"
+#include "engine.h"
+#include "fileio.h"
+#include "hardware.h"
+#include "json-out.h"
+#include "log.h"
+#include "plan.h"
+#include "source.h"
+#include "verb.h"
+
+#define MEDIUM_DIR "/run/forja/medium"
+
+typedef struct TextUi {
+        unsigned last_percent;
+        const char *stage;
+} TextUi;
+
+static void text_stage_begin(void *userdata, unsigned index, unsigned n, const char *name) {
+        TextUi *t = userdata;
+        t->stage = name;
+        t->last_percent = 101;
+        printf("FORJA-STAGE %u/%u %s\n", index, n, name);
+        fflush(stdout);
+}
+
+static void text_stage_end(void *userdata, const char *name, int r, uint64_t usec) {
+        printf("FORJA-STAGE-END %s %s %.1fs\n", name, r < 0 ? "failed" : "ok", usec / 1e6);
+        fflush(stdout);
+}
+
+static void text_progress(void *userdata, uint64_t done, uint64_t total, const char *unit) {
+        TextUi *t = userdata;
+        if (total == 0)
+                return;
+        unsigned pct = (unsigned) (done * 100 / total);
+        /* Every 10 %, so a serial console is not flooded. */
+        if (t->last_percent != 101 && pct / 10 == t->last_percent / 10)
+                return;
+        t->last_percent = pct;
+        printf("FORJA-PROGRESS %s %u%% (%llu of %llu %s)\n", strempty(t->stage), pct,
+               (unsigned long long) done, (unsigned long long) total, unit);
+        fflush(stdout);
+}
+
+static char *serial_console_from_cmdline(const char *cmdline) {
+        const char *p = cmdline ? strstr(cmdline, "console=ttyS") : NULL;
+        if (!p)
+                return NULL;
+        p += strlen("console=");
+        return strndup(p, strcspn(p, " \t\n"));
+}
+
+static int load_answer_text(const char *source, const Hardware *hw, char **ret_text, size_t *ret_size, char **ret_name) {
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        if (source && !startswith(source, "http://") && !startswith(source, "https://")) {
+                r = read_full_file(source, 1u << 20, ret_text, ret_size);
+                if (r < 0)
+                        return log_error_errno(r, "install: cannot read the answer file '%s': %m", source), EXIT_BAD_INPUT;
+                *ret_name = strdup(source);
+                return EXIT_OK;
+        }
+        /* A URL given here is handled exactly like forja.answer= on the kernel command line. */
+        _cleanup_free_ char *cmdline = NULL;
+        if (source && asprintf(&cmdline, "forja.answer=%s", source) < 0)
+                return log_oom(), EXIT_JOB_FAILED;
+        AnswerFetchOptions o = {
+                .medium_dir = access(MEDIUM_DIR, F_OK) == 0 ? MEDIUM_DIR : NULL,
+                .cmdline = cmdline,
+                .scan_partitions = true,
+        };
+        AnswerFetched f = {};
+        r = answer_fetch(&o, hw, &f, &error);
+        if (r < 0) {
+                log_error("install: %s", error ?: strerror(-r));
+                return r == -EINVAL ? EXIT_BAD_INPUT : EXIT_JOB_FAILED;
+        }
+        log_info("Answer from %s.", f.source);
+        *ret_text = TAKE_PTR(f.data);
+        *ret_size = f.size;
+        *ret_name = f.location ? TAKE_PTR(f.location) : strdup("answer.toml");
+        answer_fetched_done(&f);
+        return EXIT_OK;
+}
+
+static int run_install(int argc, char *argv[]) {
+        enum { ARG_ANSWER = 0x100, ARG_IMAGE, ARG_MANIFEST, ARG_TARGET, ARG_HARDWARE, ARG_FINISH };
+        static const struct option options[] = {
+                { "answer", required_argument, NULL, ARG_ANSWER },
+                { "image", required_argument, NULL, ARG_IMAGE },
+                { "manifest", required_argument, NULL, ARG_MANIFEST },
+                { "target", required_argument, NULL, ARG_TARGET },
+                { "hardware", required_argument, NULL, ARG_HARDWARE },
+                { "finish", required_argument, NULL, ARG_FINISH },
+                { "dry-run", no_argument, NULL, 'n' },
+                {}
+        };
+        const char *answer_src = NULL, *image = MEDIUM_DIR "/node/node.tar.zst", *manifest = NULL, *target = NULL,
+                   *hardware = NULL, *finish = "none";
+        bool dry_run = false;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "n", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_ANSWER: answer_src = optarg; break;
+                case ARG_IMAGE: image = optarg; break;
+                case ARG_MANIFEST: manifest = optarg; break;
+                case ARG_TARGET: target = optarg; break;
+                case ARG_HARDWARE: hardware = optarg; break;
+                case ARG_FINISH:
+                        if (!streq(optarg, "none") && !streq(optarg, "answer")) {
+                                log_error("install: --finish takes 'none' or 'answer', not '%s'.", optarg);
+                                return EXIT_BAD_INPUT;
+                        }
+                        finish = optarg;
+                        break;
+                case 'n': dry_run = true; break;
+                default: return EXIT_BAD_INPUT;
+                }
+        if (optind < argc) {
+                log_error("install: unexpected argument '%s'.", argv[optind]);
+                return EXIT_BAD_INPUT;
+        }
+        if (hardware && !dry_run) {
+                log_error("install: --hardware describes another machine; it only goes with --dry-run.");
+                return EXIT_BAD_INPUT;
+        }
+
+        /* The machine, as it is now. */
+        Hardware *hw = NULL;
+        _cleanup_free_ char *hw_error = NULL;
+        r = hardware ? hardware_load_json(hardware, &hw, &hw_error) : hardware_probe(NULL, &hw);
+        if (r < 0) {
+                log_error("install: %s: %s", hardware ?: "probing the hardware", hw_error ?: strerror(-r));
+                return hardware ? EXIT_BAD_INPUT : EXIT_JOB_FAILED;
+        }
+
+        _cleanup_free_ char *text = NULL, *name = NULL, *manifest_default = NULL;
+        size_t size = 0;
+        int code = load_answer_text(answer_src, hw, &text, &size, &name);
+        if (code != EXIT_OK) {
+                hardware_free(hw);
+                return code;
+        }
+
+        _cleanup_(answer_diags_done) AnswerDiags d = {};
+        Answer *a = NULL;
+        _cleanup_json_ json_object *plan = NULL;
+        r = plan_make(text, size, name, hw, &a, &plan, &d);
+        answer_diags_sort(&d);
+        answer_diags_print(stderr, name, &d);
+        if (r < 0) {
+                hardware_free(hw);
+                log_error("install: the answer cannot be installed on this machine; nothing was written.");
+                return r == -ENOMEM ? EXIT_JOB_FAILED : EXIT_BAD_INPUT;
+        }
+        if (dry_run) {
+                r = plan_print_text(stdout, plan);
+                answer_free(a);
+                hardware_free(hw);
+                return r < 0 ? EXIT_JOB_FAILED : EXIT_OK;
+        }
+
+        if (!manifest) {
+                /* node.tar.zst -> node.manifest.json beside it. */
+                const char *dot = strstr(image, ".tar");
+                if (asprintf(&manifest_default, "%.*s.manifest.json", (int) (dot ? dot - image : (ptrdiff_t) strlen(image)), image) < 0)
+                        return log_oom(), EXIT_JOB_FAILED;
+                manifest = manifest_default;
+        }
+        _cleanup_free_ char *cmdline = NULL, *serial = NULL;
+        (void) read_one_line_file("/proc/cmdline", &cmdline);
+        serial = serial_console_from_cmdline(cmdline);
+
+        TextUi tui = {};
+        InstallUi ui = {
+                .userdata = &tui,
+                .stage_begin = text_stage_begin,
+                .stage_end = text_stage_end,
+                .progress = text_progress,
+        };
+        ClusterHook cluster = {};
+        InstallContext ctx = {
+                .plan = plan,
+                .answer = a,
+                .answer_text = text,
+                .answer_size = size,
+                .hw = hw,
+                .image = image,
+                .manifest = manifest,
+                .target = target,
+                .serial_console = serial,
+                .ui = &ui,
+        };
+        cluster_hook_install(&cluster, &ctx);
+
+        printf("FORJA-INSTALL-START answer=%s\n", name);
+        fflush(stdout);
+        r = install_run(&ctx);
+        install_print_summary(stdout, &ctx);
+        if (r < 0) {
+                printf("FORJA-INSTALL-FAILED stage=%s\n", install_stage_name(ctx.failed_stage));
+                log_error("install: stage %s failed: %s", install_stage_name(ctx.failed_stage), strempty(ctx.error));
+                if (ctx.failed_stage < STAGE_DISKS)
+                        log_error("install: nothing was written to any disk.");
+        } else
+                printf("FORJA-INSTALL-OK\n");
+        fflush(stdout);
+
+        const char *mode = json_get_string(json_get(plan, "system"), "reboot-mode");
+        bool reboot_on_error = json_get_bool(json_get(plan, "system"), "reboot-on-error");
+        install_context_done(&ctx);
+        cluster_hook_done(&cluster);
+        answer_free(a);
+        hardware_free(hw);
+
+        if (streq(finish, "answer") && (r >= 0 || reboot_on_error)) {
+                sync();
+                (void) reboot(streq_ptr(mode, "power-off") ? RB_POWER_OFF : RB_AUTOBOOT);
+        }
+        return r < 0 ? EXIT_JOB_FAILED : EXIT_OK;
+}
+
+const Verb verb_install = {
+        .name = "install",
+        .run = run_install,
+        .summary = "Install a node unattended from an answer file",
+        .usage =
+                "Usage: forja install [--answer FILE|URL] [--image node.tar.zst] [--manifest FILE]\n"
+                "                     [--target DIR] [--finish none|answer]\n"
+                "       forja install --dry-run [--answer FILE|URL] [--hardware H.json]\n"
+                "\n"
+                "Installs this machine from an answer file: checks the hardware, resolves the\n"
+                "answer into a plan, verifies the node image against its manifest, and only\n"
+                "then partitions the plan's disks, lays the image down, configures the node\n"
+                "and installs the boot loader. Without --answer the answer is found as\n"
+                "`forja answer fetch` finds it (kernel command line, install medium, a\n"
+                "FORJA-AIS partition). Stages and progress are printed as FORJA-STAGE and\n"
+                "FORJA-PROGRESS lines, the result as FORJA-INSTALL-OK or FORJA-INSTALL-FAILED.\n"
+                "\n"
+                "Options:\n"
+                "     --answer FILE|URL   The answer file, or an http(s) URL to fetch it from\n"
+                "     --image FILE        The node image (default " MEDIUM_DIR "/node/node.tar.zst)\n"
+                "     --manifest FILE     Its manifest (default: beside the image)\n"
+                "     --target DIR        Where to mount the new system (default /run/forja/target)\n"
+                "     --finish MODE       answer: reboot or power off as the answer says (the\n"
+                "                         installer does this); none: just exit (default)\n"
+                "  -n --dry-run           Print the plan and stop; nothing is written\n"
+                "     --hardware H.json   With --dry-run: plan for this hardware description\n"
+                "\n"
+                "Exit status: 0 installed, 1 the install failed (see the stage and error),\n"
+                "2 bad usage or an answer that cannot be installed here (nothing written).\n",
+};
