@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "build-cache.h"
 #include "fileio.h"
@@ -29,6 +31,7 @@ int cache_lookup(const char *cache_dir, const char *kind, const char *key_text, 
         _cleanup_free_ char *stored = NULL;
         if (key_file && read_full_file(key_file, 1 << 20, &stored, NULL) >= 0 && streq(stored, key_text)) {
                 e.hit = true;
+                (void) utimensat(AT_FDCWD, e.dir, NULL, 0); /* recently used: kept by cache_prune() */
                 *ret = e;
                 return 0;
         }
@@ -76,6 +79,64 @@ void cache_entry_done(CacheEntry *e) {
 
 char *cache_path(const CacheEntry *e, const char *name) {
         return path_join(e->hit ? e->dir : e->tmp, name);
+}
+
+typedef struct AgedEntry {
+        char *path;
+        time_t mtime;
+} AgedEntry;
+
+static int aged_newest_first(const void *a, const void *b) {
+        const AgedEntry *x = a, *y = b;
+        return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : 0;
+}
+
+int cache_prune(const char *cache_dir, const char *kind, const CacheEntry *in_use, unsigned keep) {
+        _cleanup_free_ char *prefix = NULL;
+        if (asprintf(&prefix, "%s-", kind) < 0)
+                return -ENOMEM;
+        DIR *d = opendir(cache_dir);
+        if (!d)
+                return negative_errno();
+        AgedEntry *list = NULL;
+        size_t n = 0;
+        int r = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (!startswith(de->d_name, prefix))
+                        continue;
+                char *p = path_join(cache_dir, de->d_name);
+                if (!p) {
+                        r = -ENOMEM;
+                        break;
+                }
+                struct stat st;
+                if ((in_use && in_use->dir && streq(p, in_use->dir)) || stat(p, &st) < 0) {
+                        free(p);
+                        continue;
+                }
+                AgedEntry *nl = realloc(list, (n + 1) * sizeof(AgedEntry));
+                if (!nl) {
+                        free(p);
+                        r = -ENOMEM;
+                        break;
+                }
+                list = nl;
+                list[n++] = (AgedEntry) { p, st.st_mtime };
+        }
+        closedir(d);
+        if (r >= 0 && n > 0)
+                qsort(list, n, sizeof(AgedEntry), aged_newest_first);
+        for (size_t i = 0; i < n; i++) {
+                if (r >= 0 && i >= keep) {
+                        int k = rm_rf(list[i].path);
+                        if (k < 0)
+                                r = k;
+                }
+                free(list[i].path);
+        }
+        free(list);
+        return r;
 }
 
 int cache_clean(const char *cache_dir, unsigned *ret_removed) {

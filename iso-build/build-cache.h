@@ -29,5 +29,9 @@ void cache_entry_done(CacheEntry *e);
 /* Where a step's output file is: in dir when hit or committed, else in tmp. */
 char *cache_path(const CacheEntry *e, const char *name);
 
+/* Keeps the cache bounded: of the entries of kind, keeps `in_use` and the
+ * `keep` most recently used others, removes the rest. */
+int cache_prune(const char *cache_dir, const char *kind, const CacheEntry *in_use, unsigned keep);
+
 /* Removes all entries and temporary directories of forja's cache kinds. */
 int cache_clean(const char *cache_dir, unsigned *ret_removed);

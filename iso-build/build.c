@@ -104,6 +104,15 @@ int iso_build(const IsoBuildOptions *opts) {
                 r = step_iso_image(&c, opts->output);
         if (r >= 0)
                 log_info("Done in %.0f s: %s", now_sec() - t0, opts->output);
+        if (r >= 0) {
+                /* Bounded cache: what this build used plus the two most recent others. */
+                const struct { const char *kind; const CacheEntry *e; } used[] = {
+                        { "deb", &c.deb }, { "node", &c.node }, { "installer", &c.installer },
+                };
+                for (size_t i = 0; i < ELEMENTSOF(used); i++)
+                        if (cache_prune(c.cache_dir, used[i].kind, used[i].e, 2) < 0)
+                                log_warning("Could not prune old %s entries in %s.", used[i].kind, c.cache_dir);
+        }
 finish:
         context_done(&c);
         return r;

@@ -29,11 +29,17 @@ done
 chroot "$root" depmod -a "$kver"
 
 # xfsprogs depends on Python (xfs_scrub_all) and ICU (xfs_scrub): ~70 MB that
-# mkfs.xfs does not use. The initramfs is never upgraded, so forcing the
-# dependency is harmless here.
-chroot "$root" dpkg --purge --force-depends \
-        python3-dbus python3 python3-minimal python3.13 python3.13-minimal \
-        libpython3.13-minimal libpython3.13-stdlib libicu76 >/dev/null
+# mkfs.xfs does not use. Their files are deleted without running maintainer
+# scripts (which need Python); the initramfs is never upgraded, so the stale
+# dpkg records are harmless.
+for p in python3-dbus python3 python3-minimal python3.13 python3.13-minimal \
+         libpython3.13-minimal libpython3.13-stdlib libicu76; do
+        dpkg-query --admindir="$root/var/lib/dpkg" -L "$p" 2>/dev/null || true
+done | while read -r f; do
+        if [ -L "$root$f" ] || [ -f "$root$f" ]; then
+                rm -f "$root$f"
+        fi
+done
 rm -f "$root"/usr/sbin/xfs_scrub "$root"/usr/sbin/xfs_scrub_all
 # udev reads the compiled hwdb.bin; its sources are not needed.
 rm -rf "$root/usr/lib/udev/hwdb.d"
