@@ -10,6 +10,7 @@
 
 #include "configure.h"
 #include "macro.h"
+#include "strutil.h"
 
 /* Sets *ret_error to "ROOT/PATH: reason" (reason from format, or strerror(-r)
  * when format is NULL) and returns r (negative). */
@@ -35,7 +36,7 @@ static inline int target_write(const char *root, const char *path, const char *t
 int target_symlink(const char *root, const char *path, const char *dest, char **ret_error);
 
 /* Appends formatted text to *s (which may be NULL). 0 or -ENOMEM. */
-int text_append(char **s, const char *format, ...) _printf_(2, 3);
+#define text_append(s, ...) strextendf_with_separator(s, NULL, __VA_ARGS__)
 
 /* plan.SECTION.KEY as a string, or NULL when absent, null or not a string. */
 const char *plan_string(json_object *plan, const char *section, const char *key);

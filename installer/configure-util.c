@@ -70,14 +70,27 @@ static int mkdir_parent(const char *root, const char *path, char **ret_error) {
         return target_mkdir_p(root, dir, 0755, ret_error);
 }
 
-int target_write_full(const char *root, const char *path, const void *data, size_t size,
-                      mode_t mode, uid_t uid, gid_t gid, char **ret_error) {
+/* Makes PATH's parent directories and returns the full path and the temporary
+ * name next to it that is renamed over it. */
+static int prepare_replace(const char *root, const char *path, char **ret_full, char **ret_tmp, char **ret_error) {
         int r = mkdir_parent(root, path, ret_error);
         if (r < 0)
                 return r;
         _cleanup_free_ char *full = target_path(root, path), *tmp = NULL;
         if (!full || asprintf(&tmp, "%s.forja-tmp", full) < 0)
                 return -ENOMEM;
+        (void) unlink(tmp);     /* left over by an interrupted run */
+        *ret_full = TAKE_PTR(full);
+        *ret_tmp = TAKE_PTR(tmp);
+        return 0;
+}
+
+int target_write_full(const char *root, const char *path, const void *data, size_t size,
+                      mode_t mode, uid_t uid, gid_t gid, char **ret_error) {
+        _cleanup_free_ char *full = NULL, *tmp = NULL;
+        int r = prepare_replace(root, path, &full, &tmp, ret_error);
+        if (r < 0)
+                return r;
 
         _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
@@ -103,13 +116,10 @@ fail:
 }
 
 int target_symlink(const char *root, const char *path, const char *dest, char **ret_error) {
-        int r = mkdir_parent(root, path, ret_error);
+        _cleanup_free_ char *full = NULL, *tmp = NULL;
+        int r = prepare_replace(root, path, &full, &tmp, ret_error);
         if (r < 0)
                 return r;
-        _cleanup_free_ char *full = target_path(root, path), *tmp = NULL;
-        if (!full || asprintf(&tmp, "%s.forja-tmp", full) < 0)
-                return -ENOMEM;
-        (void) unlink(tmp);
         if (symlink(dest, tmp) < 0)
                 return target_error(ret_error, negative_errno(), root, path, NULL);
         if (rename(tmp, full) < 0) {
@@ -117,23 +127,6 @@ int target_symlink(const char *root, const char *path, const char *dest, char **
                 (void) unlink(tmp);
                 return target_error(ret_error, r, root, path, NULL);
         }
-        return 0;
-}
-
-int text_append(char **s, const char *format, ...) {
-        _cleanup_free_ char *piece = NULL;
-        va_list ap;
-        va_start(ap, format);
-        int k = vasprintf(&piece, format, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        size_t old = *s ? strlen(*s) : 0;
-        char *n = realloc(*s, old + k + 1);
-        if (!n)
-                return -ENOMEM;
-        memcpy(n + old, piece, k + 1);
-        *s = n;
         return 0;
 }
 

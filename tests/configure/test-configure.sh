@@ -122,21 +122,31 @@ check_common() { # TREE HOSTNAME
         ! find "$t" -name '*.forja-tmp' | grep . || fail "temporary files left"
 }
 
+# expect_exit, and no sanitizer report in the output (the dev build runs this
+# too, and an error case exits 1 whether or not ASan found something).
+run_driver() {
+        expect_exit "$@"
+        if grep -qE 'Sanitizer|runtime error:' <<<"$OUT"; then
+                echo "$OUT" >&2
+                fail "sanitizer report from: $*"
+        fi
+}
+
 network_files() { (cd "$1/etc/systemd/network" && ls | tr '\n' ' '); }
 
 # --- 1. ext4, plain password, two ssh keys, install log ----------------------
 T=$TMPD/plain; make_tree "$T"; make_plan plain-keys bios-vm-minimal "$TMPD/plain.json"
 printf 'forja install: stage 6/8 configure\na line that should never exist: password Plain-Pass-7431 leaked\ndone\n' >"$TMPD/install.log"
 start=$(date +%s%N)
-expect_exit 0 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
         --mount none:swap:5c2e8f3a-7a1b-4c1e-9d3e-0f1a2b3c4d5e::0 \
         --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427:errors=remount-ro:1 \
         --log "$TMPD/install.log"
 echo "plain: configure_target took $(( ($(date +%s%N) - start) / 1000000 )) ms"
 compare plain-keys "$T"
 check_common "$T" pveauto
-expect_exit 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Plain-Pass-7431
-expect_exit 1 "$DRIVER" --verify-shadow "$T/etc/shadow" Plain-Pass-7432
+run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Plain-Pass-7431
+run_driver 1 "$DRIVER" --verify-shadow "$T/etc/shadow" Plain-Pass-7432
 expect_mode "$T/root/.ssh" "700 0:0"
 expect_mode "$T/root/.ssh/authorized_keys" "600 0:0"
 expect_mode "$T/var/log/forja/install.log" "600 0:0"
@@ -147,7 +157,7 @@ no_secret "$T" Plain-Pass-7431
 
 # --- 2. hashed password, no keys --------------------------------------------
 T=$TMPD/hashed; make_tree "$T"; make_plan hashed bios-vm-minimal "$TMPD/hashed.json"
-expect_exit 0 "$DRIVER" --root "$T" --plan "$TMPD/hashed.json" --answer "$HERE/answers/hashed.toml" \
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/hashed.json" --answer "$HERE/answers/hashed.toml" \
         --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427::1
 compare hashed "$T"
 check_common "$T" hashed
@@ -156,11 +166,11 @@ check_common "$T" hashed
 no_secret "$T" Hashed-Pass-2207
 # kept exactly as given; the hash was made with python3 -c 'import crypt;
 # print(crypt.crypt("Hashed-Pass-2207", "$y$j9T$F0rjaTestSalt0123456$"))'
-expect_exit 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Hashed-Pass-2207
+run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Hashed-Pass-2207
 
 # --- 3. interface name pinning, address from the DHCP lease, UEFI mounts ----
 T=$TMPD/pinning; make_tree "$T"; make_plan pinning uefi-2disk-server "$TMPD/pinning.json"
-expect_exit 0 "$DRIVER" --root "$T" --plan "$TMPD/pinning.json" --answer "$HERE/answers/pinning.toml" \
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/pinning.json" --answer "$HERE/answers/pinning.toml" \
         --mount none:swap:0e8f5d2b-6c3a-4b19-a7d4-91e2f3c4b5a6::0 \
         --mount /boot/efi:vfat:3F2A-91C4:umask=0077:2 \
         --mount /:xfs:7d3b9c1e-52a4-4f0b-8e61-2c9d0a4b7e13::1
@@ -168,26 +178,26 @@ compare pinning "$T"
 check_common "$T" node1
 [ "$(network_files "$T")" = "10-forja-vmbr0.netdev 20-forja-mgmt0.network 30-forja-vmbr0.network 50-forja-mgmt0.link 50-forja-nic1.link " ] ||
         fail "network files: $(network_files "$T")"
-expect_exit 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Pinned-Pass-5520
+run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Pinned-Pass-5520
 no_secret "$T" Pinned-Pass-5520
 
 # --- 4. static network from the answer, every kind of secret ---------------
 T=$TMPD/static; make_tree "$T"; make_plan static uefi-2disk-server "$TMPD/static.json"
-expect_exit 0 "$DRIVER" --root "$T" --plan "$TMPD/static.json" --answer "$HERE/answers/static.toml" \
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/static.json" --answer "$HERE/answers/static.toml" \
         --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427:errors=remount-ro:1
 compare static "$T"
 check_common "$T" static-node
-expect_exit 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Static-Pass-9902
+run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Static-Pass-9902
 no_secret "$T" Static-Pass-9902 'Luks-' Phrase Webhook-Token-6671 Cluster-Token
 
 # --- 5. serial console ------------------------------------------------------
 T=$TMPD/serial; make_tree "$T"
-expect_exit 0 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
         --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427::1 --serial ttyS1,57600
 compare serial "$T"
 
 # --- redaction of every TOML spelling --------------------------------------
-expect_exit 0 "$DRIVER" --redact "$HERE/redact/tricky.toml"
+run_driver 0 "$DRIVER" --redact "$HERE/redact/tricky.toml"
 diff -u "$HERE/redact/tricky.redacted.toml" <(printf '%s\n' "$OUT") || fail "redaction differs"
 "$DECODER" <"$HERE/redact/tricky.redacted.toml" >/dev/null || fail "the redacted fixture does not parse"
 echo "redaction: as expected"
@@ -195,7 +205,7 @@ echo "redaction: as expected"
 # --- errors: each names the file and the reason -----------------------------
 run_plain() { # TREE [extra args]
         local t=$1; shift
-        expect_exit 1 "$DRIVER" --root "$t" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
+        run_driver 1 "$DRIVER" --root "$t" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
                 --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427::1 "$@"
 }
 T=$TMPD/no-shadow; make_tree "$T"; rm "$T/etc/shadow"
@@ -223,11 +233,11 @@ run_plain "$T" --serial 'ttyS0;reboot'
 expect_match "forja.cfg: bad serial console 'ttyS0;reboot'"
 
 T=$TMPD/no-rootfs; make_tree "$T"
-expect_exit 1 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
+run_driver 1 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
         --mount none:swap:5c2e8f3a-7a1b-4c1e-9d3e-0f1a2b3c4d5e::0
 expect_match "$T/etc/fstab: no file system is mounted on /"
 
-expect_exit 1 "$DRIVER" --root "$TMPD/absent" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
+run_driver 1 "$DRIVER" --root "$TMPD/absent" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
         --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427::1
 expect_match "$TMPD/absent: No such file or directory"
 
