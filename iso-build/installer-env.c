@@ -38,7 +38,7 @@ int step_installer_env(BuildContext *c) {
         _cleanup_free_ char *script = path_join(c->data_dir, "installer-customize.sh");
         if (!include || !script)
                 return log_oom();
-        if (!path_is_hook_safe(script) || !path_is_hook_safe(c->installer.tmp))
+        if (!path_is_hook_safe(script) || !path_is_hook_safe(c->installer.tmp) || !path_is_hook_safe(c->data_dir))
                 return log_error_errno(EINVAL, "Paths for mmdebstrap hooks must not contain blanks or quotes: %s, %s.",
                                        c->data_dir, c->installer.tmp);
         ArgV a = {};

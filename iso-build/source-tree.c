@@ -40,7 +40,22 @@ static bool skip_entry(int parent_fd, const char *rel, const char *name, const s
         return false;
 }
 
+/* Parts of the tree that cannot change what the package installs: they go
+ * into the tar (meson needs tests/ to configure) but not into the hash, so
+ * editing a test or a document does not rebuild the .deb and the images. */
+static bool outside_package(const char *rel) {
+        static const char *const tops[] = { "tests", "docs", "scripts", ".ci", "README.md" };
+        for (size_t i = 0; i < ELEMENTSOF(tops); i++) {
+                const char *rest = startswith(rel, tops[i]);
+                if (rest && (*rest == 0 || *rest == '/'))
+                        return true;
+        }
+        return false;
+}
+
 static int hash_record(Packer *p, const char *rel, const struct stat *st, const char *extra, size_t extra_len) {
+        if (outside_package(rel))
+                return 0;
         char head[64];
         int n = snprintf(head, sizeof(head), "%c%o %zu ", S_ISDIR(st->st_mode) ? 'd' : S_ISLNK(st->st_mode) ? 'l' : 'f',
                          (unsigned) (st->st_mode & 07777), extra_len);
@@ -117,7 +132,7 @@ static int pack_dir(Packer *p, int dfd, const char *rel) {
                         r = negative_errno();
                         continue;
                 }
-                if (skip_entry(dfd, child, name, &st))
+                if (skip_entry(dfd, child, name, &st) || (!p->tar && outside_package(child)))
                         continue;
                 if (S_ISDIR(st.st_mode)) {
                         r = hash_record(p, child, &st, NULL, 0);
