@@ -30,8 +30,11 @@ static bool mac_ok(const char *s) {
 static int write_pinning(const ConfigureInput *in, char **ret_error) {
         json_object *pin = json_get(json_get(in->plan, "network"), "interface-name-pinning");
         json_object *enabled = json_get(pin, "enabled"), *mapping = json_get(pin, "mapping");
-        if (!enabled || !json_object_get_boolean(enabled) || !mapping)
+        if (!enabled || !json_object_get_boolean(enabled))
                 return 0;
+        if (!json_object_is_type(mapping, json_type_object))
+                return target_error(ret_error, -EINVAL, in->root, NETWORK_DIR,
+                                    "the plan's network.interface-name-pinning has no mapping");
         json_object_object_foreach(mapping, mac, v) {
                 const char *name = json_object_get_string(v);
                 if (!mac_ok(mac) || !ifname_ok(name))

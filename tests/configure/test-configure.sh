@@ -154,6 +154,16 @@ expect_mode "$T/var/log/forja/install.log" "600 0:0"
         fail "network files: $(network_files "$T")"
 no_secret "$T" Plain-Pass-7431
 "$FORJA" answer validate "$T/etc/forja/answer.toml" >/dev/null || fail "the redacted answer is not a valid answer"
+# a second run over the configured tree gives the same files (new salt and keys)
+old_key=$(cat "$T/etc/ssh/ssh_host_ed25519_key.pub")
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
+        --mount none:swap:5c2e8f3a-7a1b-4c1e-9d3e-0f1a2b3c4d5e::0 \
+        --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427:errors=remount-ro:1 \
+        --log "$TMPD/install.log"
+compare plain-keys "$T"
+check_common "$T" pveauto
+[ "$(cat "$T/etc/ssh/ssh_host_ed25519_key.pub")" != "$old_key" ] || fail "the second run kept the host key"
+run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Plain-Pass-7431
 
 # --- 2. hashed password, no keys --------------------------------------------
 T=$TMPD/hashed; make_tree "$T"; make_plan hashed bios-vm-minimal "$TMPD/hashed.json"
