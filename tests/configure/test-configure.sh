@@ -174,6 +174,7 @@ check_common "$T" hashed
 [ ! -e "$T/root/.ssh" ] || fail "/root/.ssh made without keys"
 [ ! -e "$T/var/log/forja" ] || fail "an install log without --log"
 no_secret "$T" Hashed-Pass-2207
+"$FORJA" answer validate "$T/etc/forja/answer.toml" >/dev/null 2>&1 || fail "the redacted answer is not a valid answer"
 # kept exactly as given; the hash was made with python3 -c 'import crypt;
 # print(crypt.crypt("Hashed-Pass-2207", "$y$j9T$F0rjaTestSalt0123456$"))'
 run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Hashed-Pass-2207
@@ -199,6 +200,7 @@ compare static "$T"
 check_common "$T" static-node
 run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Static-Pass-9902
 no_secret "$T" Static-Pass-9902 'Luks-' Phrase Webhook-Token-6671 Cluster-Token
+"$FORJA" answer validate "$T/etc/forja/answer.toml" >/dev/null 2>&1 || fail "the redacted answer is not a valid answer"
 
 # --- 5. serial console ------------------------------------------------------
 T=$TMPD/serial; make_tree "$T"
