@@ -16,6 +16,7 @@ extern const Verb verb_device_match;
 extern const Verb verb_join;
 extern const Verb verb_cluster;
 extern const Verb verb_iso;
+extern const Verb verb_install;
 
 static const Verb *const component_verbs[] = {
         &verb_check,
@@ -25,6 +26,7 @@ static const Verb *const component_verbs[] = {
         &verb_answer,
         &verb_plan,
         &verb_device_match,
+        &verb_install,
         &verb_join,
         &verb_cluster,
         &verb_iso,

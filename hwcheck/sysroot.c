@@ -47,10 +47,6 @@ int hwc_sysroot_read_line(const Sysroot *s, const char *path, char **ret_line) {
         return read_one_line_file(p, ret_line);
 }
 
-static bool isempty(const char *s) {
-        return !s || !*s;
-}
-
 static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
