@@ -109,10 +109,11 @@ int step_node_image(BuildContext *c) {
                 argv_done(&a);
                 return log_oom();
         }
-        /* INITRD=No: the kernel's postinst makes no initramfs; the engine
-         * makes the target's own after configuring it (docs/iso-build.md). */
-        char *env[] = { (char *) "INITRD=No", NULL };
-        r = run_visible(a.v, env);
+        /* The kernel's postinst makes a generic initramfs (MODULES=most, LVM
+         * and cryptsetup hooks): the node boots on any hardware even when the
+         * engine has nothing to change in it; the engine updates it when it
+         * writes crypttab or mdadm.conf. */
+        r = run_visible(a.v, NULL);
         argv_done(&a);
         if (r < 0)
                 return r;

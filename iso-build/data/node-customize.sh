@@ -31,6 +31,14 @@ chroot "$root" grub-mkimage -O i386-pc-eltorito -p /boot/grub -c /tmp/forja-earl
 mv "$root/tmp/forja-eltorito.img" "$boot/eltorito.img"
 rm -f "$root/tmp/forja-early.cfg"
 
+# grub-pc and grub-efi-amd64 conflict, so neither is installed; their .debs
+# (metapackages: the -bin packages they need are installed) wait in
+# /var/lib/forja/debs for the engine to dpkg -i the one for the target's
+# firmware, so the loader is kept up to date by later upgrades. Downloaded
+# while mmdebstrap's package lists are still there.
+mkdir -p "$root/var/lib/forja/debs"
+chroot "$root" sh -c 'cd /var/lib/forja/debs && apt-get download -q grub-pc grub-efi-amd64' >/dev/null
+
 # Per-node identity: regenerated on the target (docs/iso-build.md).
 rm -f "$root"/etc/ssh/ssh_host_*
 : >"$root/etc/machine-id"
