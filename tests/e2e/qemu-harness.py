@@ -70,8 +70,8 @@ class Machine:
                  serial_log=None, accel="tcg", net=True, extra_args=()):
         if firmware not in FIRMWARES:
             raise ValueError(f"unknown firmware {firmware!r} (bios, uefi, secureboot)")
-        if not iso and not kernel:
-            raise ValueError("an ISO or a kernel is needed")
+        if not iso and not kernel and not disks:
+            raise ValueError("an ISO, a kernel or a disk to boot from is needed")
         if boot not in ("cdrom", "disk"):
             raise ValueError("boot is cdrom or disk")
         self.firmware, self.iso, self.boot = firmware, iso, boot
@@ -97,12 +97,18 @@ class Machine:
     def _disk_args(self):
         args = []
         qemu_img = shutil.which("qemu-img")
-        for i, size in enumerate(self.disks):
-            path = os.path.join(self.workdir, f"disk{i}.qcow2")
-            if not qemu_img:
-                raise HarnessSkip("qemu-img not found (install qemu-utils)")
-            subprocess.run([qemu_img, "create", "-q", "-f", "qcow2", path, str(size)], check=True)
-            args += ["-drive", f"file={path},if=none,id=disk{i},format=qcow2,cache=unsafe",
+        for i, spec in enumerate(self.disks):
+            if os.path.isfile(str(spec)):
+                # An existing image (e.g. the disk a previous run installed to).
+                path = str(spec)
+                fmt = "qcow2" if path.endswith(".qcow2") else "raw"
+            else:
+                path = os.path.join(self.workdir, f"disk{i}.qcow2")
+                fmt = "qcow2"
+                if not qemu_img:
+                    raise HarnessSkip("qemu-img not found (install qemu-utils)")
+                subprocess.run([qemu_img, "create", "-q", "-f", "qcow2", path, str(spec)], check=True)
+            args += ["-drive", f"file={path},if=none,id=disk{i},format={fmt},cache=unsafe",
                      "-device", f"virtio-blk-pci,drive=disk{i},serial=forja-disk{i}"]
         return args
 
@@ -227,7 +233,8 @@ def main(argv=None):
     p.add_argument("--initrd")
     p.add_argument("--append", default="")
     p.add_argument("--firmware", choices=sorted(FIRMWARES), default="bios")
-    p.add_argument("--disk", action="append", default=[], metavar="SIZE", help="a blank virtio disk, e.g. 8G")
+    p.add_argument("--disk", action="append", default=[], metavar="SIZE|FILE",
+                   help="a blank virtio disk of SIZE (e.g. 8G), or an existing image FILE")
     p.add_argument("--memory", type=int, default=1024, metavar="MIB")
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--fw-cmdline", help="extra installer settings passed through fw_cfg")
