@@ -74,6 +74,22 @@ assert m["packages"] == [
     {"name": "forja", "version": "0.1.0", "installed_size_kib": 24},
 ], m["packages"]
 PY
+# A file capability as the node image's tarball carries it: GNU tar with
+# mmdebstrap's options (pax, --xattrs) keeps security.capability, and
+# libarchive (forja, bsdtar) reads it back.
+if [ "$(id -u)" = 0 ] && command -v setcap >/dev/null && command -v tar >/dev/null; then
+        mkdir -p "$TMPD/caproot/usr/bin"
+        cp /bin/true "$TMPD/caproot/usr/bin/ping"
+        setcap cap_net_raw+p "$TMPD/caproot/usr/bin/ping"
+        tar --numeric-owner --xattrs --format=pax -C "$TMPD/caproot" -cf "$TMPD/cap.tar" .
+        zstd -q "$TMPD/cap.tar" -o "$TMPD/cap.tar.zst"
+        expect_exit 0 "$FORJA" iso manifest "$TMPD/cap.tar.zst"
+        expect_match '"file_capabilities": 1,?$'
+        expect_match '"xattr_entries": 1,?$'
+else
+        echo "note: no root or no setcap: the GNU tar capability check did not run"
+fi
+
 # Not an archive: bad input.
 head -c 5000 /dev/urandom >"$TMPD/junk.tar.zst"
 expect_exit 2 "$FORJA" iso manifest "$TMPD/junk.tar.zst"
