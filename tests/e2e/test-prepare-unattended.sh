@@ -34,6 +34,18 @@ if xorriso -indev "$E2E_ISO" -find /answer.toml 2>/dev/null | grep -q answer.tom
         fail "prepare changed its input ISO"
 fi
 
+# forja iso build --answer embeds it too (everything else from the cache).
+built=$E2E_DIR/built-with-answer.iso
+expect_exit 0 "$FORJA" iso build --cache-dir "$E2E_CACHE" --answer "$answer" -o "$built"
+xorriso -osirrox on -indev "$built" -extract /answer.toml "$E2E_DIR/answer.built" >/dev/null 2>&1 ||
+        fail "no /answer.toml in $built"
+cmp "$answer" "$E2E_DIR/answer.built" || fail "build --answer embedded something else"
+rm -f "$built"
+if "$FORJA" help answer >/dev/null 2>&1; then
+        expect_exit 2 "$FORJA" iso build --cache-dir "$E2E_CACHE" --answer "$E2E_DIR/bad-answer.toml" -o "$built"
+        [ ! -e "$built" ] || fail "build wrote an ISO with an invalid answer"
+fi
+
 e2e_boot prepare-unattended --iso "$auto" --firmware uefi --disk 8G \
         --fw-cmdline forja.test=poweroff --timeout 600 \
         --expect '^FORJA-MEDIUM device=' \
