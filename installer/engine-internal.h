@@ -33,6 +33,9 @@ typedef struct Engine {
         MountRecord *mounts;            /* file systems and swap for fstab, in mount order */
         size_t n_mounts;
 
+        char *first_boot;               /* the [first-boot] hook, loaded before any write */
+        size_t first_boot_size;
+
         ImageChunks chunks;             /* from the manifest, for extraction */
         uint8_t (*chunk_sha256)[32];
 

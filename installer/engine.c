@@ -156,6 +156,7 @@ static void engine_done(Engine *e) {
         }
         free(e->ids);
         free(e->chunk_sha256);
+        free(e->first_boot);
         for (size_t i = 0; i < e->n_mounts; i++) {
                 MountRecord *m = &e->mounts[i];
                 free(m->mountpoint);
@@ -182,6 +183,8 @@ int install_run(InstallContext *c) {
 
         if (!c->target)
                 c->target = "/run/forja/target";
+        if (!c->medium_dir)
+                c->medium_dir = "/run/forja/medium";
         emit(c, INSTALL_EVENT_STARTED, STAGE_CHECK, NULL);
 
         for (InstallStage s = 0; s < _STAGE_MAX; s++) {

@@ -63,6 +63,7 @@ struct InstallContext {
         const char *image;              /* node.tar.zst (a local file) */
         const char *manifest;           /* its node.manifest.json */
         const char *target;             /* where the target is mounted (default /run/forja/target) */
+        const char *medium_dir;         /* the mounted install medium (default /run/forja/medium) */
         const char *log_path;           /* copied to the node */
         const char *serial_console;     /* "ttyS0,115200" when installing on a serial console */
 

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "engine-internal.h"
+#include "first-boot.h"
 #include "hwcheck.h"
 #include "json-out.h"
 #include "log.h"
@@ -91,5 +92,14 @@ int stage_check(Engine *e) {
         int r = check_disks(e);
         if (r < 0)
                 return r;
-        return check_hardware(e);
+        r = check_hardware(e);
+        if (r < 0)
+                return r;
+        /* The first-boot hook is fetched now: a missing or untrusted hook stops
+         * the install before anything is written. */
+        _cleanup_free_ char *error = NULL;
+        r = first_boot_load(json_get(e->c->plan, "first-boot"), e->c->medium_dir, &e->first_boot, &e->first_boot_size, &error);
+        if (r < 0)
+                return engine_fail(e, r, "%s; nothing was written", error ?: strerror(-r));
+        return 0;
 }

@@ -5,6 +5,7 @@
 #include "cluster-setup.h"
 #include "configure.h"
 #include "engine-internal.h"
+#include "first-boot.h"
 #include "json-out.h"
 
 int stage_configure(Engine *e) {
@@ -34,6 +35,9 @@ int stage_configure(Engine *e) {
         int r = configure_target(&in, &error);
         if (r < 0)
                 return engine_fail(e, r, "configuring the node: %s", error ?: strerror(-r));
+        r = first_boot_install(json_get(e->c->plan, "first-boot"), e->c->target, e->first_boot, e->first_boot_size, &error);
+        if (r < 0)
+                return engine_fail(e, r, "installing the first-boot hook: %s", error ?: strerror(-r));
         if (!e->c->cluster)
                 return 0;
 

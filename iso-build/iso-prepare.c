@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* forja iso prepare: a copy of an existing forja ISO with an answer file as
- * /answer.toml, made by xorriso replaying the input's boot setup (El Torito
+ * /answer.toml (and a first-boot hook as /forja-first-boot), made by xorriso replaying the input's boot setup (El Torito
  * images, MBR, GPT and the appended EFI partition). Nothing is rebuilt. */
 
 #include <sys/stat.h>
@@ -10,24 +10,28 @@
 #include "spawn.h"
 #include "util.h"
 
-int iso_prepare(const char *in_iso, const char *answer, const char *out_iso) {
+int iso_prepare(const char *in_iso, const char *answer, const char *first_boot, const char *out_iso) {
         _cleanup_free_ char *tmp_out = NULL;
         if (asprintf(&tmp_out, "%s.forja-tmp.%d", out_iso, (int) getpid()) < 0)
                 return log_oom();
         (void) unlink(tmp_out);
 
-        char *argv[] = {
-                (char *) "xorriso",
-                (char *) "-abort_on", (char *) "FAILURE",
-                (char *) "-indev", (char *) in_iso,
-                (char *) "-outdev", tmp_out,
-                (char *) "-boot_image", (char *) "any", (char *) "replay",
-                (char *) "-map", (char *) answer, (char *) "/answer.toml",
-                (char *) "-chmod", (char *) "0444", (char *) "/answer.toml", (char *) "--",
-                (char *) "-commit",
-                NULL
-        };
-        int r = run_visible(argv, NULL);
+        ArgV a = {};
+        int r = argv_add_many(&a, "xorriso", "-abort_on", "FAILURE", "-indev", in_iso, "-outdev", tmp_out,
+                              "-boot_image", "any", "replay",
+                              "-map", answer, "/answer.toml", "-chmod", "0444", "/answer.toml", "--", NULL);
+        if (r >= 0 && first_boot)
+                /* The [first-boot] from-iso hook. */
+                r = argv_add_many(&a, "-map", first_boot, "/forja-first-boot",
+                                  "-chmod", "0555", "/forja-first-boot", "--", NULL);
+        if (r >= 0)
+                r = argv_add(&a, "-commit");
+        if (r < 0) {
+                argv_done(&a);
+                return log_oom();
+        }
+        r = run_visible(a.v, NULL);
+        argv_done(&a);
         if (r < 0) {
                 (void) unlink(tmp_out);
                 return r;

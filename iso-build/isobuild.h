@@ -34,7 +34,7 @@ int iso_build(const IsoBuildOptions *opts);
 
 /* Copies in_iso to out_iso with answer embedded as /answer.toml, keeping the
  * boot setup (xorriso -boot_image any replay). No rebuild. */
-int iso_prepare(const char *in_iso, const char *answer, const char *out_iso);
+int iso_prepare(const char *in_iso, const char *answer, const char *first_boot, const char *out_iso);
 
 /* Removes every cache entry under cache_dir (only forja's own entries). */
 int iso_cache_clean(const char *cache_dir);

@@ -137,6 +137,16 @@ int argv_add(ArgV *a, const char *s) {
         return 0;
 }
 
+int argv_add_many(ArgV *a, ...) {
+        va_list ap;
+        int r = 0;
+        va_start(ap, a);
+        for (const char *s = va_arg(ap, const char *); s && r >= 0; s = va_arg(ap, const char *))
+                r = argv_add(a, s);
+        va_end(ap);
+        return r;
+}
+
 int argv_addf(ArgV *a, const char *fmt, ...) {
         _cleanup_free_ char *s = NULL;
         va_list ap;

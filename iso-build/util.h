@@ -49,6 +49,8 @@ typedef struct ArgV {
 
 int argv_add(ArgV *a, const char *s);
 int argv_addf(ArgV *a, const char *fmt, ...) _printf_(2, 3);
+/* Adds every argument up to a NULL. */
+int argv_add_many(ArgV *a, ...) __attribute__((sentinel));
 void argv_done(ArgV *a);
 
 char *path_join(const char *a, const char *b);

@@ -17,7 +17,7 @@
 static const char iso_usage[] =
         "Usage: forja iso build [--suite SUITE] [--mirror URL|FILE] [--answer FILE]\n"
         "                       [--cache-dir DIR] [--source DIR | --forja-deb FILE] -o ISO\n"
-        "       forja iso prepare --answer FILE --in ISO -o ISO\n"
+        "       forja iso prepare --answer FILE [--on-first-boot HOOK] --in ISO -o ISO\n"
         "       forja iso clean-cache [--cache-dir DIR]\n"
         "       forja iso manifest TARBALL [--packages TSV] [--suite SUITE] [--chunk-size BYTES]\n"
         "       forja iso mirror [--mirror URL|FILE] [--suite SUITE]\n"
@@ -44,18 +44,21 @@ static const char iso_usage[] =
         "     --forja-deb FILE   use this forja .deb instead of building one\n"
         "     --data-dir DIR     package lists, /init and GRUB templates\n"
         "     --in ISO           the ISO to copy (prepare)\n"
+        "     --on-first-boot HOOK  an executable for [first-boot] source = \"from-iso\",\n"
+        "                        put on the medium as /forja-first-boot (prepare)\n"
         "  -o --output ISO      the ISO to write\n"
         "\n"
         "See forja-iso(8) and docs/iso-build.md.\n";
 
 enum {
         ARG_SUITE = 0x100, ARG_MIRROR, ARG_ANSWER, ARG_CACHE_DIR, ARG_SOURCE, ARG_FORJA_DEB, ARG_DATA_DIR, ARG_IN,
-        ARG_PACKAGES, ARG_CHUNK_SIZE,
+        ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT,
 };
 
 typedef struct IsoArgs {
         IsoBuildOptions build;
         const char *in;
+        const char *on_first_boot;
         const char *packages;
         unsigned long long chunk_size;
         char **positional;
@@ -82,6 +85,7 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                 { "forja-deb", required_argument, NULL, ARG_FORJA_DEB },
                 { "data-dir", required_argument, NULL, ARG_DATA_DIR },
                 { "in", required_argument, NULL, ARG_IN },
+                { "on-first-boot", required_argument, NULL, ARG_ON_FIRST_BOOT },
                 { "packages", required_argument, NULL, ARG_PACKAGES },
                 { "chunk-size", required_argument, NULL, ARG_CHUNK_SIZE },
                 { "output", required_argument, NULL, 'o' },
@@ -113,6 +117,9 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                         break;
                 case ARG_DATA_DIR:
                         a->build.data_dir = optarg;
+                        break;
+                case ARG_ON_FIRST_BOOT:
+                        a->on_first_boot = optarg;
                         break;
                 case ARG_IN:
                         a->in = optarg;
@@ -210,9 +217,13 @@ static int iso_cmd_prepare(IsoArgs *a) {
                 log_error_errno(errno, "iso prepare: cannot read '%s': %m", a->in);
                 return EXIT_BAD_INPUT;
         }
+        if (a->on_first_boot && access(a->on_first_boot, R_OK) < 0) {
+                log_error_errno(errno, "iso prepare: cannot read the first-boot hook '%s': %m", a->on_first_boot);
+                return EXIT_BAD_INPUT;
+        }
         if (validate_answer(a->build.answer) < 0)
                 return EXIT_BAD_INPUT;
-        return exit_code_for_error(iso_prepare(a->in, a->build.answer, a->build.output));
+        return exit_code_for_error(iso_prepare(a->in, a->build.answer, a->on_first_boot, a->build.output));
 }
 
 static int iso_cmd_manifest(IsoArgs *a) {
