@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# e2e: a real unattended install, then a boot of the installed disk.
+#   test-install.sh SCENARIO
+#   ext4-bios        ext4 on LVM, one disk, SeaBIOS
+#   xfs-secureboot   xfs on LVM, one disk, OVMF with Secure Boot on
+# The answer (with a fresh SSH key) and the probe hook go onto the ISO with
+# `forja iso prepare`; the installer runs unattended and powers off; the disk
+# then boots alone, and the probe (the answer's first-boot hook) reports the
+# node's facts on the serial console, which are compared with the plan.
+. "$TESTS_LIB/testlib.sh"
+. "$(dirname "$0")/e2e-lib.sh"
+
+scenario=${1:?scenario}
+case $scenario in
+ext4-bios) fs=ext4 firmware=bios ;;
+xfs-secureboot) fs=xfs firmware=secureboot ;;
+*) fail "unknown scenario $scenario" ;;
+esac
+
+e2e_require
+require_cmd ssh-keygen
+e2e_build_iso
+
+work=$E2E_DIR/install-$scenario
+rm -rf "$work"
+mkdir -p "$work"
+ssh-keygen -q -t ed25519 -N '' -C "forja-e2e" -f "$work/key"
+key=$(cat "$work/key.pub")
+password="e2e-$RANDOM-$RANDOM-secret"
+cat >"$work/answer.toml" <<TOML
+[global]
+keyboard = "de"
+country = "de"
+fqdn = "probe-$fs.forja.test"
+mailto = "root@forja.test"
+timezone = "Europe/Berlin"
+root-password = "$password"
+root-ssh-keys = ["$key"]
+reboot-mode = "power-off"
+
+[network]
+source = "from-dhcp"
+
+[disk-setup]
+filesystem = "$fs"
+disk-list = ["vda"]
+
+[first-boot]
+source = "from-iso"
+ordering = "fully-up"
+TOML
+
+# What the plan says, for the comparison (the installer sees a 16 GiB vda).
+"$FORJA" answer validate "$work/answer.toml" >/dev/null || fail "the test's answer is invalid"
+expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/probe.sh" \
+        --in "$E2E_ISO" -o "$work/auto.iso"
+qemu-img create -q -f qcow2 "$work/node.qcow2" 16G
+
+t0=$SECONDS
+e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" --disk "$work/node.qcow2" \
+        --memory 1536 --timeout 1500 \
+        --expect '^FORJA-UNATTENDED ' \
+        --expect '^FORJA-INSTALL-START' \
+        --expect '^FORJA-STAGE-END bootloader ok' \
+        --expect '^FORJA-INSTALL-OK' \
+        --fail '^FORJA-INSTALL-FAILED' --wait-exit || fail "the install failed (serial log $SERIAL_LOG)"
+install_log=$SERIAL_LOG
+echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included)"
+grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total) ' "$install_log" || true
+# No secret on the console.
+! grep -q "$password" "$install_log" || fail "the root password appeared on the serial console"
+
+t0=$SECONDS
+e2e_boot "node-$scenario" --firmware "$firmware" --disk "$work/node.qcow2" --memory 1536 --timeout 1500 \
+        --expect '^FORJA-PROBE-BEGIN' --expect '^FORJA-PROBE-END' --wait-exit ||
+        fail "the installed node did not boot to its probe (serial log $SERIAL_LOG)"
+echo "e2e: the installed node booted and probed in $((SECONDS - t0)) s"
+
+python3 - "$SERIAL_LOG" "$fs" "$(ssh-keygen -lf "$work/key.pub" | awk '{print $2}')" <<'PY' || fail "the installed node does not match the plan"
+import json, re, sys
+log, fs, key_fp = sys.argv[1], sys.argv[2], sys.argv[3]
+facts = {}
+for line in open(log, errors="replace"):
+    m = re.match(r"^FORJA-PROBE (\S+) ?(.*?)\r?$", line)
+    if m:
+        facts[m.group(1)] = m.group(2)
+errors = []
+def want(cond, what):
+    if not cond:
+        errors.append(what)
+
+want(facts.get("hostname") == f"probe-{fs}", f"hostname {facts.get('hostname')!r}")
+mounts = json.loads(facts["findmnt"])["filesystems"][0]
+want(mounts["target"] == "/" and mounts["fstype"] == fs and mounts["source"] in (f"/dev/mapper/pve-root",),
+     f"root file system {mounts}")
+children = {c["target"]: c for c in mounts.get("children", [])}
+blk = json.loads(facts["lsblk"])["blockdevices"]
+vda = [d for d in blk if d["name"] == "vda"][0]
+parts = {p["name"]: p for p in vda.get("children", [])}
+want(set(parts) == {"vda1", "vda2", "vda3"}, f"partitions {sorted(parts)}")
+want(parts.get("vda1", {}).get("parttype", "").lower() == "21686148-6449-6e6f-744e-656564454649", "vda1 is not a BIOS boot partition")
+want(parts.get("vda2", {}).get("fstype") == "vfat", "vda2 is not the vfat ESP")
+want(parts.get("vda3", {}).get("fstype") == "LVM2_member", "vda3 is not the LVM PV")
+lvs = {c["name"]: c for c in parts.get("vda3", {}).get("children", [])}
+want({"pve-root", "pve-swap"} <= set(lvs), f"logical volumes {sorted(lvs)}")
+want("/dev/dm-" in facts.get("swaps", "") or "pve" in facts.get("swaps", ""), f"swap not active: {facts.get('swaps')!r}")
+addr = json.loads(facts["addr"])
+want(addr and any(a.get("local") == "192.168.100.2" and a.get("prefixlen") == 24 for a in addr[0].get("addr_info", [])),
+     f"vmbr0 address {facts.get('addr')[:200]}")
+want(facts.get("bridge-ports", "").strip() != "", "vmbr0 has no port")
+want(facts.get("hash-prefix") == "$y$", f"root password hash prefix {facts.get('hash-prefix')!r}")
+want(facts.get("authorized-key") == key_fp, f"authorized key {facts.get('authorized-key')!r} != {key_fp}")
+want(facts.get("answer-mode") == "600", f"/etc/forja/answer.toml mode {facts.get('answer-mode')}")
+want(re.fullmatch(r"[0-9a-f]{32}", facts.get("machine-id", "")) is not None, "no machine-id generated")
+want(facts.get("timezone", "").endswith("Europe/Berlin"), f"timezone {facts.get('timezone')}")
+want(facts.get("forja-join") == "active", f"forja-join.service is {facts.get('forja-join')}")
+try:
+    incus = json.loads(facts["incus"])
+    want(incus.get("api_status") == "stable" and incus["environment"]["server_version"].startswith("6.0"),
+         f"incus /1.0: {facts['incus'][:200]}")
+except (ValueError, KeyError) as e:
+    errors.append(f"incus query /1.0 failed: {facts.get('incus', '')[:300]}")
+try:
+    check = json.loads(facts["check"])
+    want(check["cpu"]["verdict"] == "usable", f"forja check verdict {check['cpu']['verdict']}")
+except (ValueError, KeyError):
+    errors.append(f"forja check --json: {facts.get('check', '')[:300]}")
+for e in errors:
+    print("mismatch:", e)
+print(f"probe: {len(facts)} facts, {len(errors)} mismatches")
+sys.exit(1 if errors else 0)
+PY
+echo "e2e install $scenario: all checks passed"
