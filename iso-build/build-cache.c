@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -136,6 +137,32 @@ int cache_prune(const char *cache_dir, const char *kind, const CacheEntry *in_us
                 free(list[i].path);
         }
         free(list);
+        return r;
+}
+
+int cache_remove_stale(const char *cache_dir) {
+        DIR *d = opendir(cache_dir);
+        if (!d)
+                return errno == ENOENT ? 0 : negative_errno();
+        int r = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (!startswith(de->d_name, ".tmp-"))
+                        continue;
+                /* .tmp-KIND-KEY-PID */
+                const char *dash = strrchr(de->d_name, '-');
+                char *end = NULL;
+                long pid = dash ? strtol(dash + 1, &end, 10) : 0;
+                if (pid <= 0 || !end || *end)
+                        continue;
+                if (kill((pid_t) pid, 0) == 0 || errno != ESRCH)
+                        continue; /* still building (or not ours to judge) */
+                _cleanup_free_ char *p = path_join(cache_dir, de->d_name);
+                int k = p ? rm_rf(p) : -ENOMEM;
+                if (k < 0 && r == 0)
+                        r = k;
+        }
+        closedir(d);
         return r;
 }
 

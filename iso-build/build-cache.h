@@ -33,5 +33,9 @@ char *cache_path(const CacheEntry *e, const char *name);
  * `keep` most recently used others, removes the rest. */
 int cache_prune(const char *cache_dir, const char *kind, const CacheEntry *in_use, unsigned keep);
 
+/* Removes the temporary directories of builds that were interrupted (their
+ * process is gone): an interrupted node image step leaves ~700 MB. */
+int cache_remove_stale(const char *cache_dir);
+
 /* Removes all entries and temporary directories of forja's cache kinds. */
 int cache_clean(const char *cache_dir, unsigned *ret_removed);

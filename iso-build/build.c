@@ -93,6 +93,8 @@ int iso_build(const IsoBuildOptions *opts) {
                 goto finish;
         }
         log_info("Building forja media for Debian %s from %s (cache %s).", opts->suite, c.mirror.uri, c.cache_dir);
+        if (cache_remove_stale(c.cache_dir) < 0)
+                log_warning("Could not remove the leftovers of interrupted builds in %s.", c.cache_dir);
         double t0 = now_sec();
 
         r = step_forja_deb(&c);

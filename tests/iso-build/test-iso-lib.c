@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "build-cache.h"
 #include "config.h"
@@ -136,6 +137,26 @@ static void test_cache(const char *dir) {
         free(tmp_copy);
 }
 
+static void test_stale(const char *dir) {
+        char cache[1024], dead[2048], alive[2048];
+        snprintf(cache, sizeof(cache), "%s/stale", dir);
+        mkdir(cache, 0755);
+        /* A pid that surely is gone: a child we made and reaped. */
+        pid_t child = fork();
+        if (child == 0)
+                _exit(0);
+        CHECK(child > 0);
+        waitpid(child, NULL, 0);
+        snprintf(dead, sizeof(dead), "%s/.tmp-node-abc-%d", cache, (int) child);
+        snprintf(alive, sizeof(alive), "%s/.tmp-node-def-%d", cache, (int) getpid());
+        mkdir(dead, 0755);
+        mkdir(alive, 0755);
+        CHECK_INTEQ(cache_remove_stale(cache), 0);
+        struct stat st;
+        CHECK(stat(dead, &st) < 0 && errno == ENOENT);
+        CHECK(stat(alive, &st) == 0);
+}
+
 static void test_label(void) {
         /* FORJA_ and the version with its dots as underscores. */
         char want[64] = "FORJA_";
@@ -159,6 +180,7 @@ int main(void) {
         test_pkglist_file(dir);
         test_source_hash(dir);
         test_cache(dir);
+        test_stale(dir);
         test_label();
         CHECK_INTEQ(rm_rf(dir), 0);
         return test_result();
