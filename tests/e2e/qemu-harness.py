@@ -269,6 +269,8 @@ def main(argv=None):
                 rc = m.wait_exit(max(1.0, deadline - time.monotonic()))
                 print(f"harness: {m.elapsed():6.1f} s  QEMU exited ({rc})", flush=True)
         print(f"harness: OK ({a.firmware}, {a.boot}); serial log {m.serial_log}")
+        if a.serial_log and not a.workdir:
+            m.cleanup()  # the log lives elsewhere: the scratch disks can go
         return 0
     except HarnessSkip as e:
         print(f"harness: SKIP: {e}", file=sys.stderr)
