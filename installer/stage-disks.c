@@ -247,20 +247,11 @@ static PedExceptionOption parted_exception(PedException *ex) {
         return (ex->options & PED_EXCEPTION_CANCEL) ? PED_EXCEPTION_CANCEL : PED_EXCEPTION_UNHANDLED;
 }
 
+/* Roles libparted has a flag for get their type from the flag (that path is
+ * the same in libparted 3.5 and 3.6); the others are set by GUID where
+ * libparted can (3.6), else stay "Linux filesystem". verify_types() reads
+ * the result back either way. */
 static int set_part_type(PedPartition *part, const char *role, const char *guid) {
-#if HAVE_PED_PARTITION_SET_TYPE_UUID
-        if (guid) {
-                uint8_t uuid[16];
-                unsigned v[16];
-                /* GUIDs are stored little-endian in their first three fields. */
-                if (sscanf(guid, "%2x%2x%2x%2x-%2x%2x-%2x%2x-%2x%2x-%2x%2x%2x%2x%2x%2x", &v[3], &v[2], &v[1], &v[0], &v[5], &v[4],
-                           &v[7], &v[6], &v[8], &v[9], &v[10], &v[11], &v[12], &v[13], &v[14], &v[15]) == 16) {
-                        for (int i = 0; i < 16; i++)
-                                uuid[i] = (uint8_t) v[i];
-                        return ped_partition_set_type_uuid(part, uuid) ? 0 : -EIO;
-                }
-        }
-#endif
         static const struct {
                 const char *role;
                 PedPartitionFlag flag;
@@ -273,6 +264,60 @@ static int set_part_type(PedPartition *part, const char *role, const char *guid)
         for (size_t i = 0; i < ELEMENTSOF(flags); i++)
                 if (streq(role, flags[i].role))
                         return ped_partition_set_flag(part, flags[i].flag, 1) ? 0 : -EIO;
+#if HAVE_PED_PARTITION_SET_TYPE_UUID
+        if (guid) {
+                /* A uuid_t: the bytes in the order the text shows them. */
+                uint8_t uuid[16];
+                size_t n = 0;
+                for (const char *p = guid; *p && n < 32; p++) {
+                        unsigned v;
+                        if (*p == '-')
+                                continue;
+                        if (sscanf(p, "%1x", &v) != 1)
+                                return -EINVAL;
+                        uuid[n / 2] = n % 2 == 0 ? (uint8_t) (v << 4) : (uint8_t) (uuid[n / 2] | v);
+                        n++;
+                }
+                if (n == 32)
+                        return ped_partition_set_type_uuid(part, uuid) ? 0 : -EIO;
+        }
+#endif
+        return 0;
+}
+
+/* Reads the new table back with libblkid: every partition where the plan
+ * says, with the type the plan says (types libparted cannot set are only
+ * warned about). */
+static int verify_types(Engine *e, json_object *disk, const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        _cleanup_blkid_probe_ blkid_probe pr = blkid_new_probe();
+        if (fd < 0 || !pr || blkid_probe_set_device(pr, fd, 0, 0) < 0)
+                return engine_fail(e, -EIO, "%s: cannot read the new partition table back", path);
+        blkid_probe_enable_partitions(pr, 1);
+        blkid_partlist pl = blkid_probe_get_partitions(pr);
+        json_object *parts = json_get(disk, "partitions");
+        if (!pl || blkid_partlist_numof_partitions(pl) != (int) json_array_len(parts))
+                return engine_fail(e, -EIO, "%s: the new partition table has %d partitions, the plan %zu", path,
+                                   pl ? blkid_partlist_numof_partitions(pl) : -1, json_array_len(parts));
+        for (size_t i = 0; i < json_array_len(parts); i++) {
+                json_object *p = json_array_at(parts, i);
+                int number = (int) json_get_int(p, "number");
+                blkid_partition bp = blkid_partlist_get_partition_by_partno(pl, number);
+                const char *want = json_get_string(p, "gpt-type"), *got = bp ? blkid_partition_get_type_string(bp) : NULL;
+                if (!bp || blkid_partition_get_start(bp) != json_get_int(p, "start-sector") ||
+                    blkid_partition_get_start(bp) + blkid_partition_get_size(bp) - 1 != json_get_int(p, "end-sector"))
+                        return engine_fail(e, -EIO, "%s: partition %d is not at sectors %" PRId64 "-%" PRId64 " as planned",
+                                           path, number, json_get_int(p, "start-sector"), json_get_int(p, "end-sector"));
+                if (want && (!got || strcasecmp(want, got) != 0)) {
+                        const char *role = strempty(json_get_string(p, "role"));
+                        bool flagged = streq(role, "bios-boot") || streq(role, "esp") || streq(role, "lvm-pv") || streq(role, "md-member");
+                        if (flagged || HAVE_PED_PARTITION_SET_TYPE_UUID)
+                                return engine_fail(e, -EIO, "%s: partition %d (%s) has type %s, the plan says %s", path, number,
+                                                   role, strempty(got), want);
+                        log_warning("%s: partition %d (%s) has type %s (this libparted cannot set %s).", path, number, role,
+                                    strempty(got), want);
+                }
+        }
         return 0;
 }
 
@@ -369,6 +414,9 @@ int stage_disks(Engine *e) {
                 if (r < 0)
                         return r;
                 r = write_gpt(e, d, path);
+                if (r < 0)
+                        return r;
+                r = verify_types(e, d, path);
                 if (r < 0)
                         return r;
                 ui_progress(e->c->ui, i + 1, json_array_len(disks), "disks");
