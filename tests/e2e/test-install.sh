@@ -73,7 +73,7 @@ grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total)
 
 t0=$SECONDS
 e2e_boot "node-$scenario" --firmware "$firmware" --disk "$work/node.qcow2" --memory 1536 --timeout 1500 \
-        --expect '^FORJA-PROBE-BEGIN' --expect '^FORJA-PROBE-END' --wait-exit ||
+        --expect 'FORJA-PROBE-BEGIN' --expect 'FORJA-PROBE-END' --wait-exit ||
         fail "the installed node did not boot to its probe (serial log $SERIAL_LOG)"
 echo "e2e: the installed node booted and probed in $((SECONDS - t0)) s"
 
@@ -82,7 +82,8 @@ import json, re, sys
 log, fs, key_fp = sys.argv[1], sys.argv[2], sys.argv[3]
 facts = {}
 for line in open(log, errors="replace"):
-    m = re.match(r"^FORJA-PROBE (\S+) ?(.*?)\r?$", line)
+    # The hook's output reaches the console through the journal: "[ t] hook[pid]: FORJA-PROBE ..."
+    m = re.search(r"(?:^|: )FORJA-PROBE (\S+) ?(.*?)\r?$", line)
     if m:
         facts[m.group(1)] = m.group(2)
 errors = []
@@ -116,7 +117,8 @@ want(re.fullmatch(r"[0-9a-f]{32}", facts.get("machine-id", "")) is not None, "no
 want(facts.get("timezone", "").endswith("Europe/Berlin"), f"timezone {facts.get('timezone')}")
 want(facts.get("forja-join") == "active", f"forja-join.service is {facts.get('forja-join')}")
 try:
-    incus = json.loads(facts["incus"])
+    # `incus` may greet a first-time user before the JSON.
+    incus = json.loads(facts["incus"][facts["incus"].index("{"):])
     want(incus.get("api_status") == "stable" and incus["environment"]["server_version"].startswith("6.0"),
          f"incus /1.0: {facts['incus'][:200]}")
 except (ValueError, KeyError) as e:
