@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -91,8 +92,38 @@ static int install_uefi(const BootloaderInput *in, char **ret_error) {
         return 0;
 }
 
+/* The node image carries the GRUB metapackage of each firmware as a .deb in
+ * /var/lib/forja/debs (they conflict, so neither is installed): installing
+ * the one for this firmware keeps the loader updated by later upgrades. */
+static int install_metapackage(const BootloaderInput *in, char **ret_error) {
+        const char *prefix = in->uefi ? "grub-efi-amd64_" : "grub-pc_";
+        _cleanup_free_ char *dir = NULL, *deb = NULL;
+        if (asprintf(&dir, "%s/var/lib/forja/debs", in->root) < 0)
+                return -ENOMEM;
+        DIR *d = opendir(dir);
+        if (!d) {
+                log_warning("No %s/%s*.deb: GRUB updates will need the metapackage installed by hand.", dir, prefix);
+                return 0;
+        }
+        struct dirent *de;
+        while ((de = readdir(d)))
+                if (startswith(de->d_name, prefix)) {
+                        if (asprintf(&deb, "/var/lib/forja/debs/%s", de->d_name) < 0)
+                                deb = NULL;
+                        break;
+                }
+        closedir(d);
+        if (!deb)
+                return 0;
+        char *argv[] = { "dpkg", "-i", deb, NULL };
+        return run(in, true, "installing the GRUB package for this firmware", argv, ret_error);
+}
+
 int bootloader_install(const BootloaderInput *in, char **ret_error) {
-        int r = in->uefi ? install_uefi(in, ret_error) : install_bios(in, ret_error);
+        int r = install_metapackage(in, ret_error);
+        if (r < 0)
+                return r;
+        r = in->uefi ? install_uefi(in, ret_error) : install_bios(in, ret_error);
         if (r < 0)
                 return r;
         if (in->update_initramfs) {
