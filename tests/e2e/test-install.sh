@@ -4,6 +4,9 @@
 #   test-install.sh SCENARIO
 #   ext4-bios        ext4 on LVM, one disk, SeaBIOS
 #   xfs-secureboot   xfs on LVM, one disk, OVMF with Secure Boot on
+#   refuse           two refusals on a disk holding data: existing-data =
+#                    "refuse", and a disk filter that matches nothing; the disk
+#                    must be byte-identical afterwards
 # The answer (with a fresh SSH key) and the probe hook go onto the ISO with
 # `forja iso prepare`; the installer runs unattended and powers off; the disk
 # then boots alone, and the probe (the answer's first-boot hook) reports the
@@ -15,12 +18,47 @@ scenario=${1:?scenario}
 case $scenario in
 ext4-bios) fs=ext4 firmware=bios ;;
 xfs-secureboot) fs=xfs firmware=secureboot ;;
+refuse) ;;
 *) fail "unknown scenario $scenario" ;;
 esac
 
 e2e_require
-require_cmd ssh-keygen
+require_cmd ssh-keygen sfdisk mkfs.ext4 sha256sum
 e2e_build_iso
+
+if [ "$scenario" = refuse ]; then
+        work=$E2E_DIR/install-refuse
+        rm -rf "$work"
+        mkdir -p "$work"
+        # A disk holding someone's data: a GPT and an ext4 file system with a file.
+        disk=$work/data.raw
+        truncate -s 12G "$disk"
+        printf 'label: gpt\nstart=2048, size=2097152, type=linux\n' | sfdisk -q "$disk"
+        mkdir "$work/files"
+        echo "the only copy" >"$work/files/precious.txt"
+        mkfs.ext4 -q -F -E offset=$((2048 * 512)) -d "$work/files" "$disk" 1G
+        before=$(sha256sum <"$disk")
+        run_refusal() {   # NAME EXPECTED-REGEX ANSWER-TAIL
+                local name=$1 expected=$2
+                { printf '[global]\nkeyboard = "en-us"\ncountry = "us"\nfqdn = "refused.forja.test"\n'
+                  printf 'mailto = "root@forja.test"\ntimezone = "UTC"\nroot-password = "never-installed"\n'
+                  printf '[network]\nsource = "from-dhcp"\n[disk-setup]\nfilesystem = "ext4"\n%s\n' "$3"; } >"$work/$name.toml"
+                expect_exit 0 "$FORJA" iso prepare --answer "$work/$name.toml" --in "$E2E_ISO" -o "$work/$name.iso"
+                e2e_boot "refuse-$name" --iso "$work/$name.iso" --firmware bios --disk "$disk" --timeout 900 \
+                        --expect '^FORJA-UNATTENDED ' --expect "$expected" --expect '^FORJA-INSTALL-END status=[12]' \
+                        --fail '^FORJA-INSTALL-OK' --fail '^FORJA-STAGE 3/8 disks' ||
+                        fail "$name: the installer did not refuse as expected (serial log $SERIAL_LOG)"
+                [ "$(sha256sum <"$disk")" = "$before" ] || fail "$name: the disk changed although the install refused"
+                echo "e2e refuse $name: refused, disk byte-identical"
+        }
+        run_refusal existing-data 'holds data .*existing-data = "refuse": nothing was written' \
+                'disk-list = ["vda"]
+existing-data = "refuse"'
+        run_refusal no-match 'filter.*matches no disk|matches no disk' \
+                'filter.ID_SERIAL = "no-such-disk-*"'
+        echo "e2e install refuse: all checks passed"
+        exit 0
+fi
 
 work=$E2E_DIR/install-$scenario
 rm -rf "$work"
