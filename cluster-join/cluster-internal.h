@@ -6,9 +6,8 @@
 #include <stdbool.h>
 #include "macro.h"
 
-/* Sets *ret_error (when ret_error is not NULL) to a formatted message,
- * replacing any earlier one; returns 0 so callers can `return error, -E...`. */
-int cluster_set_error(char **ret_error, const char *format, ...) _printf_(2, 3);
+/* Error messages (error_setf) and "; "-joined lists come from common/strutil.h. */
+#include "strutil.h"
 
 /* A response body collected by libcurl (CURLOPT_WRITEFUNCTION = cluster_curl_write,
  * CURLOPT_WRITEDATA = the buffer); NUL-terminated, at most max bytes. */
@@ -21,7 +20,4 @@ size_t cluster_curl_write(char *ptr, size_t size, size_t nmemb, void *userdata);
 
 /* CLOCK_MONOTONIC in seconds. */
 double cluster_monotonic_sec(void);
-
-/* Appends "; " (when not empty) and a formatted part to *buf. */
-int cluster_append(char **buf, const char *format, ...) _printf_(2, 3);
 

@@ -83,13 +83,13 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
         if (cc != CURLE_OK) {
                 /* curl speaks of "incus port 80" here; say what is wrong with the socket. */
                 if (access(c->socket_path, F_OK) < 0)
-                        cluster_set_error(ret_error, "cannot talk to incusd at %s: %s (is incusd running?)",
+                        error_setf(ret_error, "cannot talk to incusd at %s: %s (is incusd running?)",
                                           c->socket_path, strerror(errno));
                 else if (cc == CURLE_COULDNT_CONNECT)
-                        cluster_set_error(ret_error, "cannot talk to incusd at %s: connection refused (is incusd running?)",
+                        error_setf(ret_error, "cannot talk to incusd at %s: connection refused (is incusd running?)",
                                           c->socket_path);
                 else
-                        cluster_set_error(ret_error, "cannot talk to incusd at %s: %s", c->socket_path,
+                        error_setf(ret_error, "cannot talk to incusd at %s: %s", c->socket_path,
                                           *errbuf ? errbuf : curl_easy_strerror(cc));
                 return -ENOTCONN;
         }
@@ -98,7 +98,7 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
 
         _cleanup_json_ json_object *o = buf.data ? json_tokener_parse(buf.data) : NULL;
         if (!o || !json_object_is_type(o, json_type_object)) {
-                cluster_set_error(ret_error, "%s %s: HTTP %ld with a response that is not Incus JSON", method, path,
+                error_setf(ret_error, "%s %s: HTTP %ld with a response that is not Incus JSON", method, path,
                                   status);
                 return -EPROTO;
         }
@@ -106,7 +106,7 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
         if (status >= 400 || streq_ptr(type, "error")) {
                 json_object *code = json_get(o, "error_code");
                 long ecode = code ? json_object_get_int(code) : status;
-                cluster_set_error(ret_error, "%s", json_get_string(o, "error") ?: "error");
+                error_setf(ret_error, "%s", json_get_string(o, "error") ?: "error");
                 *ret_code = ecode;
                 return errno_for_status(ecode);
         }
@@ -129,9 +129,9 @@ int incus_request(IncusClient *c, const char *method, const char *path, json_obj
         long code = 0;
         int r = incus_call(c, method, path, body, ret_metadata, ret_operation, &code, &err);
         if (r < 0 && code > 0)
-                cluster_set_error(ret_error, "%s %s: %s (HTTP %ld)", method, path, strempty(err), code);
+                error_setf(ret_error, "%s %s: %s (HTTP %ld)", method, path, strempty(err), code);
         else if (r < 0)
-                cluster_set_error(ret_error, "%s", strempty(err));
+                error_setf(ret_error, "%s", strempty(err));
         return r;
 }
 
@@ -150,12 +150,12 @@ int incus_wait_operation(IncusClient *c, const char *operation, unsigned timeout
         _cleanup_free_ char *err = NULL;
         r = incus_call(&wc, "GET", path, NULL, &m, NULL, &code, &err);
         if (r == -ENOENT) {
-                cluster_set_error(ret_error, "operation %s is gone", operation);
+                error_setf(ret_error, "operation %s is gone", operation);
                 return r;
         }
         if (r < 0) {
                 /* A failed operation comes back as an error of the wait. */
-                cluster_set_error(ret_error, "%s", strempty(err));
+                error_setf(ret_error, "%s", strempty(err));
                 return r == -ENOTCONN ? r : code == 403 ? -EPERM : -EIO;
         }
         const char *status = json_get_string(m, "status");
@@ -165,9 +165,9 @@ int incus_wait_operation(IncusClient *c, const char *operation, unsigned timeout
                 return 0;
         }
         if (streq_ptr(status, "Running") || streq_ptr(status, "Pending")) {
-                cluster_set_error(ret_error, "operation %s still running after %u s", operation, timeout_sec);
+                error_setf(ret_error, "operation %s still running after %u s", operation, timeout_sec);
                 return -ETIMEDOUT;
         }
-        cluster_set_error(ret_error, "%s", json_get_string(m, "err") ?: status ?: "operation failed");
+        error_setf(ret_error, "%s", json_get_string(m, "err") ?: status ?: "operation failed");
         return -EIO;
 }

@@ -68,11 +68,11 @@ static int wait_for_daemon(Ctx *c, json_object **ret_server, char **ret_error) {
                 int r = incus_request(&c->client, "GET", "/1.0", NULL, ret_server, NULL, &err);
                 if (r != -ENOTCONN) {
                         if (r < 0)
-                                cluster_set_error(ret_error, "%s", strempty(err));
+                                error_setf(ret_error, "%s", strempty(err));
                         return r;
                 }
                 if (cluster_monotonic_sec() + delay > deadline) {
-                        cluster_set_error(ret_error, "incusd did not answer within %u s: %s", limit, strempty(err));
+                        error_setf(ret_error, "incusd did not answer within %u s: %s", limit, strempty(err));
                         return r;
                 }
                 sleep_sec(delay);
@@ -114,7 +114,7 @@ static int ensure_storage_pool(Ctx *c, char **ret_error) {
         r = incus_request(&c->client, "GET", path, NULL, NULL, NULL, &err);
         if (r != -ENOENT) {
                 if (r < 0)
-                        cluster_set_error(ret_error, "%s", strempty(err));
+                        error_setf(ret_error, "%s", strempty(err));
                 return r;
         }
 
@@ -142,7 +142,7 @@ static int ensure_managed_network(Ctx *c, char **ret_error) {
         if (r == 0 && json_object_get_boolean(json_get(cur, "managed")))
                 return 0;
         if (r == 0) {
-                cluster_set_error(ret_error, "network.name: '%s' exists on this host and is not managed by Incus; "
+                error_setf(ret_error, "network.name: '%s' exists on this host and is not managed by Incus; "
                                   "use network mode \"bridge\" for an existing bridge.", c->s->network_name);
                 return -EEXIST;
         }
@@ -249,10 +249,10 @@ static int wait_member_online(Ctx *c, char **ret_error) {
                         return 0;
                 if (cluster_monotonic_sec() + 1 > deadline) {
                         if (r < 0)
-                                cluster_set_error(ret_error, "member '%s' is not Online after %u s: %s", c->name,
+                                error_setf(ret_error, "member '%s' is not Online after %u s: %s", c->name,
                                                   limit, strempty(err));
                         else
-                                cluster_set_error(ret_error, "member '%s' is not Online after %u s: status %s (%s)",
+                                error_setf(ret_error, "member '%s' is not Online after %u s: status %s (%s)",
                                                   c->name, limit, strempty(st), strempty(json_get_string(m, "message")));
                         return -ETIMEDOUT;
                 }
@@ -285,7 +285,7 @@ static int do_bootstrap(Ctx *c, char **ret_error) {
                 _cleanup_free_ char *err = NULL;
                 r = run_operation(c, "PUT", "/1.0/cluster", body, &err);
                 if (r < 0) {
-                        cluster_set_error(ret_error, "enabling clustering failed: %s", strempty(err));
+                        error_setf(ret_error, "enabling clustering failed: %s", strempty(err));
                         return r;
                 }
         }
@@ -366,10 +366,10 @@ static int do_join(Ctx *c, ClusterJoinResult *res, char **ret_error) {
                         if (r == 0 && !(res->cluster_address = strdup(p.address)))
                                 return -ENOMEM;
                         if (r == -EPERM && operr && strstr(operr, "No matching cluster join operation"))
-                                cluster_append(&operr, "the token was used already, revoked, or held by a "
+                                strextendf_with_separator(&operr, "; ", "the token was used already, revoked, or held by a "
                                                "member that is down; make a new one with 'forja cluster token %s'",
                                                c->name);
-                        if (r < 0 && cluster_set_error(&err, "joining through %s failed: %s", p.address,
+                        if (r < 0 && error_setf(&err, "joining through %s failed: %s", p.address,
                                                        strempty(operr)) == 0 && !err)
                                 return -ENOMEM;
                 }
@@ -377,7 +377,7 @@ static int do_join(Ctx *c, ClusterJoinResult *res, char **ret_error) {
                         return r;
                 if (r == 0)
                         break;
-                if (cluster_append(&history, "attempt %u: %s", i, strempty(err)) < 0)
+                if (strextendf_with_separator(&history, "; ", "attempt %u: %s", i, strempty(err)) < 0)
                         return -ENOMEM;
                 /* A daemon that got half way may report itself clustered now. */
                 bool enabled = false;
@@ -386,9 +386,9 @@ static int do_join(Ctx *c, ClusterJoinResult *res, char **ret_error) {
                         break;
                 if (!cluster_error_is_transient(r) || i >= attempts) {
                         if (i == 1)
-                                cluster_set_error(ret_error, "%s", strempty(err));
+                                error_setf(ret_error, "%s", strempty(err));
                         else
-                                cluster_set_error(ret_error, "joining the cluster failed after %u attempts: %s", i,
+                                error_setf(ret_error, "joining the cluster failed after %u attempts: %s", i,
                                                   strempty(history));
                         return r;
                 }
@@ -425,13 +425,13 @@ int cluster_join_run(const ClusterSettings *s, const ClusterJoinOptions *o, Clus
                 goto finish;
 
         if (enabled && s->mode == CLUSTER_MODE_STANDALONE) {
-                cluster_set_error(ret_error, "cluster.mode: standalone, but this server is already a member of a "
+                error_setf(ret_error, "cluster.mode: standalone, but this server is already a member of a "
                                   "cluster as '%s'.", strempty(current));
                 r = -EEXIST;
                 goto finish;
         }
         if (enabled && !streq_ptr(current, c.name)) {
-                cluster_set_error(ret_error, "cluster.server-name: this server is already a cluster member named "
+                error_setf(ret_error, "cluster.server-name: this server is already a cluster member named "
                                   "'%s', not '%s'.", strempty(current), c.name);
                 r = -EEXIST;
                 goto finish;

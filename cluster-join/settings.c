@@ -83,7 +83,7 @@ static int get_string(json_object *o, const char *prefix, const char *key, char 
         if (!v)
                 return 0;
         if (!json_object_is_type(v, json_type_string)) {
-                cluster_set_error(ret_error, "%s: key '%s%s' must be a string.", path, prefix, key);
+                error_setf(ret_error, "%s: key '%s%s' must be a string.", path, prefix, key);
                 return -EINVAL;
         }
         char *c = strdup(json_object_get_string(v));
@@ -100,7 +100,7 @@ static int get_kv(json_object *o, const char *prefix, const char *key, char ***r
         if (!v)
                 return 0;
         if (!json_object_is_type(v, json_type_object)) {
-                cluster_set_error(ret_error, "%s: key '%s%s' must be an object of strings.", path, prefix, key);
+                error_setf(ret_error, "%s: key '%s%s' must be an object of strings.", path, prefix, key);
                 return -EINVAL;
         }
         size_t n = (size_t) json_object_object_length(v), i = 0;
@@ -109,7 +109,7 @@ static int get_kv(json_object *o, const char *prefix, const char *key, char ***r
                 return -ENOMEM;
         json_object_object_foreach(v, k, val) {
                 if (!json_object_is_type(val, json_type_string)) {
-                        cluster_set_error(ret_error, "%s: key '%s%s.%s' must be a string.", path, prefix, key, k);
+                        error_setf(ret_error, "%s: key '%s%s.%s' must be a string.", path, prefix, key, k);
                         return -EINVAL;
                 }
                 l[i] = strdup(k);
@@ -131,7 +131,7 @@ static int check_keys(json_object *o, const char *prefix, const char *const *all
                 for (const char *const *a = allowed; *a; a++)
                         ok = ok || streq(*a, k);
                 if (!ok) {
-                        cluster_set_error(ret_error, "%s: unknown key '%s%s'.", path, prefix, k);
+                        error_setf(ret_error, "%s: unknown key '%s%s'.", path, prefix, k);
                         return -EINVAL;
                 }
         }
@@ -147,7 +147,7 @@ static int parse_settings(json_object *o, const char *path, ClusterSettings *s, 
         int r;
 
         if (!json_object_is_type(o, json_type_object)) {
-                cluster_set_error(ret_error, "%s: must be a JSON object.", path);
+                error_setf(ret_error, "%s: must be a JSON object.", path);
                 return -EINVAL;
         }
         if ((r = check_keys(o, "", top, path, ret_error)) < 0)
@@ -161,7 +161,7 @@ static int parse_settings(json_object *o, const char *path, ClusterSettings *s, 
         if (mode) {
                 s->mode = cluster_mode_from_string(mode);
                 if (s->mode < 0) {
-                        cluster_set_error(ret_error, "%s: key 'mode': '%s' is not standalone, bootstrap or join.", path,
+                        error_setf(ret_error, "%s: key 'mode': '%s' is not standalone, bootstrap or join.", path,
                                           mode);
                         return -EINVAL;
                 }
@@ -169,7 +169,7 @@ static int parse_settings(json_object *o, const char *path, ClusterSettings *s, 
         json_object *v = json_get(o, "verify");
         if (v) {
                 if (!json_object_is_type(v, json_type_boolean)) {
-                        cluster_set_error(ret_error, "%s: key 'verify' must be true or false.", path);
+                        error_setf(ret_error, "%s: key 'verify' must be true or false.", path);
                         return -EINVAL;
                 }
                 s->verify = json_object_get_boolean(v);
@@ -178,7 +178,7 @@ static int parse_settings(json_object *o, const char *path, ClusterSettings *s, 
         json_object *st = json_get(o, "storage");
         if (st) {
                 if (!json_object_is_type(st, json_type_object)) {
-                        cluster_set_error(ret_error, "%s: key 'storage' must be an object.", path);
+                        error_setf(ret_error, "%s: key 'storage' must be an object.", path);
                         return -EINVAL;
                 }
                 if ((r = check_keys(st, "storage.", storage_keys, path, ret_error)) < 0 ||
@@ -192,7 +192,7 @@ static int parse_settings(json_object *o, const char *path, ClusterSettings *s, 
         json_object *nw = json_get(o, "network");
         if (nw) {
                 if (!json_object_is_type(nw, json_type_object)) {
-                        cluster_set_error(ret_error, "%s: key 'network' must be an object.", path);
+                        error_setf(ret_error, "%s: key 'network' must be an object.", path);
                         return -EINVAL;
                 }
                 if ((r = check_keys(nw, "network.", network_keys, path, ret_error)) < 0 ||
@@ -205,7 +205,7 @@ static int parse_settings(json_object *o, const char *path, ClusterSettings *s, 
                 if (netmode) {
                         s->network_mode = cluster_network_mode_from_string(netmode);
                         if (s->network_mode < 0) {
-                                cluster_set_error(ret_error,
+                                error_setf(ret_error,
                                                   "%s: key 'network.mode': '%s' is not none, bridge or managed.", path,
                                                   netmode);
                                 return -EINVAL;
@@ -230,27 +230,27 @@ static bool valid_server_name(const char *n) {
 
 int cluster_settings_check(const ClusterSettings *s, char **ret_error) {
         if (s->server_name && !valid_server_name(s->server_name)) {
-                cluster_set_error(ret_error,
+                error_setf(ret_error,
                                   "cluster.server-name: '%s' is not a valid server name (letters, digits and '-', "
                                   "at most 63 characters).",
                                   s->server_name);
                 return -EINVAL;
         }
         if (s->mode != CLUSTER_MODE_STANDALONE && !s->address) {
-                cluster_set_error(ret_error, "cluster.address: mode %s needs this node's cluster address (host:port).",
+                error_setf(ret_error, "cluster.address: mode %s needs this node's cluster address (host:port).",
                                   cluster_mode_to_string(s->mode));
                 return -EINVAL;
         }
         if (s->address && (!*s->address || strchr(s->address, '/') || strchr(s->address, ' '))) {
-                cluster_set_error(ret_error, "cluster.address: '%s' is not an address (host or host:port).", s->address);
+                error_setf(ret_error, "cluster.address: '%s' is not an address (host or host:port).", s->address);
                 return -EINVAL;
         }
         if (s->storage_driver && !*s->storage_driver) {
-                cluster_set_error(ret_error, "storage.driver: must not be empty.");
+                error_setf(ret_error, "storage.driver: must not be empty.");
                 return -EINVAL;
         }
         if (s->network_mode != CLUSTER_NETWORK_NONE && !s->network_name) {
-                cluster_set_error(ret_error, "network.name: network mode %s needs a name.",
+                error_setf(ret_error, "network.name: network mode %s needs a name.",
                                   cluster_network_mode_to_string(s->network_mode));
                 return -EINVAL;
         }
@@ -264,7 +264,7 @@ int cluster_settings_load(const char *path, ClusterSettings *ret, char **ret_err
 
         r = read_full_file(path, 1u << 20, &data, &size);
         if (r < 0) {
-                cluster_set_error(ret_error, "%s: cannot read: %s", path, strerror(-r));
+                error_setf(ret_error, "%s: cannot read: %s", path, strerror(-r));
                 return r;
         }
         _cleanup_(json_tokener_freep) json_tokener *tok = json_tokener_new();
@@ -281,7 +281,7 @@ int cluster_settings_load(const char *path, ClusterSettings *ret, char **ret_err
                         else
                                 col++;
                 }
-                cluster_set_error(ret_error, "%s:%zu:%zu: not valid JSON: %s", path, line, col,
+                error_setf(ret_error, "%s:%zu:%zu: not valid JSON: %s", path, line, col,
                                   jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "trailing data");
                 explicit_bzero(data, size);
                 return -EINVAL;
@@ -389,7 +389,7 @@ int cluster_settings_token(const ClusterSettings *s, char **ret, char **ret_erro
         size_t size;
         int r = read_full_file(path, 64 * 1024, &data, &size);
         if (r < 0) {
-                cluster_set_error(ret_error, "cluster.token: no token in the settings and cannot read token file '%s': %s",
+                error_setf(ret_error, "cluster.token: no token in the settings and cannot read token file '%s': %s",
                                   path, strerror(-r));
                 return r;
         }

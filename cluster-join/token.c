@@ -104,14 +104,14 @@ int cluster_token_decode(const char *text, ClusterToken *ret, char **ret_error) 
         int r;
 
         if (!text || !*text) {
-                cluster_set_error(ret_error, "cluster.token: no join token given; %s.", TOKEN_ADVICE);
+                error_setf(ret_error, "cluster.token: no join token given; %s.", TOKEN_ADVICE);
                 return -EBADMSG;
         }
         r = base64_decode(text, &raw, &size);
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {
-                cluster_set_error(ret_error, "cluster.token: not a join token (not base64); %s.", TOKEN_ADVICE);
+                error_setf(ret_error, "cluster.token: not a join token (not base64); %s.", TOKEN_ADVICE);
                 return -EBADMSG;
         }
 
@@ -120,7 +120,7 @@ int cluster_token_decode(const char *text, ClusterToken *ret, char **ret_error) 
         o = json_tokener_parse_verbose(raw, &jerr);
         explicit_bzero(raw, size);
         if (!o || !json_object_is_type(o, json_type_object)) {
-                cluster_set_error(ret_error, "cluster.token: not a join token (the decoded text is not a JSON object); %s.",
+                error_setf(ret_error, "cluster.token: not a join token (the decoded text is not a JSON object); %s.",
                           TOKEN_ADVICE);
                 return -EBADMSG;
         }
@@ -128,20 +128,20 @@ int cluster_token_decode(const char *text, ClusterToken *ret, char **ret_error) 
         static const char *const required[] = { "server_name", "fingerprint", "secret" };
         for (size_t i = 0; i < ELEMENTSOF(required); i++)
                 if (!json_get_string(o, required[i])) {
-                        cluster_set_error(ret_error, "cluster.token: not a join token (no \"%s\" in it); %s.", required[i],
+                        error_setf(ret_error, "cluster.token: not a join token (no \"%s\" in it); %s.", required[i],
                                   TOKEN_ADVICE);
                         return -EBADMSG;
                 }
         const char *fp = json_get_string(o, "fingerprint");
         if (!is_hex_fingerprint(fp)) {
-                cluster_set_error(ret_error, "cluster.token: not a join token (\"fingerprint\" is not a SHA-256 in hex); %s.",
+                error_setf(ret_error, "cluster.token: not a join token (\"fingerprint\" is not a SHA-256 in hex); %s.",
                           TOKEN_ADVICE);
                 return -EBADMSG;
         }
         json_object *addrs = json_get(o, "addresses");
         size_t n_addr = addrs && json_object_is_type(addrs, json_type_array) ? json_object_array_length(addrs) : 0;
         if (n_addr == 0) {
-                cluster_set_error(ret_error, "cluster.token: not a join token (no cluster \"addresses\" in it); %s.",
+                error_setf(ret_error, "cluster.token: not a join token (no cluster \"addresses\" in it); %s.",
                           TOKEN_ADVICE);
                 return -EBADMSG;
         }
@@ -153,7 +153,7 @@ int cluster_token_decode(const char *text, ClusterToken *ret, char **ret_error) 
         for (size_t i = 0; i < n_addr; i++) {
                 json_object *a = json_object_array_get_idx(addrs, i);
                 if (!json_object_is_type(a, json_type_string) || !*json_object_get_string(a)) {
-                        cluster_set_error(ret_error, "cluster.token: not a join token (address %zu is not a string); %s.",
+                        error_setf(ret_error, "cluster.token: not a join token (address %zu is not a string); %s.",
                                   i + 1, TOKEN_ADVICE);
                         return -EBADMSG;
                 }
@@ -167,7 +167,7 @@ int cluster_token_decode(const char *text, ClusterToken *ret, char **ret_error) 
         if (exp && !startswith(exp, "0001-01-01T")) {
                 r = parse_rfc3339(exp, &t.expires_at);
                 if (r < 0) {
-                        cluster_set_error(ret_error, "cluster.token: not a join token (\"expires_at\" '%s' is not an RFC 3339 time); %s.",
+                        error_setf(ret_error, "cluster.token: not a join token (\"expires_at\" '%s' is not an RFC 3339 time); %s.",
                                   exp, TOKEN_ADVICE);
                         return -EBADMSG;
                 }
@@ -230,13 +230,13 @@ int cluster_token_validate(const ClusterToken *t, const char *server_name, time_
                 struct tm tm;
                 strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&t->expires_at, &tm));
                 format_duration(now - t->expires_at, ago, sizeof ago);
-                cluster_set_error(ret_error,
+                error_setf(ret_error,
                           "cluster.token: the join token for '%s' expired at %s (%s ago): %s; %s.",
                           t->server_name, when, ago, TOKEN_EXPIRY_NOTE, TOKEN_ADVICE);
                 return -EKEYEXPIRED;
         }
         if (server_name && !streq(t->server_name, server_name)) {
-                cluster_set_error(ret_error,
+                error_setf(ret_error,
                           "cluster.token: the join token was made for server '%s', but this server is named '%s' "
                           "(cluster.server-name, default the hostname); a token only works for the name it was made for: "
                           "make one with 'forja cluster token %s' on a cluster member.",

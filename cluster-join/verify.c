@@ -94,25 +94,25 @@ static int probe_address(const char *address, const char *fingerprint, unsigned 
         body_data = body.data;
         const char *pem = leaf_pem(h);
         if (cc != CURLE_OK && !pem) {
-                cluster_set_error(ret_reason, "unreachable (%s)", *errbuf ? errbuf : curl_easy_strerror(cc));
+                error_setf(ret_reason, "unreachable (%s)", *errbuf ? errbuf : curl_easy_strerror(cc));
                 return -EHOSTUNREACH;
         }
         if (!pem) {
-                cluster_set_error(ret_reason, "no TLS certificate seen");
+                error_setf(ret_reason, "no TLS certificate seen");
                 return -EPROTO;
         }
         char got[65];
         int r = pem_fingerprint(pem, got);
         if (r < 0) {
-                cluster_set_error(ret_reason, "unreadable TLS certificate");
+                error_setf(ret_reason, "unreadable TLS certificate");
                 return -EPROTO;
         }
         if (strcasecmp(got, fingerprint) != 0) {
-                cluster_set_error(ret_reason, "certificate fingerprint mismatch: expected %s, got %s", fingerprint, got);
+                error_setf(ret_reason, "certificate fingerprint mismatch: expected %s, got %s", fingerprint, got);
                 return -EKEYREJECTED;
         }
         if (cc != CURLE_OK) {
-                cluster_set_error(ret_reason, "right certificate, but GET /1.0 failed (%s)",
+                error_setf(ret_reason, "right certificate, but GET /1.0 failed (%s)",
                                   *errbuf ? errbuf : curl_easy_strerror(cc));
                 return -EPROTO;
         }
@@ -127,7 +127,7 @@ static int probe_address(const char *address, const char *fingerprint, unsigned 
                 has_join = has_join ||
                            streq_ptr(json_object_get_string(json_object_array_get_idx(ext, i)), "clustering_join_token");
         if (status != 200 || !streq_ptr(json_get_string(m, "api_version"), "1.0") || !has_join) {
-                cluster_set_error(ret_reason,
+                error_setf(ret_reason,
                                   "right certificate, but GET /1.0 does not answer as Incus (HTTP %ld, %s)", status,
                                   !o ? "not JSON" : !streq_ptr(json_get_string(m, "api_version"), "1.0")
                                                   ? "no api_version 1.0"
@@ -158,10 +158,10 @@ int cluster_probe_token(const ClusterToken *t, unsigned connect_timeout_sec, Clu
                 /* A certificate mismatch matters more than an unreachable address. */
                 if (r == -EKEYREJECTED || (r == -EPROTO && worst == -EHOSTUNREACH))
                         worst = r;
-                if (cluster_append(&reasons, "%s: %s", *a, strempty(reason)) < 0)
+                if (strextendf_with_separator(&reasons, "; ", "%s: %s", *a, strempty(reason)) < 0)
                         return -ENOMEM;
         }
-        cluster_set_error(ret_error, "cluster.token: %s: %s",
+        error_setf(ret_error, "cluster.token: %s: %s",
                           worst == -EKEYREJECTED ? "the cluster in the token could not be verified, a server presented another certificate"
                           : worst == -EPROTO     ? "the cluster in the token could not be verified"
                                                  : "none of the cluster addresses in the token could be reached",
