@@ -45,16 +45,18 @@ if [ "$scenario" = refuse ]; then
                   printf '[network]\nsource = "from-dhcp"\n[disk-setup]\nfilesystem = "ext4"\n%s\n' "$3"; } >"$work/$name.toml"
                 expect_exit 0 "$FORJA" iso prepare --answer "$work/$name.toml" --in "$E2E_ISO" -o "$work/$name.iso"
                 e2e_boot "refuse-$name" --iso "$work/$name.iso" --firmware bios --disk "$disk" --timeout 900 \
-                        --expect '^FORJA-UNATTENDED ' --expect "$expected" --expect '^FORJA-INSTALL-END status=[12]' \
+                        --expect '^FORJA-UNATTENDED ' --expect "$expected" \
+                        --expect 'cannot be installed on this machine; nothing was written' \
+                        --expect '^FORJA-INSTALL-END status=2' \
                         --fail '^FORJA-INSTALL-OK' --fail '^FORJA-STAGE 3/8 disks' ||
                         fail "$name: the installer did not refuse as expected (serial log $SERIAL_LOG)"
                 [ "$(sha256sum <"$disk")" = "$before" ] || fail "$name: the disk changed although the install refused"
                 echo "e2e refuse $name: refused, disk byte-identical"
         }
-        run_refusal existing-data 'holds data .*existing-data = "refuse": nothing was written' \
+        run_refusal existing-data "disk-setup.existing-data: disk 'vda' is not empty .*existing-data = \"refuse\"" \
                 'disk-list = ["vda"]
 existing-data = "refuse"'
-        run_refusal no-match 'filter.*matches no disk|matches no disk' \
+        run_refusal no-match 'disk-setup.filter: filter did not match any disk' \
                 'filter.ID_SERIAL = "no-such-disk-*"'
         echo "e2e install refuse: all checks passed"
         exit 0
