@@ -76,7 +76,6 @@ const char *engine_lookup_id(const Engine *e, const char *id);
 /* Runs a tool; on failure records "<what>: <tool> failed (status N): <stderr>". */
 int engine_run(Engine *e, const char *what, char *const argv[]);
 int engine_run_input(Engine *e, const char *what, char *const argv[], const char *input, size_t input_size);
-int engine_run_chroot(Engine *e, const char *what, char *const argv[]);
 
 /* The target path of a path inside the node: c->target + inner. */
 char *engine_target_path(const Engine *e, const char *inner);

@@ -96,11 +96,6 @@ int engine_run_input(Engine *e, const char *what, char *const argv[], const char
         return run_tool(e, what, argv, &(SpawnOptions) { .stdin_data = input, .stdin_size = input_size, .timeout_sec = 1800 });
 }
 
-int engine_run_chroot(Engine *e, const char *what, char *const argv[]) {
-        static char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "DEBIAN_FRONTEND=noninteractive", NULL };
-        return run_tool(e, what, argv, &(SpawnOptions) { .root = e->c->target, .env_extra = env, .timeout_sec = 1800 });
-}
-
 char *engine_target_path(const Engine *e, const char *inner) {
         char *p;
         if (asprintf(&p, "%s%s%s", e->c->target, *inner == '/' ? "" : "/", inner) < 0)
