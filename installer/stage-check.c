@@ -4,9 +4,13 @@
  * is now (present, same size, not the install medium, empty when the answer
  * says existing-data = "refuse"), and what this installer cannot do. */
 
+#include <dirent.h>
 #include <inttypes.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "engine-internal.h"
+#include "fileio.h"
 #include "first-boot.h"
 #include "hwcheck.h"
 #include "json-out.h"
@@ -60,6 +64,93 @@ static int check_hardware(Engine *e) {
         return 0;
 }
 
+/* The device numbers of a disk, its partitions and, recursively, whatever
+ * holds them (LVM, LUKS, md). */
+static int collect_devnums(const char *sysdir, dev_t **list, size_t *n, unsigned depth) {
+        _cleanup_free_ char *devfile = NULL, *line = NULL, *holders = NULL;
+        unsigned maj, min;
+        if (depth > 8)
+                return 0;
+        if (asprintf(&devfile, "%s/dev", sysdir) < 0 || asprintf(&holders, "%s/holders", sysdir) < 0)
+                return -ENOMEM;
+        if (read_one_line_file(devfile, &line) >= 0 && sscanf(line, "%u:%u", &maj, &min) == 2) {
+                dev_t *l = realloc(*list, (*n + 1) * sizeof(dev_t));
+                if (!l)
+                        return -ENOMEM;
+                *list = l;
+                l[(*n)++] = makedev(maj, min);
+        }
+        DIR *d = opendir(holders);
+        struct dirent *de;
+        int r = 0;
+        while (d && (de = readdir(d)) && r >= 0) {
+                _cleanup_free_ char *h = NULL;
+                if (de->d_name[0] == '.')
+                        continue;
+                if (asprintf(&h, "/sys/class/block/%s", de->d_name) < 0)
+                        r = -ENOMEM;
+                else
+                        r = collect_devnums(h, list, n, depth + 1);
+        }
+        if (d)
+                closedir(d);
+        return r;
+}
+
+/* forja installs onto disks nothing uses. In the installer environment the
+ * only mounts on a target disk are an earlier run's, under the target
+ * directory, which the disks stage releases; anything else (the running
+ * system's /, a user's data) means the wrong disk was chosen. */
+static int check_not_in_use(Engine *e, const char *name) {
+        _cleanup_free_ char *sysdir = NULL;
+        _cleanup_free_ dev_t *devs = NULL;
+        size_t n = 0;
+        if (asprintf(&sysdir, "/sys/block/%s", name) < 0)
+                return -ENOMEM;
+        int r = collect_devnums(sysdir, &devs, &n, 0);
+        if (r < 0)
+                return r;
+        DIR *d = opendir(sysdir);
+        struct dirent *de;
+        while (d && (de = readdir(d)) && r >= 0) {
+                _cleanup_free_ char *p = NULL;
+                if (!startswith(de->d_name, name))
+                        continue;
+                if (asprintf(&p, "%s/%s", sysdir, de->d_name) < 0)
+                        r = -ENOMEM;
+                else
+                        r = collect_devnums(p, &devs, &n, 0);
+        }
+        if (d)
+                closedir(d);
+        if (r < 0)
+                return r;
+
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+        char line[4096];
+        while (f && fgets(line, sizeof line, f)) {
+                unsigned maj, min;
+                char mnt[2048];
+                if (sscanf(line, "%*u %*u %u:%u %*s %2047s", &maj, &min, mnt) != 3)
+                        continue;
+                for (size_t i = 0; i < n; i++)
+                        if (devs[i] == makedev(maj, min) && !startswith(mnt, e->c->target))
+                                return engine_fail(e, -EBUSY, "disk %s is in use: a file system on it is mounted on %s. "
+                                                   "forja only installs onto disks nothing uses; nothing was written", name, mnt);
+        }
+        _cleanup_fclose_ FILE *sw = fopen("/proc/swaps", "re");
+        while (sw && fgets(line, sizeof line, sw)) {
+                char path[2048];
+                struct stat st;
+                if (sscanf(line, "%2047s", path) != 1 || stat(path, &st) < 0)
+                        continue;
+                for (size_t i = 0; i < n; i++)
+                        if (S_ISBLK(st.st_mode) && st.st_rdev == devs[i])
+                                return engine_fail(e, -EBUSY, "disk %s is in use: swap is active on %s; nothing was written", name, path);
+        }
+        return 0;
+}
+
 static int check_disks(Engine *e) {
         json_object *disks = json_get(e->storage, "disks");
         bool refuse = streq_ptr(json_get_string(e->storage, "existing-data"), "refuse");
@@ -77,6 +168,9 @@ static int check_disks(Engine *e) {
                                            name, hd->size_bytes, json_get_int(d, "size-bytes"));
                 if (hd->install_medium)
                         return engine_fail(e, -EPERM, "disk %s holds the install medium: forja never writes to it", name);
+                int r = check_not_in_use(e, name);
+                if (r < 0)
+                        return r;
                 if (refuse && (hd->contents_unknown || hd->pttype || (hd->contents && hd->contents[0])))
                         return engine_fail(e, -EEXIST, "disk %s holds data (%s%s%s) and the answer says existing-data = \"refuse\": nothing was written",
                                            name, hd->pttype ? hd->pttype : "", hd->pttype && hd->contents && hd->contents[0] ? ", " : "",
