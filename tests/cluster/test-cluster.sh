@@ -133,7 +133,7 @@ fj() { local n=$1; shift; ip netns exec "$P-$n" "$FORJA" "$@"; }
 # fjv: the same under valgrind when it is installed (memory errors and
 # definite leaks fail the test through exit status 99).
 VG=()
-command -v valgrind >/dev/null && VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99)
+command -v valgrind >/dev/null && VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 --suppressions="$TESTS_LIB/../valgrind.supp")
 fjv() { local n=$1; shift; ip netns exec "$P-$n" "${VG[@]}" "$FORJA" "$@"; }
 now() { date +%s.%N; }
 since() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$1" "$(now)"; }
