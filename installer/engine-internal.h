@@ -4,6 +4,7 @@
 /* What the stages share while an install runs. */
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 #include "engine.h"
 #include "extract.h"
@@ -76,6 +77,9 @@ const char *engine_lookup_id(const Engine *e, const char *id);
 /* Runs a tool; on failure records "<what>: <tool> failed (status N): <stderr>". */
 int engine_run(Engine *e, const char *what, char *const argv[]);
 int engine_run_input(Engine *e, const char *what, char *const argv[], const char *input, size_t input_size);
+
+/* The device number in a sysfs block directory's "dev" file (MAJ:MIN). */
+int engine_sysfs_devnum(const char *sysdir, dev_t *ret);
 
 /* The target path of a path inside the node: c->target + inner. */
 char *engine_target_path(const Engine *e, const char *inner);

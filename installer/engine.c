@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "engine-internal.h"
+#include "fileio.h"
 #include "json-out.h"
 #include "log.h"
 #include "spawn.h"
@@ -94,6 +96,17 @@ int engine_run(Engine *e, const char *what, char *const argv[]) {
 
 int engine_run_input(Engine *e, const char *what, char *const argv[], const char *input, size_t input_size) {
         return run_tool(e, what, argv, &(SpawnOptions) { .stdin_data = input, .stdin_size = input_size, .timeout_sec = 1800 });
+}
+
+int engine_sysfs_devnum(const char *sysdir, dev_t *ret) {
+        _cleanup_free_ char *p = NULL, *line = NULL;
+        unsigned maj, min;
+        if (asprintf(&p, "%s/dev", sysdir) < 0)
+                return -ENOMEM;
+        if (read_one_line_file(p, &line) < 0 || sscanf(line, "%u:%u", &maj, &min) != 2)
+                return -ENOENT;
+        *ret = makedev(maj, min);
+        return 0;
 }
 
 char *engine_target_path(const Engine *e, const char *inner) {

@@ -10,7 +10,6 @@
 #include <sys/sysmacros.h>
 
 #include "engine-internal.h"
-#include "fileio.h"
 #include "first-boot.h"
 #include "hwcheck.h"
 #include "json-out.h"
@@ -67,18 +66,18 @@ static int check_hardware(Engine *e) {
 /* The device numbers of a disk, its partitions and, recursively, whatever
  * holds them (LVM, LUKS, md). */
 static int collect_devnums(const char *sysdir, dev_t **list, size_t *n, unsigned depth) {
-        _cleanup_free_ char *devfile = NULL, *line = NULL, *holders = NULL;
-        unsigned maj, min;
+        _cleanup_free_ char *holders = NULL;
+        dev_t dev;
         if (depth > 8)
                 return 0;
-        if (asprintf(&devfile, "%s/dev", sysdir) < 0 || asprintf(&holders, "%s/holders", sysdir) < 0)
+        if (asprintf(&holders, "%s/holders", sysdir) < 0)
                 return -ENOMEM;
-        if (read_one_line_file(devfile, &line) >= 0 && sscanf(line, "%u:%u", &maj, &min) == 2) {
+        if (engine_sysfs_devnum(sysdir, &dev) >= 0) {
                 dev_t *l = realloc(*list, (*n + 1) * sizeof(dev_t));
                 if (!l)
                         return -ENOMEM;
                 *list = l;
-                l[(*n)++] = makedev(maj, min);
+                l[(*n)++] = dev;
         }
         DIR *d = opendir(holders);
         struct dirent *de;

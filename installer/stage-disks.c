@@ -31,17 +31,6 @@
 
 /* ---- stopping users ---- */
 
-static int devnum_of_sysfs(const char *sysdir, dev_t *ret) {
-        _cleanup_free_ char *p = NULL, *line = NULL;
-        unsigned maj, min;
-        if (asprintf(&p, "%s/dev", sysdir) < 0)
-                return -ENOMEM;
-        if (read_one_line_file(p, &line) < 0 || sscanf(line, "%u:%u", &maj, &min) != 2)
-                return -ENOENT;
-        *ret = makedev(maj, min);
-        return 0;
-}
-
 /* Unmounts every mount whose source is dev, and turns off swap on it. */
 static void release_device(Engine *e, dev_t dev, const char *node) {
         _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -89,7 +78,7 @@ static int stop_holders(Engine *e, const char *sysdir, unsigned depth) {
                 if (r < 0)
                         break;
                 dev_t dev;
-                if (devnum_of_sysfs(hsys, &dev) >= 0)
+                if (engine_sysfs_devnum(hsys, &dev) >= 0)
                         release_device(e, dev, node);
                 if (startswith(de->d_name, "dm-")) {
                         _cleanup_free_ char *namefile = NULL, *name = NULL;
@@ -122,7 +111,7 @@ static int stop_users(Engine *e, const char *name) {
         _cleanup_free_ char *node = NULL;
         if (asprintf(&node, "/dev/%s", name) < 0)
                 return -ENOMEM;
-        if (devnum_of_sysfs(sysdir, &dev) >= 0)
+        if (engine_sysfs_devnum(sysdir, &dev) >= 0)
                 release_device(e, dev, node);
 
         _cleanup_free_ char *blockdir = NULL;
@@ -139,7 +128,7 @@ static int stop_users(Engine *e, const char *name) {
                         break;
                 }
                 r = stop_holders(e, psys, 0);
-                if (r >= 0 && devnum_of_sysfs(psys, &dev) >= 0)
+                if (r >= 0 && engine_sysfs_devnum(psys, &dev) >= 0)
                         release_device(e, dev, pnode);
         }
         if (d)
