@@ -67,18 +67,27 @@ def find_firmware(name):
 class Machine:
     def __init__(self, firmware="bios", iso=None, boot="cdrom", kernel=None, initrd=None,
                  append="", disks=(), memory=1024, smp=1, fw_cmdline=None, workdir=None,
-                 serial_log=None, accel="tcg", net=True, extra_args=()):
+                 serial_log=None, accel="tcg", net=True, extra_args=(), mac=None, guestfwd=(),
+                 tap=None, tftp=None, bootfile=None):
         if firmware not in FIRMWARES:
             raise ValueError(f"unknown firmware {firmware!r} (bios, uefi, secureboot)")
-        if not iso and not kernel and not disks:
+        if not iso and not kernel and not disks and boot != "net":
             raise ValueError("an ISO, a kernel or a disk to boot from is needed")
-        if boot not in ("cdrom", "disk"):
-            raise ValueError("boot is cdrom or disk")
+        if boot not in ("cdrom", "disk", "net"):
+            raise ValueError("boot is cdrom, disk or net")
+        if boot == "net" and not (tftp or tap):
+            raise ValueError("a network boot needs tftp (user networking) or a tap")
         self.firmware, self.iso, self.boot = firmware, iso, boot
         self.kernel, self.initrd, self.append = kernel, initrd, append
         self.disks, self.memory, self.smp = list(disks), memory, smp
         self.fw_cmdline, self.accel, self.net = fw_cmdline, accel, net
         self.extra_args = list(extra_args)
+        # Networking: user mode with restrict=on (nothing leaves the host;
+        # guestfwd rules "tcp:10.0.2.100:80-cmd:COMMAND" reach loopback
+        # services, tftp/bootfile serve a PXE boot), or a tap device the test
+        # created in its own network namespace.
+        self.mac, self.guestfwd, self.tap = mac, list(guestfwd), tap
+        self.tftp, self.bootfile = tftp, bootfile
         self._own_workdir = workdir is None
         self.workdir = workdir or tempfile.mkdtemp(prefix="forja-qemu-")
         os.makedirs(self.workdir, exist_ok=True)
@@ -146,8 +155,25 @@ class Machine:
         if self.fw_cmdline:
             args += ["-fw_cfg", f"name=opt/org.forja/cmdline,string={self.fw_cmdline}"]
         if self.net:
-            args += ["-nic", "user,model=virtio-net-pci,restrict=on"]
+            args += ["-nic", self._nic_spec()]
+            if self.boot == "net":
+                args += ["-boot", "order=n"]
         return args + self._disk_args() + self.extra_args
+
+    def _nic_spec(self):
+        mac = f",mac={self.mac}" if self.mac else ""
+        if self.tap:
+            return f"tap,ifname={self.tap},script=no,downscript=no,model=virtio-net-pci{mac}"
+        spec = "user,model=virtio-net-pci,restrict=on" + mac
+        if self.tftp:
+            spec += f",tftp={self.tftp}"
+        if self.bootfile:
+            spec += f",bootfile={self.bootfile}"
+        for rule in self.guestfwd:
+            # QEMU's option parser splits on commas; a comma inside the
+            # command is written doubled.
+            spec += ",guestfwd=" + rule.replace(",", ",,")
+        return spec
 
     # -- running -----------------------------------------------------------
     def start(self):
@@ -227,7 +253,7 @@ class Machine:
 def main(argv=None):
     p = argparse.ArgumentParser(description="Boot forja media in QEMU and watch serial markers.")
     p.add_argument("--iso")
-    p.add_argument("--boot", choices=["cdrom", "disk"], default="cdrom",
+    p.add_argument("--boot", choices=["cdrom", "disk", "net"], default="cdrom",
                    help="attach the ISO as a CD (default) or as a raw disk, like a USB stick")
     p.add_argument("--kernel")
     p.add_argument("--initrd")
@@ -239,6 +265,12 @@ def main(argv=None):
     p.add_argument("--smp", type=int, default=1)
     p.add_argument("--fw-cmdline", help="extra installer settings passed through fw_cfg")
     p.add_argument("--accel", default="tcg")
+    p.add_argument("--mac", help="the NIC's MAC address")
+    p.add_argument("--guestfwd", action="append", default=[], metavar="RULE",
+                   help="user networking: tcp:GUEST-ADDR:PORT-cmd:COMMAND (repeatable)")
+    p.add_argument("--tap", metavar="IFNAME", help="use this tap device (created by the test) instead of user networking")
+    p.add_argument("--tftp", metavar="DIR", help="user networking: serve DIR over TFTP (PXE)")
+    p.add_argument("--bootfile", help="user networking: the DHCP boot file name (PXE)")
     p.add_argument("--workdir")
     p.add_argument("--serial-log")
     p.add_argument("--timeout", type=float, default=600, help="hard limit for the whole boot (s)")
@@ -253,7 +285,8 @@ def main(argv=None):
     try:
         m = Machine(firmware=a.firmware, iso=a.iso, boot=a.boot, kernel=a.kernel, initrd=a.initrd,
                     append=a.append, disks=a.disk, memory=a.memory, smp=a.smp, fw_cmdline=a.fw_cmdline,
-                    workdir=a.workdir, serial_log=a.serial_log, accel=a.accel)
+                    workdir=a.workdir, serial_log=a.serial_log, accel=a.accel, mac=a.mac,
+                    guestfwd=a.guestfwd, tap=a.tap, tftp=a.tftp, bootfile=a.bootfile)
         if a.print_command:
             print(" ".join(m.command()))
             return 0
