@@ -17,6 +17,7 @@ extern const Verb verb_join;
 extern const Verb verb_cluster;
 extern const Verb verb_iso;
 extern const Verb verb_install;
+extern const Verb verb_image;
 
 static const Verb *const component_verbs[] = {
         &verb_check,
@@ -27,6 +28,7 @@ static const Verb *const component_verbs[] = {
         &verb_plan,
         &verb_device_match,
         &verb_install,
+        &verb_image,
         &verb_join,
         &verb_cluster,
         &verb_iso,

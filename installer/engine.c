@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 
@@ -252,4 +253,9 @@ void install_print_summary(FILE *f, const InstallContext *c) {
                 total += c->stage_usec[s];
         }
         fprintf(f, "  %-11s %7.1f s\n", "total", total / 1e6);
+        /* forja's own peak, not the tools it ran (RUSAGE_SELF): the
+         * streaming design keeps it bounded whatever the image size. */
+        struct rusage ru = {};
+        if (getrusage(RUSAGE_SELF, &ru) == 0)
+                fprintf(f, "Peak RSS of forja install: %ld KiB (%.1f MiB)\n", ru.ru_maxrss, ru.ru_maxrss / 1024.0);
 }
