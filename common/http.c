@@ -14,6 +14,7 @@
 
 typedef struct Transfer {
         const HttpRequest *req;
+        CURL *curl;                     /* of the attempt running */
         char *body;
         size_t size, cap, max_size;
         bool too_big;
@@ -79,6 +80,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
         size_t n = size * nmemb;
 
         if (t->req->on_data) {
+                /* An error page is not the stream: it is dropped, and the
+                 * status decides the outcome. */
+                long status = 0;
+                curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+                if (t->req->resume_from > 0 ? status != 206 : status != 200 && status != 201)
+                        return n;
                 if (t->req->on_data(data, n, t->req->userdata) < 0) {
                         t->aborted = true;
                         return 0;
@@ -167,6 +174,7 @@ static int attempt(const HttpRequest *req, Transfer *t, HttpResponse *resp, bool
         *ret_transient = false;
         if (!c)
                 return -ENOMEM;
+        t->curl = c;
 
         curl_easy_setopt(c, CURLOPT_URL, req->url);
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -182,6 +190,12 @@ static int attempt(const HttpRequest *req, Transfer *t, HttpResponse *resp, bool
                 curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) t->max_size);
         if (req->unix_socket)
                 curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, req->unix_socket);
+        if (req->on_data && req->resume_from > 0)
+                curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t) req->resume_from);
+        if (req->on_data && req->stall_timeout_sec > 0) {
+                curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+                curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long) req->stall_timeout_sec);
+        }
         if (t->expected_fp[0]) {
                 /* Verification stays on; the pinned callback replaces the CA chain. */
                 curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -237,7 +251,15 @@ static int attempt(const HttpRequest *req, Transfer *t, HttpResponse *resp, bool
                 error_setf(ret_error, "%s: %s", req->url, curl_err[0] ? curl_err : curl_easy_strerror(code));
                 return errno_for_curl_code(code);
         }
-        if (status == 200 || status == 201)
+        if (req->on_data && req->resume_from > 0) {
+                if (status == 206)
+                        return 0;
+                if (status == 200) {
+                        error_setf(ret_error, "%s: the server ignored the range request (bytes=%llu-)", req->url,
+                                   (unsigned long long) req->resume_from);
+                        return -EPROTO;
+                }
+        } else if (status == 200 || status == 201)
                 return 0;
         *ret_transient = status >= 500 || status == 408 || status == 429;
         error_setf(ret_error, "%s: HTTP status %ld (only 200 and 201 are accepted)", req->url, status);

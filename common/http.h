@@ -28,9 +28,16 @@ typedef struct HttpRequest {
         unsigned backoff_ms;            /* first retry delay, doubled each time; 0: 1000 */
         size_t max_size;                /* response size limit; 0: 1 MiB */
         /* Streaming: called with each piece of the body instead of collecting
-         * it; return <0 to abort. Only used with attempts <= 1. */
+         * it; return <0 to abort. Only used with attempts <= 1. Only the body
+         * of an accepted reply is passed on (never an error page). */
         int (*on_data)(const void *data, size_t size, void *userdata);
         void *userdata;
+        /* Streaming only: ask for the body from this offset on (Range:
+         * bytes=N-); only a 206 reply is then accepted. */
+        uint64_t resume_from;
+        /* Streaming only: abort when fewer than 1 byte/s arrive for this many
+         * seconds (a stalled server); 0: no such limit. */
+        unsigned stall_timeout_sec;
 } HttpRequest;
 
 typedef struct HttpResponse {
@@ -44,7 +51,7 @@ typedef struct HttpResponse {
 
 void http_response_done(HttpResponse *r);
 
-/* Performs the request. Returns 0 on a 200/201 reply. Otherwise a negative
+/* Performs the request. Returns 0 on a 200/201 reply (206 with resume_from). Otherwise a negative
  * errno and a message naming the URL and the reason in *ret_error:
  *   -ENOENT      404 (not retried: callers may fall back)
  *   -EPROTO      another HTTP status, or a truncated or malformed reply

@@ -60,8 +60,9 @@ struct InstallContext {
         size_t answer_size;
         const Hardware *hw;             /* what the plan was resolved against */
 
-        const char *image;              /* node.tar.zst (a local file) */
+        const char *image;              /* node.tar.zst: a local file or an http(s) URL */
         const char *manifest;           /* its node.manifest.json */
+        const char *image_fingerprint;  /* pinned certificate when image/manifest are https URLs */
         const char *target;             /* where the target is mounted (default /run/forja/target) */
         const char *medium_dir;         /* the mounted install medium (default /run/forja/medium) */
         const char *log_path;           /* copied to the node */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Stages "verify" and "image": the node image checked against its manifest
  * (docs/iso-build.md) completely before anything is written, then laid onto
- * the mounted target with its chunks checked again as they stream by. */
+ * the mounted target with its chunks checked again as they stream by. An
+ * image URL (image-http.h) is checked chunk by chunk while it streams. */
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -11,12 +12,22 @@
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
 #include "engine-internal.h"
+#include "image-http.h"
 #include "json-out.h"
 #include "log.h"
 
 static int load_manifest(Engine *e, uint64_t *ret_size, uint8_t ret_sha[32]) {
         const char *path = e->c->manifest;
-        _cleanup_json_ json_object *m = json_object_from_file(path);
+        _cleanup_json_ json_object *m = NULL;
+        if (image_is_url(path)) {
+                ImageHttpOptions o = { .fingerprint = e->c->image_fingerprint };
+                _cleanup_free_ char *text = NULL, *error = NULL;
+                int r = image_http_get_manifest(path, &o, &text, &error);
+                if (r < 0)
+                        return engine_fail(e, r, "image manifest: %s", error ?: strerror(-r));
+                m = json_tokener_parse(text);
+        } else
+                m = json_object_from_file(path);
         if (!m)
                 return engine_fail(e, -EINVAL, "image manifest %s: cannot read it as JSON", path);
         if (!streq_ptr(json_get_string(m, "format"), "forja-node-image/1"))
@@ -62,6 +73,20 @@ int stage_verify(Engine *e) {
         r = load_manifest(e, &size, want);
         if (r < 0)
                 return r;
+        if (image_is_url(e->c->image)) {
+                /* Nothing to read ahead: the image is checked chunk by chunk
+                 * as it streams, before each chunk is extracted. Here only
+                 * that it is there, with its size, and resumable. */
+                ImageHttpOptions o = { .fingerprint = e->c->image_fingerprint };
+                _cleanup_free_ char *error = NULL;
+                r = image_http_probe(e->c->image, size, &o, &error);
+                if (r < 0)
+                        return engine_fail(e, r, "image %s: %s: nothing was written", e->c->image, error ?: strerror(-r));
+                log_info("Image %s: %" PRIu64 " bytes in %zu chunks; streamed over HTTP, every chunk is verified against "
+                         "its SHA-256 in the manifest during extraction, before it is extracted.",
+                         e->c->image, size, e->chunks.n_chunks);
+                return 0;
+        }
 
         _cleanup_close_ int fd = open(e->c->image, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -111,15 +136,21 @@ static void image_progress(void *userdata, uint64_t done, uint64_t total, const 
 }
 
 int stage_image(Engine *e) {
-        _cleanup_close_ int fd = open(e->c->image, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return engine_fail(e, negative_errno(), "image %s: %m", e->c->image);
-
         InstallUi ui = { .userdata = e, .progress = image_progress };
         ExtractOptions o = { .chunks = &e->chunks, .ui = &ui, .sync = true };
         ExtractStats st = {};
         _cleanup_free_ char *error = NULL;
-        int r = image_extract_fd(fd, e->c->target, &o, &st, &error);
+        int r;
+
+        if (image_is_url(e->c->image)) {
+                ImageHttpOptions ho = { .fingerprint = e->c->image_fingerprint };
+                r = image_http_extract(e->c->image, &ho, e->c->target, &o, &st, &error);
+        } else {
+                _cleanup_close_ int fd = open(e->c->image, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        return engine_fail(e, negative_errno(), "image %s: %m", e->c->image);
+                r = image_extract_fd(fd, e->c->target, &o, &st, &error);
+        }
         if (r < 0)
                 return engine_fail(e, r, "extracting %s onto %s: %s", e->c->image, e->c->target, error ?: strerror(-r));
         log_info("Extracted %" PRIu64 " entries, %" PRIu64 " bytes of file data from %" PRIu64 " compressed bytes.",

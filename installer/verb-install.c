@@ -15,8 +15,10 @@
 #include "engine.h"
 #include "fileio.h"
 #include "hardware.h"
+#include "image-http.h"
 #include "json-out.h"
 #include "log.h"
+#include "netup.h"
 #include "plan.h"
 #include "source.h"
 #include "verb.h"
@@ -63,6 +65,22 @@ static char *serial_console_from_cmdline(const char *cmdline) {
         return strndup(p, strcspn(p, " \t\n"));
 }
 
+/* The value of KEY=... on the kernel command line (the last one wins), or NULL. */
+static char *cmdline_value(const char *cmdline, const char *key) {
+        char *found = NULL;
+        size_t n = strlen(key);
+        for (const char *p = cmdline; p && *p;) {
+                p += strspn(p, " \t\n");
+                size_t len = strcspn(p, " \t\n");
+                if (len > n && strncmp(p, key, n) == 0 && p[n] == '=') {
+                        free(found);
+                        found = strndup(p + n + 1, len - n - 1);
+                }
+                p += len;
+        }
+        return found;
+}
+
 static int load_answer_text(const char *source, const Hardware *hw, char **ret_text, size_t *ret_size, char **ret_name) {
         _cleanup_free_ char *error = NULL;
         int r;
@@ -98,19 +116,20 @@ static int load_answer_text(const char *source, const Hardware *hw, char **ret_t
 }
 
 static int run_install(int argc, char *argv[]) {
-        enum { ARG_ANSWER = 0x100, ARG_IMAGE, ARG_MANIFEST, ARG_TARGET, ARG_HARDWARE, ARG_FINISH };
+        enum { ARG_ANSWER = 0x100, ARG_IMAGE, ARG_MANIFEST, ARG_IMAGE_FINGERPRINT, ARG_TARGET, ARG_HARDWARE, ARG_FINISH };
         static const struct option options[] = {
                 { "answer", required_argument, NULL, ARG_ANSWER },
                 { "image", required_argument, NULL, ARG_IMAGE },
                 { "manifest", required_argument, NULL, ARG_MANIFEST },
+                { "image-fingerprint", required_argument, NULL, ARG_IMAGE_FINGERPRINT },
                 { "target", required_argument, NULL, ARG_TARGET },
                 { "hardware", required_argument, NULL, ARG_HARDWARE },
                 { "finish", required_argument, NULL, ARG_FINISH },
                 { "dry-run", no_argument, NULL, 'n' },
                 {}
         };
-        const char *answer_src = NULL, *image = MEDIUM_DIR "/node/node.tar.zst", *manifest = NULL, *target = NULL,
-                   *hardware = NULL, *finish = "none";
+        const char *answer_src = NULL, *image = NULL, *manifest = NULL, *target = NULL,
+                   *hardware = NULL, *finish = "none", *image_fp = NULL;
         bool dry_run = false;
         int c, r;
 
@@ -119,6 +138,7 @@ static int run_install(int argc, char *argv[]) {
                 case ARG_ANSWER: answer_src = optarg; break;
                 case ARG_IMAGE: image = optarg; break;
                 case ARG_MANIFEST: manifest = optarg; break;
+                case ARG_IMAGE_FINGERPRINT: image_fp = optarg; break;
                 case ARG_TARGET: target = optarg; break;
                 case ARG_HARDWARE: hardware = optarg; break;
                 case ARG_FINISH:
@@ -175,16 +195,24 @@ static int run_install(int argc, char *argv[]) {
                 return r < 0 ? EXIT_JOB_FAILED : EXIT_OK;
         }
 
+        _cleanup_free_ char *cmdline = NULL, *serial = NULL, *cmdline_image = NULL, *cmdline_image_fp = NULL;
+        (void) read_one_line_file("/proc/cmdline", &cmdline);
+        serial = serial_console_from_cmdline(cmdline);
+        /* A network boot names the image on the kernel command line. */
+        if (!image) {
+                cmdline_image = cmdline_value(cmdline, "forja.image");
+                image = cmdline_image ?: MEDIUM_DIR "/node/node.tar.zst";
+        }
+        if (!image_fp)
+                image_fp = cmdline_image_fp = cmdline_value(cmdline, "forja.image-fingerprint");
         if (!manifest) {
                 /* node.tar.zst -> node.manifest.json beside it. */
-                const char *dot = strstr(image, ".tar");
-                if (asprintf(&manifest_default, "%.*s.manifest.json", (int) (dot ? dot - image : (ptrdiff_t) strlen(image)), image) < 0)
+                if (image_manifest_url(image, &manifest_default) < 0)
                         return log_oom(), EXIT_JOB_FAILED;
                 manifest = manifest_default;
         }
-        _cleanup_free_ char *cmdline = NULL, *serial = NULL;
-        (void) read_one_line_file("/proc/cmdline", &cmdline);
-        serial = serial_console_from_cmdline(cmdline);
+        if (image_is_url(image))
+                log_info("Node image %s, manifest %s (streamed, verified chunk by chunk).", image, manifest);
 
         TextUi tui = {};
         InstallUi ui = {
@@ -202,11 +230,15 @@ static int run_install(int argc, char *argv[]) {
                 .hw = hw,
                 .image = image,
                 .manifest = manifest,
+                .image_fingerprint = image_fp,
                 .target = target,
                 .serial_console = serial,
                 .ui = &ui,
         };
         cluster_hook_install(&cluster, &ctx);
+        _cleanup_free_ char *net_error = NULL;
+        if (!target && netup_management(plan, &net_error) < 0)
+                log_warning("install: %s", net_error);
 
         printf("FORJA-INSTALL-START answer=%s\n", name);
         fflush(stdout);
@@ -240,8 +272,8 @@ const Verb verb_install = {
         .run = run_install,
         .summary = "Install a node unattended from an answer file",
         .usage =
-                "Usage: forja install [--answer FILE|URL] [--image node.tar.zst] [--manifest FILE]\n"
-                "                     [--target DIR] [--finish none|answer]\n"
+                "Usage: forja install [--answer FILE|URL] [--image FILE|URL] [--manifest FILE|URL]\n"
+                "                     [--image-fingerprint SHA256] [--target DIR] [--finish none|answer]\n"
                 "       forja install --dry-run [--answer FILE|URL] [--hardware H.json]\n"
                 "\n"
                 "Installs this machine from an answer file: checks the hardware, resolves the\n"
@@ -254,8 +286,13 @@ const Verb verb_install = {
                 "\n"
                 "Options:\n"
                 "     --answer FILE|URL   The answer file, or an http(s) URL to fetch it from\n"
-                "     --image FILE        The node image (default " MEDIUM_DIR "/node/node.tar.zst)\n"
-                "     --manifest FILE     Its manifest (default: beside the image)\n"
+                "     --image FILE|URL    The node image (default: forja.image= on the kernel\n"
+                "                         command line, else " MEDIUM_DIR "/node/node.tar.zst);\n"
+                "                         a URL is streamed and verified chunk by chunk\n"
+                "     --manifest FILE|URL Its manifest (default: node.manifest.json beside the image)\n"
+                "     --image-fingerprint SHA256\n"
+                "                         Pin the image server's certificate (default:\n"
+                "                         forja.image-fingerprint= on the kernel command line)\n"
                 "     --target DIR        Where to mount the new system (default /run/forja/target)\n"
                 "     --finish MODE       answer: reboot or power off as the answer says (the\n"
                 "                         installer does this); none: just exit (default)\n"

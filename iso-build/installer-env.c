@@ -9,7 +9,8 @@
 #include "steps.h"
 
 int step_installer_env(BuildContext *c) {
-        static const char *const files[] = { "installer.packages", "installer-customize.sh", "init", NULL };
+        static const char *const files[] = { "installer.packages", "installer-customize.sh", "init",
+                                             "net-up.sh", "udhcpc.script", NULL };
         _cleanup_free_ char *list_path = path_join(c->data_dir, "installer.packages");
         _cleanup_strv_free_ char **packages = NULL;
         StrBuf key = {};

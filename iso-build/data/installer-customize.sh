@@ -45,6 +45,8 @@ rm -f "$root"/usr/sbin/xfs_scrub "$root"/usr/sbin/xfs_scrub_all
 rm -rf "$root/usr/lib/udev/hwdb.d"
 
 install -m 0755 "$data/init" "$root/init"
+install -D -m 0755 "$data/net-up.sh" "$root/usr/lib/forja/net-up"
+install -D -m 0755 "$data/udhcpc.script" "$root/usr/lib/forja/udhcpc.script"
 
 rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/* \
        "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/locale \
