@@ -450,13 +450,16 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
                         pthread_join(flusher_tid, NULL);
                         free(flusher.queue);
                 }
-                if (fchdir(cwd_fd) < 0 && r >= 0)
-                        r = negative_errno();
-                if (r >= 0 && archive_write_close(out) != ARCHIVE_OK) {
-                        /* Directory times and modes are applied at close. */
+                /* Directory modes (the sticky /tmp, 0700 /root) and times are
+                 * applied at close by their relative paths: close while still
+                 * inside the target, even after a failure, or they would land
+                 * on the caller's working directory. */
+                if (archive_write_close(out) != ARCHIVE_OK && r >= 0) {
                         error_setf(ret_error, "Failed to finish extraction: %s", strempty(archive_error_string(out)));
                         r = archive_failure(out, EIO);
                 }
+                if (fchdir(cwd_fd) < 0 && r >= 0)
+                        r = negative_errno();
         }
 
         pthread_mutex_lock(&rd.lock);

@@ -20,6 +20,7 @@ trap cleanup EXIT
 # The source tree, with every kind of entry a root filesystem has.
 src=$TMPD/src
 mkdir -p "$src/etc/ssl" "$src/usr/bin" "$src/var/lib/private" "$src/dev"
+mkdir -m 1777 "$src/tmp"
 head -c 3000000 /dev/urandom >"$src/usr/bin/big"
 head -c 1500000 /dev/urandom >"$src/usr/bin/other"
 echo "root:x:0:0::/root:/bin/sh" >"$src/etc/passwd"
@@ -73,10 +74,15 @@ python3 "$TESTS_LIB/treecmp.py" "$src" "$TMPD/mnt/target" || fail "extracted tre
 [ "$(stat -c %h "$TMPD/mnt/target/usr/bin/big")" = 2 ] || fail "hard link not kept"
 [ "$(stat -c '%u:%g %a' "$TMPD/mnt/target/var/lib/private")" = "1234:4321 700" ] || fail "owner/mode not kept"
 
-# 2. Without verification, from a pipe.
+[ "$(stat -c %a "$TMPD/mnt/target/tmp")" = 1777 ] || fail "sticky directory mode not kept"
+
+# 2. Without verification, from a pipe, run from a directory that has a tmp/
+# of its own: directory modes land in the target, never in the working directory.
 fresh_target
-expect_exit 0 "$EXTRACT" - "$TMPD/mnt/target" <"$image"
+mkdir -p -m 0750 "$TMPD/cwd/tmp"
+(cd "$TMPD/cwd" && "$EXTRACT" - "$TMPD/mnt/target" <"$image" >/dev/null) || fail "extraction from a pipe failed"
 python3 "$TESTS_LIB/treecmp.py" "$src" "$TMPD/mnt/target" >/dev/null || fail "tree from a pipe differs"
+[ "$(stat -c %a "$TMPD/cwd/tmp")" = 750 ] || fail "a directory mode was applied to the working directory"
 
 # 3. One flipped byte in chunk 2: refused with the chunk named.
 cp "$image" "$TMPD/bad.tar.zst"
