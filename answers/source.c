@@ -12,6 +12,10 @@
 #include "log.h"
 #include "strutil.h"
 #include "config.h"
+#include "answer-json.h"
+#include "answer-reply.h"
+#include "netinfo.h"
+#include "source-internal.h"
 #include "source.h"
 
 #define ANSWER_MAX_SIZE (1u << 20)
@@ -161,6 +165,11 @@ static int text_add_escaped(Text *t, const char *s) {
 }
 
 int answer_url_expand(const char *templ, const Hardware *hw, char **ret_url, char **ret_fallback, char **ret_error) {
+        return answer_url_expand_full(templ, hw, hw->dhcp.hostname, ret_url, ret_fallback, ret_error);
+}
+
+int answer_url_expand_full(const char *templ, const Hardware *hw, const char *hostname,
+                           char **ret_url, char **ret_fallback, char **ret_error) {
         Text url = {}, fallback = {};
         bool any = false;
         int r = 0;
@@ -193,7 +202,7 @@ int answer_url_expand(const char *templ, const Hardware *hw, char **ret_url, cha
                 else if (streq(name, "uuid"))
                         value = hw->dmi.system_uuid;
                 else if (streq(name, "hostname"))
-                        value = hw->dhcp.hostname;
+                        value = hostname;
                 else {
                         error_setf(ret_error, "%s: unknown placeholder {%s} (known: {mac}, {serial}, {uuid}, {hostname})", templ, name);
                         r = -EINVAL;
@@ -225,27 +234,25 @@ int answer_url_expand(const char *templ, const Hardware *hw, char **ret_url, cha
         return *ret_url ? 0 : -ENOMEM;
 }
 
-static int fetch_http(const char *url, const AnswerCmdline *c, const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_error) {
+int answer_fetch_http(const char *url, const char *fingerprint, const char *token, const char *post_json,
+                      const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_error) {
         HttpRequest req = {
                 .url = url,
-                .fingerprint = c->fingerprint,
-                .bearer_token = c->token,
+                .body = post_json,
+                .body_size = post_json ? strlen(post_json) : 0,
+                .content_type = post_json ? "application/json" : NULL,
+                .fingerprint = fingerprint,
+                .bearer_token = token,
                 .attempts = o->attempts ?: 5,
                 .backoff_ms = o->backoff_ms,
                 .max_size = ANSWER_MAX_SIZE,
         };
         HttpResponse resp = {};
         int r = http_request(&req, &resp, ret_error);
-        if (r >= 0) {
-                /* An HTML page is a captive portal or an index, never an answer. */
-                if (resp.content_type && startswith(resp.content_type, "text/html")) {
-                        error_setf(ret_error, "%s: the server sent an HTML page (Content-Type %s), not an answer file", url, resp.content_type);
-                        http_response_done(&resp);
-                        return -EPROTO;
-                }
-                ret->data = TAKE_PTR(resp.body);
-                ret->size = resp.size;
-        }
+        /* HTML refused, JSON rewritten as TOML (answer-reply.h). */
+        if (r >= 0)
+                r = answer_reply_decode(url, resp.content_type, resp.body, resp.size, &ret->data, &ret->size,
+                                        &ret->json, ret_error);
         http_response_done(&resp);
         return r;
 }
@@ -316,7 +323,7 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
         return r;
 }
 
-static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerFetchOptions *o,
+static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const char *hostname, const AnswerFetchOptions *o,
                        AnswerFetched *ret, char **ret_error) {
         const char *v;
         int r;
@@ -344,7 +351,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerF
         }
 
         _cleanup_free_ char *url = NULL, *fallback = NULL;
-        r = answer_url_expand(c->url, hw, &url, &fallback, ret_error);
+        r = answer_url_expand_full(c->url, hw, hostname, &url, &fallback, ret_error);
         if (r < 0)
                 return r;
         if (asprintf(&ret->source, "kernel command line: %s", url) < 0)
@@ -352,7 +359,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerF
         ret->location = strdup(url);
         if (o->dry_run)
                 return 0;
-        r = fetch_http(url, c, o, ret, ret_error);
+        r = answer_fetch_http(url, c->fingerprint, c->token, NULL, o, ret, ret_error);
         if (r == -ENOENT && c->fallback_default && fallback) {
                 log_notice("%s: not found, trying the fallback %s.", url, fallback);
                 free(ret->location);
@@ -360,7 +367,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerF
                 free(ret->source);
                 if (asprintf(&ret->source, "kernel command line: %s (fallback for %s)", fallback, url) < 0)
                         return -ENOMEM;
-                r = fetch_http(fallback, c, o, ret, ret_error);
+                r = answer_fetch_http(fallback, c->fingerprint, c->token, NULL, o, ret, ret_error);
         }
         return r;
 }
@@ -368,9 +375,17 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const AnswerF
 int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched *ret, char **ret_error) {
         _cleanup_free_ char *proc_cmdline = NULL;
         const char *cmdline = o->cmdline;
-        AnswerCmdline c = {};
+        _cleanup_(answer_cmdline_done) AnswerCmdline c = {};
         AnswerFetched f = {};
+        _cleanup_(netinfo_done) NetInfo net = {};
+        _cleanup_free_ char *net_error = NULL;
         int r;
+
+        /* The network setup's findings: {hostname}, option 250, search domains.
+         * Unreadable net files only cost the network sources. */
+        if (netinfo_load(o->net_dir, &net, &net_error) < 0)
+                net = (NetInfo) {};
+        const char *hostname = netinfo_hostname(&net) ?: hw->dhcp.hostname;
 
         if (!cmdline)
                 cmdline = hw->kernel_cmdline;
@@ -383,17 +398,17 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
 
         if (c.url) {
                 /* A named source is final: it never falls through to another. */
-                r = fetch_named(&c, hw, o, &f, ret_error);
+                r = fetch_named(&c, hw, hostname, o, &f, ret_error);
                 answer_cmdline_done(&c);
                 goto done;
         }
-        answer_cmdline_done(&c);
 
         if (o->medium_dir) {
                 _cleanup_free_ char *path = NULL;
                 if (asprintf(&path, "%s/answer.toml", o->medium_dir) < 0)
                         return -ENOMEM;
                 if (access(path, F_OK) == 0) {
+                        answer_cmdline_done(&c);
                         f.source = strdup("install medium");
                         f.location = TAKE_PTR(path);
                         r = o->dry_run ? 0 : read_answer_file(f.location, &f, ret_error);
@@ -404,6 +419,7 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
         if (o->scan_partitions) {
                 _cleanup_free_ char *dev = NULL, *type = NULL;
                 if (find_partition_by_label(PARTITION_LABEL, o->scan_devices, &dev, &type) >= 0) {
+                        answer_cmdline_done(&c);
                         if (asprintf(&f.source, "partition labelled %s (%s)", PARTITION_LABEL, dev) < 0)
                                 return -ENOMEM;
                         r = o->dry_run ? 0 : fetch_partition(PARTITION_LABEL, o->scan_devices, &f, ret_error);
@@ -411,9 +427,17 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                 }
         }
 
-        error_setf(ret_error, "no answer found: no forja.answer= on the kernel command line, %s%s",
+        /* Proxmox-compatible network discovery; a token from the command line still counts. */
+        _cleanup_free_ char *tried = NULL;
+        r = answer_fetch_network(&net, hw, c.token, o, &f, &tried, ret_error);
+        if (r < 0 || f.source)
+                goto done;
+
+        error_setf(ret_error, "no answer found: no forja.answer= on the kernel command line, %s%s, %s%s%s",
                   o->medium_dir ? "no answer.toml on the install medium" : "no install medium",
-                  o->scan_partitions ? ", no partition labelled " PARTITION_LABEL : "");
+                  o->scan_partitions ? ", no partition labelled " PARTITION_LABEL : "",
+                  tried ?: "no DHCP option 250 and no search domain for DNS TXT " DNS_TXT_URL_PREFIX ".DOMAIN",
+                  net_error ? "; the network setup's files could not be read: " : "", strempty(net_error));
         return -ENOENT;
 
 done:

@@ -10,9 +10,18 @@
  *      the placeholders;
  *   2. answer.toml on the install medium (embedded by `forja iso prepare`);
  *   3. answer.toml on a partition labelled FORJA-AIS (any letter case);
+ *   4. the URL a DHCP server offered in option 250 (Proxmox's
+ *      proxmox-auto-installer-manifest-url; fingerprint in option 251), read
+ *      from the installer environment's net files (netinfo.h), POSTed the
+ *      system info;
+ *   5. the URL in DNS TXT proxmox-auto-installer.DOMAIN for each search
+ *      domain (fingerprint in TXT proxmox-auto-installer-cert-fingerprint.DOMAIN),
+ *      POSTed the system info.
+ * An HTTP reply may be TOML or JSON (converted to TOML, answer-json.h).
  * The order and the formats are documented in docs/answer-file.md. */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "hardware.h"
 
@@ -30,7 +39,8 @@ void answer_cmdline_done(AnswerCmdline *c);
  * value are -EINVAL with a message. */
 int answer_cmdline_parse(const char *cmdline, AnswerCmdline *ret, char **ret_error);
 
-/* Fills the placeholders of a URL template from the hardware. *ret_fallback
+/* Fills the placeholders of a URL template from the hardware ({hostname}:
+ * hw->dhcp.hostname; answer_fetch() prefers the net files' HOSTNAME). *ret_fallback
  * (when non-NULL) gets the same URL with each placeholder replaced by
  * "default", or NULL when the template has none. A placeholder without a
  * value (no NIC, no DMI serial...) is -ENXIO naming it; an unknown one -EINVAL. */
@@ -48,6 +58,7 @@ typedef struct AnswerFetchOptions {
         unsigned attempts;              /* HTTP attempts (0: 5) */
         unsigned backoff_ms;            /* first retry delay (0: 1000) */
         bool dry_run;                   /* only say where the answer would come from */
+        const char *net_dir;            /* the net files (NULL: $FORJA_NET_DIR or /run/forja/net) */
 } AnswerFetchOptions;
 
 typedef struct AnswerFetched {
@@ -55,6 +66,7 @@ typedef struct AnswerFetched {
         size_t size;
         char *source;                   /* human readable: "kernel command line: https://..." */
         char *location;                 /* URL or path it was read from */
+        bool json;                      /* the server answered JSON; data is its TOML rewrite */
 } AnswerFetched;
 
 void answer_fetched_done(AnswerFetched *f);
