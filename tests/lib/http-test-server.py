@@ -3,6 +3,7 @@
 """A small HTTP(S) server for forja's tests, on loopback only.
 
   http-test-server.py --root DIR [--tls CERT KEY] [--port-file F] [--log F]
+  http-test-server.py --root DIR --inetd [--state DIR] [--log F]
 
 Serves files from DIR, and fault paths for retry tests (the counters are per
 full path, so every test case uses its own name):
@@ -14,18 +15,39 @@ full path, so every test case uses its own name):
   /slow/SECONDS/...    wait, then the file
 Every request is appended to the --log file as one JSON line {"method",
 "path", "headers", "body"}; POST requests are answered like GET.
-The chosen port is written to --port-file. One thread per connection."""
-import argparse, json, os, socket, ssl, sys, threading, time, urllib.parse
+The chosen port is written to --port-file. One thread per connection.
+
+--inetd serves the one connection on stdin/stdout and exits (QEMU's
+guestfwd=...-cmd:COMMAND starts one process per guest connection, with
+stdin, stdout and stderr on the same socket: nothing else is written there).
+The fault counters then live in --state DIR, shared by those processes.
+Files are sent in pieces, and "Range: bytes=N-[M]" is answered with 206."""
+import argparse, fcntl, json, os, re, socket, ssl, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 counters = {}
 lock = threading.Lock()
 
 
+state_dir = None
+
+
 def bump(key):
     with lock:
-        counters[key] = counters.get(key, 0) + 1
-        return counters[key]
+        if not state_dir:
+            counters[key] = counters.get(key, 0) + 1
+            return counters[key]
+        # One process per connection: the count is kept in a locked file.
+        with open(os.path.join(state_dir, "counters.json"), "a+") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.seek(0)
+            text = f.read()
+            data = json.loads(text) if text.strip() else {}
+            data[key] = data.get(key, 0) + 1
+            f.seek(0)
+            f.truncate()
+            f.write(json.dumps(data))
+            return data[key]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -39,19 +61,35 @@ class Handler(BaseHTTPRequestHandler):
         path = os.path.normpath(os.path.join(self.server.root, rel.lstrip("/")))
         if not path.startswith(self.server.root) or not os.path.isfile(path):
             return self.send_status(404)
-        with open(path, "rb") as f:
-            data = f.read()
-        self.send_response(200)
+        size = os.path.getsize(path)
+        start, end = 0, size
+        m = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", "").strip())
+        if m:
+            start, end = int(m.group(1)), min(size, int(m.group(2)) + 1 if m.group(2) else size)
+            if start >= size or start >= end:
+                return self.send_status(416)
+        self.send_response(206 if m else 200)
         self.send_header("Content-Type", ctype or ("application/json" if path.endswith(".json") else "text/plain"))
-        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Content-Length", str(end - start))
+        if m:
+            self.send_header("Content-Range", f"bytes {start}-{end - 1}/{size}")
         self.end_headers()
+        if self.command == "HEAD":
+            return
+        # A truncated reply announces the full length and sends half.
+        stop = start + (end - start) // 2 if truncate else end
+        with open(path, "rb") as f:
+            f.seek(start)
+            while start < stop:
+                piece = f.read(min(1 << 20, stop - start))
+                if not piece:
+                    break
+                self.wfile.write(piece)
+                start += len(piece)
         if truncate:
-            self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self.wfile.write(data)
 
     def send_status(self, code):
         body = b"status %d\n" % code
@@ -94,6 +132,10 @@ class Handler(BaseHTTPRequestHandler):
         self.record(b"")
         self.route()
 
+    def do_HEAD(self):
+        self.record(b"")
+        self.route()
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         self.record(self.rfile.read(length))
@@ -107,7 +149,11 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--log")
     ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--inetd", action="store_true", help="serve one connection on stdin/stdout")
+    ap.add_argument("--state", help="with --inetd: directory for the fault counters")
     a = ap.parse_args()
+    if a.inetd:
+        return serve_inetd(a)
     srv = ThreadingHTTPServer((a.bind, 0), Handler)
     srv.daemon_threads = True
     srv.root = os.path.realpath(a.root)
@@ -121,6 +167,47 @@ def main():
             f.write(str(srv.server_address[1]))
         os.rename(a.port_file + ".tmp", a.port_file)
     srv.serve_forever()
+
+
+class InetdServer:
+    """What a handler needs of a server, for the one connection on fd 0."""
+    def __init__(self, root, log):
+        self.root, self.log = root, log
+
+
+def serve_inetd(a):
+    global state_dir
+    state_dir = a.state
+    if state_dir:
+        os.makedirs(state_dir, exist_ok=True)
+    # stderr is the guest's connection too: logs go to a file or nowhere.
+    err = open((a.log + ".stderr") if a.log else os.devnull, "a")
+    os.dup2(err.fileno(), 2)
+    sys.stderr = err
+    try:
+        conn = socket.socket(fileno=os.dup(0))
+    except OSError:
+        conn = None
+    if conn is not None:
+        Handler(conn, ("guest", 0), InetdServer(os.path.realpath(a.root), a.log))
+        return
+
+    class Pipes:  # stdin/stdout are plain pipes: a socket-like pair
+        def makefile(self, mode, *args, **kw):
+            return os.fdopen(os.dup(0 if "r" in mode else 1), mode)
+
+        def sendall(self, b):
+            os.write(1, b)
+
+        def shutdown(self, how):
+            os.close(1)
+
+        def setsockopt(self, *args):
+            pass
+
+        def close(self):
+            pass
+    Handler(Pipes(), ("guest", 0), InetdServer(os.path.realpath(a.root), a.log))
 
 
 if __name__ == "__main__":
