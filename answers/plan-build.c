@@ -217,8 +217,11 @@ static json_object *partition_disk(Builder *b, size_t i, json_object *disks, con
         if (l->bios_boot)
                 json_object_array_add(parts, partition(d, 1, "bios-boot", GUID_BIOS_BOOT, 34ULL * lbs, 2048ULL * lbs, NULL));
         bool mount_esp = i == 0 && b->hw->uefi && b->a->disks.filesystem != ANSWER_FS_ZFS;
+        /* With an ESP on several disks, the node must come up without the
+         * first one (its /boot/efi): the mount is not required for booting. */
+        const char *esp_options = mount_esp && b->r->n_disks > 1 ? "nofail,x-systemd.device-timeout=10s" : NULL;
         json_object_array_add(parts, partition(d, 2, "esp", GUID_ESP, l->esp_start, l->esp_start + l->esp_size,
-                                               content_fs("vfat", mount_esp ? "/boot/efi" : NULL, NULL)));
+                                               content_fs("vfat", mount_esp ? "/boot/efi" : NULL, esp_options)));
         unsigned n = 3;
         if (l->extra_size) {
                 json_object *bp = partition(d, n++, boot_content && json_get_string(boot_content, "array") ? "md-member" : "boot",

@@ -89,6 +89,35 @@ static int write_mdadm_conf(Engine *e, bool *changed) {
         return 0;
 }
 
+/* A Btrfs root mirrored over several disks (raid1, raid10) must mount when
+ * a disk is gone: the kernel refuses a Btrfs with a missing device unless it
+ * is mounted with "degraded", so the node's kernel command line carries
+ * rootflags=degraded (harmless while every device is there; the
+ * initramfs scans for the devices first). */
+static int write_grub_storage_defaults(Engine *e) {
+        json_object *list = json_get(e->storage, "btrfs");
+        bool degraded = false;
+        for (size_t i = 0; i < json_array_len(list); i++) {
+                json_object *b = json_array_at(list, i);
+                const char *profile = json_get_string(b, "data-profile");
+                if (json_array_len(json_get(b, "members")) > 1 && (streq_ptr(profile, "raid1") || streq_ptr(profile, "raid10")))
+                        degraded = true;
+        }
+        if (!degraded)
+                return 0;
+        static const char text[] = "# Written by the forja installer: the mirrored Btrfs root mounts with a disk missing.\n"
+                                   "GRUB_CMDLINE_LINUX=\"$GRUB_CMDLINE_LINUX rootflags=degraded\"\n";
+        _cleanup_free_ char *dir = engine_target_path(e, "/etc/default/grub.d"),
+                            *path = engine_target_path(e, "/etc/default/grub.d/forja-storage.cfg");
+        if (!dir || !path)
+                return -ENOMEM;
+        (void) mkdir(dir, 0755);
+        int r = write_file_atomic(path, text, strlen(text), 0644);
+        if (r < 0)
+                return engine_fail(e, r, "writing /etc/default/grub.d/forja-storage.cfg: %s", strerror(-r));
+        return 0;
+}
+
 int stage_bootloader(Engine *e) {
         json_object *disks = json_get(e->storage, "disks");
         size_t n = json_array_len(disks);
@@ -107,7 +136,8 @@ int stage_bootloader(Engine *e) {
                         if (streq_ptr(json_get_string(json_array_at(parts, j), "role"), "esp"))
                                 esps[n_esps++] = (char *) json_get_string(json_array_at(parts, j), "path");
         }
-        if ((r = write_crypttab(e, &update_initramfs)) < 0 || (r = write_mdadm_conf(e, &update_initramfs)) < 0)
+        if ((r = write_crypttab(e, &update_initramfs)) < 0 || (r = write_mdadm_conf(e, &update_initramfs)) < 0 ||
+            (r = write_grub_storage_defaults(e)) < 0)
                 return r;
         r = bind_kernel_filesystems(e);
         if (r < 0)

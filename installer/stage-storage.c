@@ -115,7 +115,8 @@ static int record_mount(Engine *e, const char *device, json_object *content) {
                 .fstype = strdup(strempty(fstype)),
                 .uuid = strdup(uuid),
                 .options = opts ? strdup(opts) : NULL,
-                .pass = swap ? 0 : streq(mp, "/") ? 1 : 2,
+                /* Btrfs has no boot-time fsck (fsck.btrfs does nothing) */
+                .pass = swap || streq_ptr(fstype, "btrfs") ? 0 : streq(mp, "/") ? 1 : 2,
         };
         e->n_mounts++;
         return 0;

@@ -10,9 +10,15 @@ Python API:
         m.wait_for(r"FORJA-INSTALLER-READY", timeout=300)
         text = m.serial_text()
 
+    # typing on the serial console (the guest's input):
+    m = Machine(..., serial_input=True)
+    m.respond(r"Please unlock disk", "passphrase")   # sent once, when seen
+    m.send("text\n")                                  # sent now
+
 CLI (exit 0: every --expect seen in order; 1: failure marker, timeout or QEMU
 died; 77: QEMU or the firmware is missing):
     qemu-harness.py --iso forja.iso --firmware bios --expect FORJA-INSTALLER-READY
+    qemu-harness.py --disk node.qcow2 --send 'unlock disk=secret' --expect LOGIN
 """
 
 import argparse
@@ -20,9 +26,11 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 OVMF_DIRS = ["/usr/share/OVMF", "/usr/share/ovmf", "/usr/share/qemu"]
@@ -68,7 +76,7 @@ class Machine:
     def __init__(self, firmware="bios", iso=None, boot="cdrom", kernel=None, initrd=None,
                  append="", disks=(), memory=1024, smp=1, fw_cmdline=None, workdir=None,
                  serial_log=None, accel="tcg", net=True, extra_args=(), mac=None, guestfwd=(),
-                 tap=None, tftp=None, bootfile=None):
+                 tap=None, tftp=None, bootfile=None, serial_input=False):
         if firmware not in FIRMWARES:
             raise ValueError(f"unknown firmware {firmware!r} (bios, uefi, secureboot)")
         if not iso and not kernel and not disks and boot != "net":
@@ -92,6 +100,15 @@ class Machine:
         self.workdir = workdir or tempfile.mkdtemp(prefix="forja-qemu-")
         os.makedirs(self.workdir, exist_ok=True)
         self.serial_log = serial_log or os.path.join(self.workdir, "serial.log")
+        # Serial input: the console is a UNIX socket (QEMU the server) whose
+        # output QEMU also writes to serial_log; the harness connects, drains
+        # what the guest prints (the log is read from the file) and writes
+        # what send() and the responses type.
+        self.serial_input = serial_input
+        self.serial_socket = os.path.join(self.workdir, "serial.sock")
+        self._sock = None
+        self._drain = None
+        self.responses = []  # [regex, text, done]
         self.proc = None
         self.started = None
         self.marks = []  # (seconds since start, pattern)
@@ -124,7 +141,7 @@ class Machine:
     def command(self):
         args = [self._qemu(), "-name", "forja-e2e", "-nodefaults", "-no-user-config",
                 "-accel", self.accel, "-cpu", "max", "-smp", str(self.smp), "-m", str(self.memory),
-                "-display", "none", "-vga", "std", "-serial", f"file:{self.serial_log}",
+                "-display", "none", "-vga", "std", *self._serial_args(),
                 "-monitor", "none", "-no-reboot"]
         fw = FIRMWARES[self.firmware]
         if fw is None:
@@ -160,6 +177,54 @@ class Machine:
                 args += ["-boot", "order=n"]
         return args + self._disk_args() + self.extra_args
 
+    def _serial_args(self):
+        if not self.serial_input:
+            return ["-serial", f"file:{self.serial_log}"]
+        return ["-chardev", f"socket,id=serial0,path={self.serial_socket},server=on,wait=off,"
+                            f"logfile={self.serial_log},logappend=off",
+                "-serial", "chardev:serial0"]
+
+    def _connect_serial(self):
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.serial_socket)
+                break
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise BootFailed(f"cannot connect to the serial socket {self.serial_socket}")
+                time.sleep(0.1)
+        self._sock = s
+
+        def drain():
+            try:
+                while s.recv(65536):
+                    pass
+            except OSError:
+                pass
+        self._drain = threading.Thread(target=drain, daemon=True)
+        self._drain.start()
+
+    def send(self, text):
+        """Types text on the serial console (needs serial_input=True)."""
+        if not self._sock:
+            raise ValueError("the machine was not started with serial_input=True")
+        self._sock.sendall(text.encode())
+
+    def respond(self, pattern, text):
+        """Types text plus a newline once pattern (a regex) appears on the
+        console; checked while wait_for() polls."""
+        self.responses.append([re.compile(pattern, re.M), text + "\n", False])
+
+    def _answer(self, text):
+        for r in self.responses:
+            if not r[2] and r[0].search(text):
+                r[2] = True
+                self.send(r[1])
+                self.marks.append((self.elapsed(), f"sent a response to {r[0].pattern}"))
+
     def _nic_spec(self):
         mac = f",mac={self.mac}" if self.mac else ""
         if self.tap:
@@ -183,6 +248,8 @@ class Machine:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.started = time.monotonic()
+        if self.serial_input:
+            self._connect_serial()
         return self
 
     def elapsed(self):
@@ -204,6 +271,8 @@ class Machine:
         deadline = time.monotonic() + timeout
         while True:
             text = self.serial_text()
+            if self.responses:
+                self._answer(text)
             m = rx.search(text, start)
             if m:
                 self.marks.append((self.elapsed(), pattern))
@@ -220,11 +289,16 @@ class Machine:
             time.sleep(0.2)
 
     def wait_exit(self, timeout):
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise BootFailed(f"QEMU still running {timeout} s later")
-        return self.proc.returncode
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.responses:
+                self._answer(self.serial_text())
+            try:
+                self.proc.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+                return self.proc.returncode
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    raise BootFailed(f"QEMU still running {timeout} s later")
 
     def stop(self):
         if self.running():
@@ -236,6 +310,9 @@ class Machine:
                 self.proc.wait()
         if self.proc and self.proc.stdout:
             self.proc.stdout.close()
+        if self._sock:
+            self._sock.close()
+            self._sock = None
 
     def cleanup(self):
         self.stop()
@@ -279,14 +356,25 @@ def main(argv=None):
     p.add_argument("--fail", action="append", default=[], metavar="REGEX",
                    help="markers that fail the boot (added to the defaults)")
     p.add_argument("--wait-exit", action="store_true", help="after the markers, wait for QEMU to exit")
+    p.add_argument("--send", action="append", default=[], metavar="REGEX=TEXT",
+                   help="type TEXT and a newline on the serial console once REGEX appears (split at the "
+                        "first '='; write a '=' in REGEX as \\x3d); repeatable")
     p.add_argument("--print-command", action="store_true")
     a = p.parse_args(argv)
+    sends = []
+    for spec in a.send:
+        if "=" not in spec:
+            p.error(f"--send {spec!r}: expected REGEX=TEXT")
+        sends.append(spec.split("=", 1))
 
     try:
         m = Machine(firmware=a.firmware, iso=a.iso, boot=a.boot, kernel=a.kernel, initrd=a.initrd,
                     append=a.append, disks=a.disk, memory=a.memory, smp=a.smp, fw_cmdline=a.fw_cmdline,
                     workdir=a.workdir, serial_log=a.serial_log, accel=a.accel, mac=a.mac,
-                    guestfwd=a.guestfwd, tap=a.tap, tftp=a.tftp, bootfile=a.bootfile)
+                    guestfwd=a.guestfwd, tap=a.tap, tftp=a.tftp, bootfile=a.bootfile,
+                    serial_input=bool(sends))
+        for pattern, text in sends:
+            m.respond(pattern, text)
         if a.print_command:
             print(" ".join(m.command()))
             return 0

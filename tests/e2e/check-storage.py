@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Compares the facts the e2e probe printed on a node's serial console with
+what test-install-storage.sh asked for. Exit 0 when all match, 1 otherwise.
+
+    check-storage.py --scenario S --expect complete|degraded --hostname H
+                     --key-fingerprint FP [--secret TEXT]... SERIAL-LOG
+"""
+
+import argparse
+import base64
+import io
+import json
+import re
+import sys
+import tarfile
+
+ESP_FILES = {"EFI/BOOT/BOOTX64.EFI", "EFI/debian/shimx64.efi", "EFI/debian/grubx64.efi"}
+
+
+def read_facts(log):
+    facts = {}
+    for line in open(log, errors="replace"):
+        # through the journal: "[ t] hook[pid]: FORJA-PROBE key value"
+        m = re.search(r"(?:^|: )FORJA-PROBE (\S+) ?(.*?)\r?$", line)
+        if m:
+            facts[m.group(1)] = m.group(2)
+    return facts
+
+
+def walk(devices, parent=None):
+    """(device, parent) for every node of an lsblk tree."""
+    for d in devices:
+        yield d, parent
+        yield from walk(d.get("children", []), d)
+
+
+class Checker:
+    def __init__(self, facts):
+        self.facts, self.errors = facts, []
+
+    def want(self, cond, what):
+        if not cond:
+            self.errors.append(what)
+
+    def json(self, key):
+        try:
+            return json.loads(self.facts[key])
+        except (KeyError, ValueError):
+            self.errors.append(f"fact {key} missing or not JSON: {self.facts.get(key, '')[:200]!r}")
+            return None
+
+    def root_mounts(self):
+        fm = self.json("findmnt")
+        if not fm:
+            return {}, {}
+        root = fm["filesystems"][0]
+        return root, {c["target"]: c for c in root.get("children", [])}
+
+    def tree(self):
+        t = self.json("lsblk-tree")
+        return list(walk(t["blockdevices"])) if t else []
+
+    def disks(self):
+        return sorted(d["name"] for d, parent in self.tree() if d.get("type") == "disk")
+
+
+def check_common(c, a):
+    f = c.facts
+    c.want(f.get("hostname") == a.hostname, f"hostname {f.get('hostname')!r}, asked {a.hostname!r}")
+    c.want(f.get("hash-prefix") == "$y$", f"root password hash prefix {f.get('hash-prefix')!r}")
+    c.want(f.get("authorized-key") == a.key_fingerprint, f"authorized key {f.get('authorized-key')!r}")
+    c.want(f.get("answer-mode") == "600", f"/etc/forja/answer.toml mode {f.get('answer-mode')!r}")
+    # The installer's records on the node (/etc/forja, /var/log/forja,
+    # /etc/crypttab) hold no secret of the answer.
+    try:
+        n = int(f.get("records-chunks", "0"))
+        blob = base64.b64decode("".join(f[f"records-{i}"] for i in range(n)))
+        with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+            files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    except (KeyError, ValueError, tarfile.TarError) as e:
+        c.errors.append(f"the node's records could not be read from the probe: {e}")
+        files = {}
+    c.want("etc/forja/answer.toml" in files, f"records without etc/forja/answer.toml: {sorted(files)}")
+    c.want(any(n.startswith("var/log/forja/") for n in files), f"records without var/log/forja: {sorted(files)}")
+    for name, data in files.items():
+        for s in a.secret:
+            c.want(s.encode() not in data, f"a secret of the answer is in the node's /{name}")
+    raw = open(a.log, "rb").read()
+    for s in a.secret:
+        c.want(s.encode() not in raw, "a secret of the answer appeared on the node's serial console")
+    return files
+
+
+def check_esps(c, disks):
+    """Every disk has an ESP with shim as the removable path and Debian's loaders."""
+    for d in disks:
+        key = f"esp-{d}2"
+        got = set(c.facts.get(key, "").split())
+        c.want(ESP_FILES <= got, f"{key}: ESP files {sorted(got)} (want {sorted(ESP_FILES)})")
+
+
+def check_btrfs(c, expect):
+    f = c.facts
+    root, children = c.root_mounts()
+    c.want(root.get("fstype") == "btrfs", f"root file system {root}")
+    df = f.get("btrfs-df", "")
+    c.want(re.search(r"Data, RAID1:", df) and re.search(r"Metadata, RAID1:", df),
+           f"btrfs profiles are not raid1: {df!r}")
+    show = f.get("btrfs-show", "")
+    c.want("Total devices 2" in show, f"btrfs device count: {show!r}")
+    paths = re.findall(r"path (/dev/\S+)", show)
+    c.want("rootflags=degraded" in f.get("cmdline", ""), f"kernel command line {f.get('cmdline')!r}")
+    disks = c.disks()
+    if expect == "complete":
+        c.want(disks == ["vda", "vdb"], f"disks {disks}")
+        c.want(sorted(re.sub(r"\d+$", "", p) for p in paths) == ["/dev/vda", "/dev/vdb"],
+               f"btrfs members {paths} (want a partition of vda and of vdb)")
+        c.want("missing" not in show, f"btrfs reports a missing device with both disks: {show!r}")
+        c.want("/boot/efi" in children and children["/boot/efi"]["fstype"] == "vfat", f"/boot/efi: {children.get('/boot/efi')}")
+    else:
+        c.want(disks == ["vda"], f"disks {disks} (the first disk was removed)")
+        c.want(len(paths) == 1 and paths[0].startswith("/dev/vda") and "missing" in show.lower(),
+               f"degraded btrfs: {show!r}")
+    check_esps(c, disks)
+
+
+def check_md(c, expect):
+    f = c.facts
+    root, children = c.root_mounts()
+    c.want(root.get("fstype") == "ext4" and root.get("source") == "/dev/mapper/pve-root", f"root file system {root}")
+    mdstat = f.get("mdstat", "")
+    m = re.search(r"(md\d+) : active raid1 ((?:\S+\[\d+\] ?)+).*?\[(\d+)/(\d+)\] \[([U_]+)\]", mdstat)
+    disks = c.disks()
+    if not m:
+        c.errors.append(f"no active raid1 in /proc/mdstat: {mdstat!r}")
+    else:
+        members = sorted(re.sub(r"\d+\[\d+\]$", "", x) for x in m.group(2).split())
+        c.want(m.group(3) == "2", f"{m.group(1)} has {m.group(3)} raid devices (want 2)")
+        if expect == "complete":
+            c.want(members == ["vda", "vdb"] and m.group(4) == "2" and m.group(5) == "UU",
+                   f"{m.group(1)}: members {members}, {m.group(4)}/{m.group(3)} [{m.group(5)}]")
+        else:
+            c.want(members == ["vda"] and m.group(4) == "1" and m.group(5).count("U") == 1,
+                   f"degraded {m.group(1)}: members {members}, {m.group(4)}/{m.group(3)} [{m.group(5)}]")
+        # root: an LV whose parent is the array
+        parents = {d["name"]: (p or {}).get("name") for d, p in c.tree()}
+        c.want(parents.get("pve-root") == m.group(1), f"pve-root sits on {parents.get('pve-root')}, not {m.group(1)}")
+    c.want(disks == (["vda", "vdb"] if expect == "complete" else ["vda"]), f"disks {disks}")
+    for d in disks:
+        c.want(f.get(f"mbr-{d}") == "grub", f"no GRUB boot code on {d}: {f.get(f'mbr-{d}')!r}")
+
+
+def check_luks(c, files):
+    f = c.facts
+    root, children = c.root_mounts()
+    c.want(root.get("fstype") == "ext4" and root.get("source") == "/dev/mapper/pve-root", f"root file system {root}")
+    nodes = {d["name"]: (d, p) for d, p in c.tree()}
+    lv, crypt = nodes.get("pve-root", ({}, None))
+    c.want(lv.get("type") == "lvm" and lv.get("mountpoint") == "/", f"pve-root {lv}")
+    c.want(crypt is not None and crypt.get("type") == "crypt", f"pve-root's parent is not dm-crypt: {crypt}")
+    if crypt:
+        part = nodes.get(crypt["name"], ({}, None))[1] or {}
+        c.want(part.get("type") == "part" and part.get("fstype") == "crypto_LUKS",
+               f"the dm-crypt device sits on {part}")
+    c.want("cryptroot:" in f.get("crypt", ""), f"dm-crypt mappings {f.get('crypt')!r}")
+    boot = children.get("/boot", {})
+    c.want(boot.get("fstype") == "ext4" and re.fullmatch(r"/dev/vda\d+", boot.get("source", "")) is not None,
+           f"/boot is not a plain partition: {boot}")
+    bpart = nodes.get(boot.get("source", "").removeprefix("/dev/"), ({}, None))[0]
+    c.want(bpart.get("type") == "part", f"/boot's device {bpart}")
+    crypttab = files.get("etc/crypttab", b"").decode(errors="replace")
+    c.want(re.search(r"^cryptroot UUID=\S+ none luks", crypttab, re.M) is not None,
+           f"/etc/crypttab {crypttab!r} (want cryptroot by UUID, passphrase typed at boot)")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--scenario", required=True)
+    p.add_argument("--expect", choices=["complete", "degraded"], default="complete")
+    p.add_argument("--hostname", required=True)
+    p.add_argument("--key-fingerprint", required=True)
+    p.add_argument("--secret", action="append", default=[])
+    p.add_argument("log")
+    a = p.parse_args()
+    c = Checker(read_facts(a.log))
+    files = check_common(c, a)
+    if a.scenario.startswith("btrfs-raid1"):
+        check_btrfs(c, a.expect)
+    elif a.scenario.startswith("md-raid1"):
+        check_md(c, a.expect)
+    elif a.scenario.startswith("luks-lvm"):
+        check_luks(c, files)
+    else:
+        c.errors.append(f"unknown scenario {a.scenario}")
+    for e in c.errors:
+        print("mismatch:", e)
+    print(f"probe ({a.scenario}, {a.expect}): {len(c.facts)} facts, {len(c.errors)} mismatches")
+    return 1 if c.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# e2e: unattended installs onto the storage layouts beyond one plain disk,
+# then boots of the installed disks.
+#   test-install-storage.sh SCENARIO
+#   btrfs-raid1-uefi  Btrfs raid1 over two disks, OVMF; a third disk holding
+#                     data is attached during the install and must be
+#                     byte-identical afterwards; the node boots with both
+#                     disks, then with only the second one
+#   md-raid1-bios     ext4 on LVM on md RAID1 over two disks, SeaBIOS; boots
+#                     with both disks, then with only the second one
+#   luks-lvm-bios     ext4 on LVM on LUKS2, one disk, separate /boot, SeaBIOS;
+#                     the test types the passphrase on the serial console
+# The probe (tests/e2e/data/probe.sh, the answer's first-boot hook) reports
+# the node's facts on serial; check-storage.py compares them with the answer.
+. "$TESTS_LIB/testlib.sh"
+. "$(dirname "$0")/e2e-lib.sh"
+
+scenario=${1:?scenario}
+disks=2 degraded=1 data_disk=0 extra=''
+case $scenario in
+btrfs-raid1-uefi) firmware=uefi data_disk=1
+        extra='filesystem = "btrfs"
+btrfs.raid = "raid1"
+disk-list = ["vda", "vdb"]' ;;
+md-raid1-bios) firmware=bios
+        extra='filesystem = "ext4"
+raid = "raid1"
+disk-list = ["vda", "vdb"]' ;;
+luks-lvm-bios) firmware=bios disks=1 degraded=0
+        passphrase="luks-$RANDOM-$RANDOM-$RANDOM"
+        extra="filesystem = \"ext4\"
+encrypt = true
+encrypt-passphrase = \"$passphrase\"
+disk-list = [\"vda\"]" ;;
+*) fail "unknown scenario $scenario" ;;
+esac
+
+e2e_require
+require_cmd ssh-keygen sfdisk mkfs.ext4 sha256sum
+e2e_build_iso
+
+work=$E2E_DIR/install-$scenario
+rm -rf "$work"
+mkdir -p "$work"
+ssh-keygen -q -t ed25519 -N '' -C "forja-e2e" -f "$work/key"
+password="e2e-$RANDOM-$RANDOM-secret"
+cat >"$work/answer.toml" <<TOML
+[global]
+keyboard = "en-us"
+country = "us"
+fqdn = "$scenario.forja.test"
+mailto = "root@forja.test"
+timezone = "UTC"
+root-password = "$password"
+root-ssh-keys = ["$(cat "$work/key.pub")"]
+reboot-mode = "power-off"
+
+[network]
+source = "from-dhcp"
+
+[disk-setup]
+$extra
+
+[first-boot]
+source = "from-iso"
+ordering = "fully-up"
+TOML
+"$FORJA" answer validate "$work/answer.toml" >/dev/null || fail "the test's answer is invalid"
+expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/probe.sh" \
+        --in "$E2E_ISO" -o "$work/auto.iso"
+
+node_disks=()
+for i in $(seq 1 "$disks"); do
+        qemu-img create -q -f qcow2 "$work/node$i.qcow2" 16G
+        node_disks+=(--disk "$work/node$i.qcow2")
+done
+install_disks=("${node_disks[@]}")
+if [ "$data_disk" = 1 ]; then
+        # A disk that is not in the plan, holding someone's data (vdc).
+        data=$work/data.raw
+        truncate -s 2G "$data"
+        printf 'label: gpt\nstart=2048, size=2097152, type=linux\n' | sfdisk -q "$data"
+        mkdir "$work/files"
+        echo "not forja's disk" >"$work/files/keep.txt"
+        mkfs.ext4 -q -F -E offset=$((2048 * 512)) -d "$work/files" "$data" 1G
+        data_before=$(sha256sum <"$data")
+        install_disks+=(--disk "$data")
+fi
+
+t0=$SECONDS
+e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" "${install_disks[@]}" \
+        --memory 1536 --timeout 2400 \
+        --expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' \
+        --expect '^FORJA-STAGE-END bootloader ok' --expect '^FORJA-INSTALL-OK' \
+        --fail '^FORJA-INSTALL-FAILED' --wait-exit || fail "the install failed (serial log $SERIAL_LOG)"
+install_log=$SERIAL_LOG
+echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included)"
+grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total) ' "$install_log" || true
+! grep -q -F "$password" "$install_log" || fail "the root password appeared on the serial console"
+if [ -n "${passphrase:-}" ]; then
+        ! grep -q -F "$passphrase" "$install_log" || fail "the LUKS passphrase appeared on the serial console"
+fi
+if [ "$data_disk" = 1 ]; then
+        [ "$(sha256sum <"$data")" = "$data_before" ] || fail "the data disk outside the plan changed during the install"
+        echo "e2e: the disk outside the plan is byte-identical after the install"
+fi
+
+# boot_node NAME EXPECTATION DISK-ARGS...: boots the node to its probe and
+# compares the facts with the answer.
+boot_node() {
+        local name=$1 expect=$2; shift 2
+        local send=()
+        [ -n "${passphrase:-}" ] && send=(--send "Please unlock disk cryptroot=$passphrase")
+        t0=$SECONDS
+        e2e_boot "$name" --firmware "$firmware" "$@" "${send[@]}" --memory 1536 --timeout 2400 \
+                --expect 'FORJA-PROBE-BEGIN' --expect 'FORJA-PROBE-END' --wait-exit ||
+                fail "$name: the installed node did not boot to its probe (serial log $SERIAL_LOG)"
+        echo "e2e: $name booted and probed in $((SECONDS - t0)) s"
+        python3 "$E2E_HERE/check-storage.py" --scenario "$scenario" --expect "$expect" \
+                --hostname "$scenario" --key-fingerprint "$(ssh-keygen -lf "$work/key.pub" | awk '{print $2}')" \
+                --secret "$password" ${passphrase:+--secret "$passphrase"} "$SERIAL_LOG" ||
+                fail "$name: the node does not match the answer (serial log $SERIAL_LOG)"
+}
+
+boot_node "node-$scenario" complete "${node_disks[@]}"
+if [ "$degraded" = 1 ]; then
+        # The first disk is gone: the second one alone (now vda) must boot.
+        boot_node "node-$scenario-degraded" degraded --disk "$work/node2.qcow2"
+fi
+echo "e2e install $scenario: all checks passed"
