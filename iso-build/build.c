@@ -105,6 +105,8 @@ int iso_build(const IsoBuildOptions *opts) {
         if (r >= 0)
                 r = step_iso_image(&c, opts->output);
         if (r >= 0)
+                r = step_pxe_artifacts(&c, opts->output);
+        if (r >= 0)
                 log_info("Done in %.0f s: %s", now_sec() - t0, opts->output);
         if (r >= 0) {
                 /* Bounded cache: what this build used plus the two most recent others. */

@@ -27,9 +27,12 @@ typedef struct IsoBuildOptions {
         const char *forja_deb;     /* a prebuilt forja .deb instead of source_dir */
         const char *data_dir;      /* package lists, /init, GRUB templates */
         const char *output;        /* the ISO to write */
+        const char *pxe_url;       /* PXE: where pxe/ is served over HTTP; NULL: the boot server */
+        const char *pxe_answer;    /* PXE: the forja.answer= URL; NULL: PXE_URL/answers/{mac}.toml */
 } IsoBuildOptions;
 
-/* Builds (or takes from the cache) every part and writes the ISO. */
+/* Builds (or takes from the cache) every part and writes the ISO, and the
+ * PXE artifacts into pxe/ beside it (docs/pxe.md). */
 int iso_build(const IsoBuildOptions *opts);
 
 /* Copies in_iso to out_iso with answer embedded as /answer.toml, keeping the

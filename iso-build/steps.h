@@ -37,6 +37,8 @@ int step_node_image(BuildContext *c);
 int step_installer_env(BuildContext *c);
 /* Assembles the ISO from the three entries. */
 int step_iso_image(BuildContext *c, const char *output);
+/* Writes pxe/ beside output: kernel, initrd, node image, boot.ipxe, UEFI netboot. */
+int step_pxe_artifacts(BuildContext *c, const char *output);
 
 /* Writes the cache key text of an mmdebstrap step: suite, sources, packages,
  * the forja .deb and the content of the data files it uses. */

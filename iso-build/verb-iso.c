@@ -16,7 +16,8 @@
 
 static const char iso_usage[] =
         "Usage: forja iso build [--suite SUITE] [--mirror URL|FILE] [--answer FILE]\n"
-        "                       [--cache-dir DIR] [--source DIR | --forja-deb FILE] -o ISO\n"
+        "                       [--cache-dir DIR] [--source DIR | --forja-deb FILE]\n"
+        "                       [--pxe-url URL] [--pxe-answer URL] -o ISO\n"
         "       forja iso prepare --answer FILE [--on-first-boot HOOK] --in ISO -o ISO\n"
         "       forja iso clean-cache [--cache-dir DIR]\n"
         "       forja iso manifest TARBALL [--packages TSV] [--suite SUITE] [--chunk-size BYTES]\n"
@@ -26,7 +27,8 @@ static const char iso_usage[] =
         "from Debian packages, and embeds answer files into an existing ISO.\n"
         "\n"
         "  build        build (or take from the cache) the forja .deb, the node image,\n"
-        "               the installer environment, and write the ISO (needs root)\n"
+        "               the installer environment, and write the ISO (needs root) and\n"
+        "               the PXE artifacts in pxe/ beside it (docs/pxe.md)\n"
         "  prepare      copy an ISO with FILE embedded as /answer.toml (no rebuild);\n"
         "               the installer then runs unattended\n"
         "  clean-cache  remove forja's build cache entries\n"
@@ -44,6 +46,10 @@ static const char iso_usage[] =
         "     --forja-deb FILE   use this forja .deb instead of building one\n"
         "     --data-dir DIR     package lists, /init and GRUB templates\n"
         "     --in ISO           the ISO to copy (prepare)\n"
+        "     --pxe-url URL      build: where the pxe/ directory written beside the ISO\n"
+        "                        will be served over HTTP (default: the PXE server)\n"
+        "     --pxe-answer URL   build: forja.answer= of the PXE boot (default:\n"
+        "                        PXE-URL/answers/{mac}.toml)\n"
         "     --on-first-boot HOOK  an executable for [first-boot] source = \"from-iso\",\n"
         "                        put on the medium as /forja-first-boot (prepare)\n"
         "  -o --output ISO      the ISO to write\n"
@@ -52,7 +58,7 @@ static const char iso_usage[] =
 
 enum {
         ARG_SUITE = 0x100, ARG_MIRROR, ARG_ANSWER, ARG_CACHE_DIR, ARG_SOURCE, ARG_FORJA_DEB, ARG_DATA_DIR, ARG_IN,
-        ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT,
+        ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT, ARG_PXE_URL, ARG_PXE_ANSWER,
 };
 
 typedef struct IsoArgs {
@@ -88,6 +94,8 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                 { "on-first-boot", required_argument, NULL, ARG_ON_FIRST_BOOT },
                 { "packages", required_argument, NULL, ARG_PACKAGES },
                 { "chunk-size", required_argument, NULL, ARG_CHUNK_SIZE },
+                { "pxe-url", required_argument, NULL, ARG_PXE_URL },
+                { "pxe-answer", required_argument, NULL, ARG_PXE_ANSWER },
                 { "output", required_argument, NULL, 'o' },
                 {}
         };
@@ -123,6 +131,13 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                         break;
                 case ARG_IN:
                         a->in = optarg;
+                        break;
+                case ARG_PXE_URL:
+                case ARG_PXE_ANSWER:
+                        if (!startswith(optarg, "http://") && !startswith(optarg, "https://"))
+                                return log_error_errno(EINVAL, "iso: --%s takes an http:// or https:// URL, not '%s'.",
+                                                       c == ARG_PXE_URL ? "pxe-url" : "pxe-answer", optarg);
+                        *(c == ARG_PXE_URL ? &a->build.pxe_url : &a->build.pxe_answer) = optarg;
                         break;
                 case ARG_PACKAGES:
                         a->packages = optarg;

@@ -21,6 +21,9 @@ mkdir -p "$boot"
 cp "$root/usr/lib/shim/shimx64.efi.signed" "$boot/bootx64.efi"
 cp "$root/usr/lib/shim/mmx64.efi.signed" "$boot/mmx64.efi"
 cp "$root/usr/lib/grub/x86_64-efi-signed/gcdx64.efi.signed" "$boot/grubx64.efi"
+# UEFI network boot (PXE artifacts): Debian's signed GRUB for TFTP/HTTP boot,
+# which reads grub/grub.cfg from the server it was loaded from.
+cp "$root/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed" "$boot/grubnetx64.efi"
 cp "$root/usr/lib/grub/i386-pc/boot_hybrid.img" "$boot/boot_hybrid.img"
 # BIOS: an El Torito core image with every module the menu needs built in.
 cp "$data/grub-bios-early.cfg" "$root/tmp/forja-early.cfg"
