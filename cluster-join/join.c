@@ -307,8 +307,17 @@ static int build_join_request(Ctx *c, const char *token, const ClusterProbe *p, 
         /* The member-specific keys of the pool; the cluster has the rest. */
         for (const char *const *k = member_pool_keys; c->s->storage_driver && *k; k++) {
                 const char *value = NULL;
+                _cleanup_free_ char *dir_default = NULL;
                 if (streq(*k, "source"))
                         value = c->s->storage_source;
+                /* The cluster's own pool config carries the source of the
+                 * member it was read from: a dir pool without a source of its
+                 * own asks for Incus' default place explicitly. */
+                if (!value && streq(*k, "source") && streq(c->s->storage_driver, "dir")) {
+                        if (asprintf(&dir_default, "/var/lib/incus/storage-pools/%s", pool_name(c->s)) < 0)
+                                return -ENOMEM;
+                        value = dir_default;
+                }
                 for (char **kv = c->s->storage_config; !value && kv && kv[0] && kv[1]; kv += 2)
                         if (streq(kv[0], *k))
                                 value = kv[1];

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cluster-setup.h"
 #include "json-out.h"
@@ -13,7 +14,20 @@ static char *dup_or_null(const char *s) {
 static int verify_before_write(void *userdata, const InstallContext *c, char **ret_error) {
         const ClusterHook *h = userdata;
         log_info("Verifying the cluster of the join token before anything is written.");
-        int r = cluster_verify(&h->settings, ret_error);
+        int r;
+        /* The installer's link may have come up a moment ago: an unreachable
+         * cluster gets two more passes, a wrong certificate none. */
+        for (unsigned pass = 1;; pass++) {
+                _cleanup_free_ char *err = NULL;
+                r = cluster_verify(&h->settings, &err);
+                if (r != -EHOSTUNREACH || pass >= 3) {
+                        if (r < 0)
+                                *ret_error = TAKE_PTR(err);
+                        break;
+                }
+                log_info("Cluster unreachable (pass %u of 3), trying again in 5 s: %s", pass, strempty(err));
+                sleep(5);
+        }
         if (r >= 0)
                 log_info("The cluster answered with the certificate the token names.");
         return r;

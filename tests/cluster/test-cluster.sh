@@ -87,49 +87,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- network: a bridge namespace and one namespace per node ----------------
-add_ns() {
-        ip netns add "$1"
-        NAMESPACES+=("$1")
-        ip -n "$1" link set lo up
-}
-add_ns "$P-br"
-ip -n "$P-br" link add br0 type bridge
-ip -n "$P-br" link set br0 up
-add_node_ns() {
-        local n=$1 ns=$P-$1
-        add_ns "$ns"
-        ip link add "$P${n}a" type veth peer name "$P${n}b"
-        ip link set "$P${n}a" netns "$ns"
-        ip link set "$P${n}b" netns "$P-br"
-        ip -n "$ns" link set "$P${n}a" name eth0
-        ip -n "$ns" addr add "${IP[$n]}/24" dev eth0
-        ip -n "$ns" link set eth0 up
-        ip -n "$P-br" link set "$P${n}b" master br0
-        ip -n "$P-br" link set "$P${n}b" up
-        # The host bridge instances are bridged onto (network mode "bridge").
-        ip -n "$ns" link add fjbr0 type bridge
-        ip -n "$ns" link set fjbr0 up
-}
+. "$(dirname "$0")/cluster-lib.sh"
+add_bridge_ns
 for n in n1 n2 n3 n4 imp; do add_node_ns "$n"; done
 
-start_daemon() {
-        local n=$1
-        mkdir -p "$TMPD/$n" "$TMPD/pool-$n"
-        INCUS_DIR=$TMPD/$n ip netns exec "$P-$n" "$INCUSD" --group root --logfile "$TMPD/$n.log" \
-                >"$TMPD/$n.out" 2>&1 &
-        DPID[$n]=$!
-}
-wait_daemon() {
-        local n=$1
-        for i in $(seq 150); do
-                INCUS_DIR=$TMPD/$n incus query /1.0 >/dev/null 2>&1 && return 0
-                kill -0 "${DPID[$n]}" 2>/dev/null || { cat "$TMPD/$n.out" >&2; fail "incusd $n died at start"; }
-                sleep 0.2
-        done
-        fail "incusd $n did not answer within 30 s"
-}
-inc() { local n=$1; shift; INCUS_DIR=$TMPD/$n incus "$@"; }
-fj() { local n=$1; shift; ip netns exec "$P-$n" "$FORJA" "$@"; }
 # fjv: the same under valgrind when it is installed (memory errors and
 # definite leaks fail the test through exit status 99).
 VG=()
@@ -153,14 +114,6 @@ settings() {
 }
 EOF
         chmod 600 "$TMPD/$n.json"
-}
-# mk_token NAME FINGERPRINT ADDRESSES_JSON EXPIRES_AT: a hand-made token.
-mk_token() {
-        printf '{"server_name":"%s","fingerprint":"%s","addresses":%s,"secret":"%s","expires_at":"%s"}' \
-                "$1" "$2" "$3" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "$4" | base64 -w0
-}
-member_status() {   # member_status VIA NAME
-        inc "$1" query "/1.0/cluster/members/$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'
 }
 clustered() {       # clustered NODE -> true/false from forja join --status --json
         fj "$1" join --status --json --socket "$TMPD/$1/unix.socket" |
