@@ -45,7 +45,9 @@ static char *uuid_of(const char *device) {
         return strdup(uuid);
 }
 
-/* /etc/crypttab: the LUKS containers, unlocked by passphrase at boot. */
+/* /etc/crypttab: the LUKS containers, unlocked by passphrase at boot;
+ * "initramfs" makes cryptsetup-initramfs unlock them in the initramfs even
+ * when its hook cannot trace the root file system down to them. */
 static int write_crypttab(Engine *e, bool *changed) {
         json_object *list = json_get(e->storage, "luks");
         _cleanup_free_ char *text = NULL;
@@ -56,7 +58,7 @@ static int write_crypttab(Engine *e, bool *changed) {
                 _cleanup_free_ char *uuid = dev ? uuid_of(dev) : NULL;
                 if (!uuid || !mapped)
                         return engine_fail(e, -EIO, "no UUID for the LUKS container %s", strempty(dev));
-                if (strextendf_with_separator(&text, "", "%s UUID=%s none luks,discard\n", mapped + strlen("/dev/mapper/"), uuid) < 0)
+                if (strextendf_with_separator(&text, "", "%s UUID=%s none luks,discard,initramfs\n", mapped + strlen("/dev/mapper/"), uuid) < 0)
                         return -ENOMEM;
         }
         if (!text)

@@ -14,6 +14,7 @@
 #define FORJA_CLEANUP_BLKID
 #include "cleanup-libs.h"
 #include "engine-internal.h"
+#include "fileio.h"
 #include "json-out.h"
 #include "log.h"
 #include "spawn.h"
@@ -192,6 +193,24 @@ static int make_md_arrays(Engine *e) {
         return 0;
 }
 
+/* The argon2id memory cost for luksFormat, in KiB: cryptsetup's own
+ * default (up to 1 GiB, at most half the RAM) unless a quarter of the
+ * memory available now is less. The installer runs from RAM, and
+ * luksFormat's benchmark allocating half of it can end in the OOM killer on
+ * a small machine; the node then unlocks with the same, smaller cost. 0: the
+ * default. */
+static uint64_t luks_pbkdf_memory_kib(void) {
+        _cleanup_free_ char *meminfo = NULL;
+        if (read_full_file("/proc/meminfo", 64 * 1024, &meminfo, NULL) < 0)
+                return 0;
+        const char *p = strstr(meminfo, "MemAvailable:");
+        uint64_t kib;
+        if (!p || sscanf(p, "MemAvailable: %" SCNu64, &kib) != 1)
+                return 0;
+        kib /= 4;
+        return kib >= 1024 * 1024 ? 0 : MAX(kib, (uint64_t) 64 * 1024);
+}
+
 static int make_luks(Engine *e) {
         json_object *list = json_get(e->storage, "luks");
         const char *pass = e->c->answer ? e->c->answer->disks.encrypt_passphrase : NULL;
@@ -207,7 +226,11 @@ static int make_luks(Engine *e) {
                 if (!name || asprintf(&path, "/dev/mapper/%s", name) < 0)
                         return -ENOMEM;
                 /* The passphrase goes through stdin, never the command line. */
-                char *format[] = { "cryptsetup", "luksFormat", "--type", "luks2", "--batch-mode", "--key-file=-", (char *) dev, NULL };
+                char memory[32];
+                uint64_t kib = luks_pbkdf_memory_kib();
+                snprintf(memory, sizeof memory, "--pbkdf-memory=%" PRIu64, kib);
+                char *format[] = { "cryptsetup", "luksFormat", "--type", "luks2", "--batch-mode", "--key-file=-", (char *) dev,
+                                   kib > 0 ? memory : NULL, NULL };
                 int r = engine_run_input(e, "encrypting the system volume", format, pass, strlen(pass));
                 if (r < 0)
                         return r;
