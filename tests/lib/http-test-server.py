@@ -10,9 +10,12 @@ full path, so every test case uses its own name):
   /fail/N/NAME/...     500 for the first N requests, then the file ... from DIR
   /reset/N/NAME/...    close the connection without a reply for the first N requests
   /truncate/N/NAME/... announce the full length, send half, close, for the first N
+  /cut/N/NAME/...      the same, counting only requests for the whole file (no
+                       Range header), so a resumed download gets through
   /status/CODE         reply with that status
   /html/...            the file, as text/html
   /slow/SECONDS/...    wait, then the file
+Fault paths nest (/reset/1/a/cut/1/b/FILE): each level counts its own path.
 Every request is appended to the --log file as one JSON line {"method",
 "path", "headers", "body"}; POST requests are answered like GET.
 The chosen port is written to --port-file. One thread per connection.
@@ -99,11 +102,13 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def route(self):
-        parts = self.path.split("?")[0].split("/")
-        if len(parts) > 4 and parts[1] in ("fail", "reset", "truncate"):
-            kind, n, rest = parts[1], int(parts[2]), "/".join(parts[4:])
-            if bump(self.path) <= n:
+    def route(self, path=None):
+        path = path or self.path.split("?")[0]
+        parts = path.split("/")
+        if len(parts) > 4 and parts[1] in ("fail", "reset", "truncate", "cut"):
+            kind, n, rest = parts[1], int(parts[2]), "/" + "/".join(parts[4:])
+            counted = kind != "cut" or "Range" not in self.headers
+            if counted and bump(path) <= n:
                 if kind == "fail":
                     return self.send_status(500)
                 if kind == "reset":
@@ -112,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
                     self.connection.close()
                     return
                 return self.send_file(rest, truncate=True)
-            return self.send_file(rest)
+            return self.route(rest)
         if len(parts) > 2 and parts[1] == "status":
             return self.send_status(int(parts[2]))
         if len(parts) > 2 and parts[1] == "html":
@@ -120,7 +125,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(parts) > 3 and parts[1] == "slow":
             time.sleep(float(parts[2]))
             return self.send_file("/".join(parts[3:]))
-        return self.send_file(self.path.split("?")[0])
+        return self.send_file(path)
 
     def record(self, body):
         if self.server.log:
