@@ -66,6 +66,55 @@ static int sync_esp(const BootloaderInput *in, const char *device, char **ret_er
         return r;
 }
 
+/* No reinstall loops on PXE-first machines: the entry grub-install made
+ * ("debian") goes first in BootOrder and becomes BootNext, so the next boot is
+ * the installed disk even where the firmware keeps the network first. Uses
+ * the installer's efibootmgr; a failure is only a warning (the node itself
+ * is installed and boots when chosen). */
+static void prefer_installed_entry(void) {
+        char *list[] = { "efibootmgr", NULL };
+        SpawnOptions o = { .capture_stdout = true, .quiet = true, .timeout_sec = 60 };
+        SpawnResult res = {};
+        if (spawn(list, &o, &res) < 0 || res.exit_status != 0 || !res.out) {
+                log_warning("UEFI: cannot read the boot entries with efibootmgr (%s); the boot order is unchanged.",
+                            res.err && *res.err ? res.err : "not installed?");
+                spawn_result_done(&res);
+                return;
+        }
+        char entry[5] = "", order[512] = "";
+        for (char *line = res.out; line && *line;) {
+                char *next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                const char *v;
+                if ((v = startswith(line, "BootOrder: ")))
+                        snprintf(order, sizeof order, "%s", v);
+                else if (!entry[0] && startswith(line, "Boot") && strlen(line) > 10 && line[8] != ':' &&
+                         strstr(line, " debian"))
+                        memcpy(entry, line + 4, 4);
+                line = next;
+        }
+        spawn_result_done(&res);
+        if (!entry[0]) {
+                log_warning("UEFI: no \"debian\" boot entry found; the boot order is unchanged.");
+                return;
+        }
+        /* BootOrder: the entry first, the others after it in their order. */
+        char new_order[600];
+        int n = snprintf(new_order, sizeof new_order, "%s", entry);
+        for (char *save = NULL, *tok = strtok_r(order, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+                if (!streq(tok, entry) && n < (int) sizeof new_order - 6)
+                        n += snprintf(new_order + n, sizeof new_order - n, ",%s", tok);
+        char *set[] = { "efibootmgr", "-q", "-o", new_order, "-n", entry, NULL };
+        SpawnOptions q = { .quiet = true, .timeout_sec = 60 };
+        if (spawn(set, &q, &res) < 0 || res.exit_status != 0)
+                log_warning("UEFI: efibootmgr could not set BootOrder %s and BootNext %s: %s", new_order, entry,
+                            strempty(res.err));
+        else
+                log_info("UEFI: Boot%s (debian, the installed disk) is first in BootOrder (%s) and BootNext.", entry, new_order);
+        spawn_result_done(&res);
+}
+
 static int install_uefi(const BootloaderInput *in, char **ret_error) {
         bool nvram = efivars_available();
         /* The Debian entry (shimx64.efi -> grubx64.efi in EFI/debian), with an
@@ -84,6 +133,8 @@ static int install_uefi(const BootloaderInput *in, char **ret_error) {
                 return r;
         if (!nvram)
                 log_notice("No EFI variables here: the node boots through EFI/BOOT/BOOTX64.EFI (shim).");
+        else
+                prefer_installed_entry();
         for (char *const *esp = in->extra_esps; esp && *esp; esp++) {
                 r = sync_esp(in, *esp, ret_error);
                 if (r < 0)

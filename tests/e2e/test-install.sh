@@ -4,6 +4,9 @@
 #   test-install.sh SCENARIO
 #   ext4-bios        ext4 on LVM, one disk, SeaBIOS
 #   xfs-secureboot   xfs on LVM, one disk, OVMF with Secure Boot on
+#   pxe              ext4-bios installed over the network: QEMU boots from
+#                    its TFTP, answer and image come over HTTP through fault
+#                    paths (tests/e2e/pxe-lib.sh), the probe hook from-url
 #   refuse           two refusals on a disk holding data: existing-data =
 #                    "refuse", and a disk filter that matches nothing; the disk
 #                    must be byte-identical afterwards
@@ -13,11 +16,13 @@
 # node's facts on the serial console, which are compared with the plan.
 . "$TESTS_LIB/testlib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
+. "$(dirname "$0")/pxe-lib.sh"
 
 scenario=${1:?scenario}
 case $scenario in
 ext4-bios) fs=ext4 firmware=bios ;;
 xfs-secureboot) fs=xfs firmware=secureboot ;;
+pxe) fs=ext4 firmware=bios ;;
 refuse) ;;
 *) fail "unknown scenario $scenario" ;;
 esac
@@ -68,6 +73,9 @@ mkdir -p "$work"
 ssh-keygen -q -t ed25519 -N '' -C "forja-e2e" -f "$work/key"
 key=$(cat "$work/key.pub")
 password="e2e-$RANDOM-$RANDOM-secret"
+first_boot_source='source = "from-iso"'
+[ "$scenario" = pxe ] && first_boot_source='source = "from-url"
+url = "http://10.0.2.100/probe.sh"'
 cat >"$work/answer.toml" <<TOML
 [global]
 keyboard = "de"
@@ -87,24 +95,29 @@ filesystem = "$fs"
 disk-list = ["vda"]
 
 [first-boot]
-source = "from-iso"
+$first_boot_source
 ordering = "fully-up"
 TOML
 
 # What the plan says, for the comparison (the installer sees a 16 GiB vda).
 "$FORJA" answer validate "$work/answer.toml" >/dev/null || fail "the test's answer is invalid"
-expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/probe.sh" \
-        --in "$E2E_ISO" -o "$work/auto.iso"
 qemu-img create -q -f qcow2 "$work/node.qcow2" 16G
+install_markers=(--expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' --expect '^FORJA-STAGE-END bootloader ok'
+                 --expect '^FORJA-INSTALL-OK' --fail '^FORJA-INSTALL-FAILED' --wait-exit)
 
 t0=$SECONDS
-e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" --disk "$work/node.qcow2" \
-        --memory 1536 --timeout 1500 \
-        --expect '^FORJA-UNATTENDED ' \
-        --expect '^FORJA-INSTALL-START' \
-        --expect '^FORJA-STAGE-END bootloader ok' \
-        --expect '^FORJA-INSTALL-OK' \
-        --fail '^FORJA-INSTALL-FAILED' --wait-exit || fail "the install failed (serial log $SERIAL_LOG)"
+if [ "$scenario" = pxe ]; then
+        cp "$E2E_HERE/data/probe.sh" "$work/probe.sh"
+        e2e_pxe_install "install-$scenario" "$work" "$work/answer.toml" "$work/node.qcow2" --firmware "$firmware" \
+                --memory 1536 --timeout 1800 --expect '^FORJA-NET iface=.* source=dhcp address=10\.0\.2\.15/24' \
+                --expect '^FORJA-MEDIUM-NONE' "${install_markers[@]}" || fail "the PXE install failed (serial log $SERIAL_LOG)"
+        e2e_pxe_check_requests "$work" || fail "the PXE install's HTTP requests were not the expected ones"
+else
+        expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/probe.sh" \
+                --in "$E2E_ISO" -o "$work/auto.iso"
+        e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" --disk "$work/node.qcow2" \
+                --memory 1536 --timeout 1500 "${install_markers[@]}" || fail "the install failed (serial log $SERIAL_LOG)"
+fi
 install_log=$SERIAL_LOG
 echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included)"
 grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total) ' "$install_log" || true
@@ -147,7 +160,8 @@ lvs = {c["name"]: c for c in parts.get("vda3", {}).get("children", [])}
 want({"pve-root", "pve-swap"} <= set(lvs), f"logical volumes {sorted(lvs)}")
 want("/dev/dm-" in facts.get("swaps", "") or "pve" in facts.get("swaps", ""), f"swap not active: {facts.get('swaps')!r}")
 addr = json.loads(facts["addr"])
-want(addr and any(a.get("local") == "192.168.100.2" and a.get("prefixlen") == 24 for a in addr[0].get("addr_info", [])),
+# The installer's DHCP lease from QEMU's user network (from-dhcp).
+want(addr and any(a.get("local") == "10.0.2.15" and a.get("prefixlen") == 24 for a in addr[0].get("addr_info", [])),
      f"vmbr0 address {facts.get('addr')[:200]}")
 want(facts.get("bridge-ports", "").strip() != "", "vmbr0 has no port")
 want(facts.get("hash-prefix") == "$y$", f"root password hash prefix {facts.get('hash-prefix')!r}")
