@@ -8,6 +8,9 @@ static LogLevel max_level = LOG_LEVEL_INFO;
 static FILE *log_file;
 static char **secrets;
 static size_t n_secrets;
+/* The kept tail: a ring of tail_max lines, tail_next the oldest once full. */
+static char **tail_lines;
+static size_t tail_max, tail_next;
 
 void log_set_max_level(LogLevel level) {
         max_level = level;
@@ -99,6 +102,49 @@ char *log_redact(const char *s) {
         return out;
 }
 
+int log_keep_tail(size_t n) {
+        if (n == tail_max)
+                return 0;
+        for (size_t i = 0; i < tail_max; i++)
+                free(tail_lines[i]);
+        free(tail_lines);
+        tail_lines = NULL;
+        tail_max = tail_next = 0;
+        if (n == 0)
+                return 0;
+        tail_lines = calloc(n, sizeof(char *));
+        if (!tail_lines)
+                return -ENOMEM;
+        tail_max = n;
+        return 0;
+}
+
+char **log_get_tail(void) {
+        char **l = calloc(tail_max + 1, sizeof(char *));
+        size_t k = 0;
+        if (!l)
+                return NULL;
+        for (size_t i = 0; i < tail_max; i++) {
+                const char *line = tail_lines[(tail_next + i) % tail_max];
+                if (!line)
+                        continue;
+                if (!(l[k++] = strdup(line))) {
+                        strv_free(l);
+                        return NULL;
+                }
+        }
+        return l;
+}
+
+static void tail_add(const char *prefix, const char *text) {
+        char *line;
+        if (asprintf(&line, "%s%s", prefix, text) < 0)
+                return;
+        free(tail_lines[tail_next]);
+        tail_lines[tail_next] = line;
+        tail_next = (tail_next + 1) % tail_max;
+}
+
 static const char *level_prefix(LogLevel level) {
         switch (level) {
         case LOG_LEVEL_ERROR:   return "error: ";
@@ -112,7 +158,8 @@ int log_internal(LogLevel level, int error, const char *func, const char *format
         if (error < 0)
                 error = -error;
 
-        if (level > max_level && !log_file)
+        bool keep = tail_max > 0 && level <= MAX(max_level, LOG_LEVEL_INFO);
+        if (level > max_level && !log_file && !keep)
                 return -error;
 
         /* Expand %m ourselves so the error given, not the current errno, is used. */
@@ -146,6 +193,8 @@ int log_internal(LogLevel level, int error, const char *func, const char *format
 
         if (level <= max_level)
                 fprintf(stderr, "%s%s\n", level_prefix(level), text);
+        if (keep)
+                tail_add(level_prefix(level), text);
         if (log_file) {
                 struct timespec ts;
                 clock_gettime(CLOCK_REALTIME, &ts);

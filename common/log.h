@@ -31,6 +31,13 @@ void log_forget_secrets(void);
 /* Copy of s with every registered secret masked; NULL on OOM. */
 char *log_redact(const char *s);
 
+/* Keep the last n lines logged (levels up to INFO, or DEBUG when that is the
+ * maximum level; redacted) in memory, for failure reports; 0 stops keeping. */
+int log_keep_tail(size_t n);
+/* Copy of the kept lines, oldest first, NULL-terminated (an empty list when
+ * none are kept); NULL on OOM. Free with strv_free(). */
+char **log_get_tail(void);
+
 /* Logs and returns -abs(error) so callers can write `return log_error_errno(r, ...)`.
  * %m in the format expands to strerror(error). */
 int log_internal(LogLevel level, int error, const char *func, const char *format, ...) _printf_(4, 5);

@@ -212,6 +212,8 @@ int install_run(InstallContext *c) {
                         engine_kill_point("disks");
                 } else if (s > STAGE_DISKS)
                         engine_kill_point(stage_names[s]);
+                if (s == STAGE_FINISH && c->hooks.before_finish)
+                        c->hooks.before_finish(c->hooks.userdata, c);
 
                 if (c->ui && c->ui->stage_begin)
                         c->ui->stage_begin(c->ui->userdata, s + 1, _STAGE_MAX, stage_names[s]);

@@ -51,6 +51,9 @@ typedef struct InstallHooks {
         int (*before_write)(void *userdata, const InstallContext *c, char **ret_error);
         /* started / succeeded / failed (failed: stage and error set). */
         void (*event)(void *userdata, const InstallContext *c, InstallEvent e, InstallStage stage, const char *error);
+        /* Runs before stage "finish", the installed system still mounted at
+         * c->target (webhooks read the target's identity there). */
+        void (*before_finish)(void *userdata, const InstallContext *c);
 } InstallHooks;
 
 struct InstallContext {

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# installer/webhook.c: a failing `forja install` on the host (the plan's disk
+# is not on this machine, so stage "check" refuses before anything is written)
+# reports "started" then "failed" to an HTTP(S) test server on loopback.
+# Every captured body is checked field by field; the bearer token is in the
+# header and no secret is in any body (also when a log line quotes one); a
+# webhook that fails twice is retried; a wrong pinned fingerprint delivers
+# nothing, is logged, and the install's exit status is unchanged.
+. "$TESTS_LIB/testlib.sh"
+require_root
+require_cmd python3 openssl
+make_tmpdir
+pids=()
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+        rm -rf "$TMPD"
+}
+trap cleanup EXIT
+
+# The machine: a disk that does not exist here (vdz), so the install stops in stage check.
+cat >"$TMPD/hw.json" <<'JSON'
+{
+  "format_version": 1,
+  "firmware": { "mode": "uefi", "secure_boot": false },
+  "memory_bytes": 17179869184,
+  "cpu": { "vendor": "GenuineIntel", "model": "Xeon", "threads": 8, "x86_64": true, "virt_verdict": "usable" },
+  "disks": [
+    { "name": "vdz", "path": "/dev/vdz", "size": 68719476736, "logical_sector_size": 512, "physical_sector_size": 512,
+      "model": "TESTDISK", "serial": "T1", "properties": { "ID_MODEL": "TESTDISK" } }
+  ],
+  "nics": [
+    { "name": "eno1", "mac": "3c:ec:ef:aa:10:01", "driver": "igb", "link": true,
+      "properties": { "ID_NET_NAME_MAC": "enx3cecefaa1001" } }
+  ],
+  "dmi": { "system_vendor": "ACME", "system_product": "Rack 1U", "system_serial": "SN-4711",
+           "system_uuid": "4c4c4544-0042-3310-8057-b4c04f4d3332" }
+}
+JSON
+ROOT_PW='Sup3rS3cretRootPw'
+TOKEN='webhook-T0ken-xyz'
+write_answer() { # FILE URL [FINGERPRINT] [ROOT-PASSWORD]
+        cat >"$1" <<EOT
+[global]
+keyboard = "en-us"
+country = "de"
+fqdn = "node7.example.com"
+mailto = "ops@example.com"
+timezone = "Europe/Berlin"
+root-password = "${4:-$ROOT_PW}"
+
+[network]
+source = "from-answer"
+cidr = "10.10.10.10/24"
+dns = "10.10.10.1"
+gateway = "10.10.10.1"
+filter.ID_NET_NAME_MAC = "*3cecefaa1001"
+
+[disk-setup]
+filesystem = "ext4"
+disk-list = ["vdz"]
+
+[post-installation-webhook]
+url = "$2"
+auth-token = "$TOKEN"
+EOT
+        [ -n "${3:-}" ] && echo "cert-fingerprint = \"$3\"" >>"$1"
+        return 0
+}
+
+mkdir -p "$TMPD/www/fail/2/retry"
+echo ok >"$TMPD/www/hook"
+start_server() { # NAME [ARGS...]
+        local name=$1; shift
+        python3 "$TESTS_LIB/http-test-server.py" --root "$TMPD/www" --port-file "$TMPD/$name.port" \
+                --log "$TMPD/$name.log" "$@" 2>"$TMPD/$name.stderr" &
+        pids+=($!)
+        for _ in $(seq 100); do [ -s "$TMPD/$name.port" ] && break; sleep 0.1; done
+        [ -s "$TMPD/$name.port" ] || fail "server $name did not start"
+        touch "$TMPD/$name.log"
+}
+install_fails() { # ANSWER: the install must fail in stage check with exit 1
+        expect_exit 1 env FORJA_TEST_HARDWARE_INSTALL=1 "$FORJA" install --answer "$1" --hardware "$TMPD/hw.json" \
+                --target "$TMPD/target" --image "$TMPD/no-such-image.tar.zst"
+        expect_match '^FORJA-INSTALL-FAILED stage=check$'
+}
+
+start_server plain
+P=http://127.0.0.1:$(cat "$TMPD/plain.port")
+
+# 1. started, then failed, with the stage, the error and the log tail.
+write_answer "$TMPD/a.toml" "$P/hook"
+install_fails "$TMPD/a.toml"
+expect_match 'Webhook: started report delivered'
+expect_match 'Webhook: failed report delivered'
+python3 - "$TMPD/plain.log" "$ROOT_PW" "$TOKEN" <<'PY'
+import json, sys
+log, pw, token = sys.argv[1:4]
+reqs = [json.loads(l) for l in open(log)]
+def check(cond, what):
+    if not cond:
+        sys.exit("webhook body check failed: " + what + "\n" + json.dumps(reqs, indent=1)[:4000])
+check(len(reqs) == 2, "exactly two requests, got %d" % len(reqs))
+for r in reqs:
+    check(r["method"] == "POST" and r["path"] == "/hook", "POST /hook")
+    check(r["headers"].get("Authorization") == "Bearer " + token, "the bearer token header")
+    check(r["headers"].get("Content-Type") == "application/json", "JSON content type")
+    check(pw not in r["body"] and token not in r["body"], "no secret in the body")
+started, failed = (json.loads(r["body"]) for r in reqs)
+check(started["forja"] == {"event": "started", "version": started["forja"]["version"]}, "started: forja object")
+check(started["forja"]["version"] != "", "started: version")
+for b in (started, failed):
+    check(b["fqdn"] == "node7.example.com", "fqdn")
+    check(b["product"]["fullname"] == "forja" and b["product"]["short"] == "forja", "product")
+    check(b["iso"]["isorelease"] == "1", "iso")
+    check(b["dmi"]["system"] == {"name": "Rack 1U", "serial": "SN-4711",
+                                 "uuid": "4c4c4544-0042-3310-8057-b4c04f4d3332", "sku": ""}, "dmi.system")
+f = failed["forja"]
+check(f["event"] == "failed", "failed: event")
+check(f["stage"] == "check", "failed: stage check")
+check(f["error"].startswith("the hardware check failed") or "vdz" in f["error"], "failed: error text: " + f["error"])
+check(f["disks-written"] is False, "failed: no disk written")
+tail = f["log-tail"]
+check(isinstance(tail, list) and 0 < len(tail) <= 200, "failed: log tail of 1..200 lines")
+check(tail[-1].startswith("Stage check FAILED in "), "failed: the tail ends with the stage failure: %r" % tail[-1:])
+check(any(l.startswith("Webhook: started report delivered") for l in tail), "failed: the tail holds earlier lines")
+check(set(failed) == {"forja", "product", "iso", "fqdn", "dmi"}, "failed: top-level keys %s" % sorted(failed))
+print(json.dumps(failed, indent=2))
+PY
+cp "$TMPD/plain.log" "$TMPD/failed-bodies.log"
+
+# 2. A secret that a log line quotes is masked in the tail (the root password
+#    is the text of the stage failure line, on purpose).
+: >"$TMPD/plain.log"
+write_answer "$TMPD/b.toml" "$P/hook" "" "check FAILED"
+install_fails "$TMPD/b.toml"
+python3 - "$TMPD/plain.log" <<'PY'
+import json, sys
+bodies = [json.loads(l)["body"] for l in open(sys.argv[1])]
+if len(bodies) != 2: sys.exit("expected two bodies, got %d" % len(bodies))
+if any("check FAILED" in b for b in bodies): sys.exit("the secret reached a body")
+tail = json.loads(bodies[1])["forja"]["log-tail"]
+if not any(l.startswith("Stage <redacted> in ") for l in tail): sys.exit("no redacted line in %r" % tail)
+PY
+
+# 3. Retries: the hook answers 500 twice, then 200; each report is still delivered once.
+: >"$TMPD/plain.log"
+echo ok >"$TMPD/www/retry"
+write_answer "$TMPD/c.toml" "$P/fail/2/retry/retry"
+install_fails "$TMPD/c.toml"
+expect_match 'Webhook: started report delivered'
+expect_match 'Webhook: failed report delivered'
+n=$(grep -c '"path": "/fail/2/retry/retry"' "$TMPD/plain.log")
+[ "$n" = 4 ] || fail "expected 4 requests (started: 500, 500, 200; failed: 200), got $n"
+
+# 4. TLS: the right pin delivers, a wrong pin delivers nothing and is logged;
+#    the install fails the same way (exit 1, stage check) either way.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 2 \
+        -subj /CN=hooks 2>/dev/null
+fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
+start_server tls --tls "$TMPD/cert.pem" "$TMPD/key.pem"
+S=https://127.0.0.1:$(cat "$TMPD/tls.port")
+write_answer "$TMPD/d.toml" "$S/hook" "$fp"
+install_fails "$TMPD/d.toml"
+expect_match 'Webhook: failed report delivered'
+[ "$(grep -c '"path": "/hook"' "$TMPD/tls.log")" = 2 ] || fail "the pinned server should get two bodies"
+: >"$TMPD/tls.log"
+write_answer "$TMPD/e.toml" "$S/hook" "$bad_fp"
+install_fails "$TMPD/e.toml"
+expect_match 'Webhook: the started report was not delivered \(the install goes on\): .*fingerprint'
+expect_match 'Webhook: the failed report was not delivered'
+[ ! -s "$TMPD/tls.log" ] || fail "a body reached the server despite the wrong pin: $(cat "$TMPD/tls.log")"
+echo "webhook: all checks passed"
