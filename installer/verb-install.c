@@ -22,6 +22,7 @@
 #include "plan.h"
 #include "source.h"
 #include "verb.h"
+#include "webhook.h"
 
 #define MEDIUM_DIR "/run/forja/medium"
 
@@ -155,10 +156,15 @@ static int run_install(int argc, char *argv[]) {
                 log_error("install: unexpected argument '%s'.", argv[optind]);
                 return EXIT_BAD_INPUT;
         }
-        if (hardware && !dry_run) {
+        /* FORJA_TEST_HARDWARE_INSTALL: the webhook tests run a failing install on the
+         * host; stage "check" still compares the plan's disks with the real ones. */
+        if (hardware && !dry_run && !getenv("FORJA_TEST_HARDWARE_INSTALL")) {
                 log_error("install: --hardware describes another machine; it only goes with --dry-run.");
                 return EXIT_BAD_INPUT;
         }
+
+        /* The log lines a failure report (webhook) carries. */
+        (void) log_keep_tail(WEBHOOK_LOG_LINES);
 
         /* The machine, as it is now. */
         Hardware *hw = NULL;
@@ -236,6 +242,8 @@ static int run_install(int argc, char *argv[]) {
                 .ui = &ui,
         };
         cluster_hook_install(&cluster, &ctx);
+        Webhook webhook = {};
+        webhook_hook_install(&webhook, &ctx);
         _cleanup_free_ char *net_error = NULL;
         if (!target && netup_management(plan, &net_error) < 0)
                 log_warning("install: %s", net_error);
@@ -255,11 +263,21 @@ static int run_install(int argc, char *argv[]) {
 
         const char *mode = json_get_string(json_get(plan, "system"), "reboot-mode");
         bool reboot_on_error = json_get_bool(json_get(plan, "system"), "reboot-on-error");
+        InstallStage failed_stage = ctx.failed_stage;
         install_context_done(&ctx);
         cluster_hook_done(&cluster);
+        webhook_done(&webhook);
         answer_free(a);
         hardware_free(hw);
 
+        if (streq(finish, "answer") && r < 0 && !reboot_on_error) {
+                /* No reboot loop: the machine waits for someone to look (the installer's init keeps a shell). */
+                printf("FORJA-INSTALL-WAITING reboot-on-error=false\n");
+                fprintf(stderr, "\nThe installation failed in stage %s. Not rebooting (global.reboot-on-error is false):\n"
+                        "the machine waits here. Read the error above; a shell is available on the console.\n",
+                        install_stage_name(failed_stage));
+                fflush(stdout);
+        }
         if (streq(finish, "answer") && (r >= 0 || reboot_on_error)) {
                 sync();
                 (void) reboot(streq_ptr(mode, "power-off") ? RB_POWER_OFF : RB_AUTOBOOT);
