@@ -378,7 +378,7 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
         _cleanup_(answer_cmdline_done) AnswerCmdline c = {};
         AnswerFetched f = {};
         _cleanup_(netinfo_done) NetInfo net = {};
-        _cleanup_free_ char *net_error = NULL;
+        _cleanup_free_ char *net_error = NULL, *tried = NULL;
         int r;
 
         /* The network setup's findings: {hostname}, option 250, search domains.
@@ -428,7 +428,6 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
         }
 
         /* Proxmox-compatible network discovery; a token from the command line still counts. */
-        _cleanup_free_ char *tried = NULL;
         r = answer_fetch_network(&net, hw, c.token, o, &f, &tried, ret_error);
         if (r < 0 || f.source)
                 goto done;
