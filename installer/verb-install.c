@@ -21,6 +21,7 @@
 #include "netup.h"
 #include "plan.h"
 #include "source.h"
+#include "tui.h"
 #include "verb.h"
 #include "webhook.h"
 
@@ -173,6 +174,14 @@ static int run_install(int argc, char *argv[]) {
         if (r < 0) {
                 log_error("install: %s: %s", hardware ?: "probing the hardware", hw_error ?: strerror(-r));
                 return hardware ? EXIT_BAD_INPUT : EXIT_JOB_FAILED;
+        }
+
+        /* No answer given or found, and a person at a terminal: the text-mode installer. */
+        if (!answer_src && tui_wanted() && !tui_answer_available(hw, MEDIUM_DIR)) {
+                int tui_code = tui_install(&(TuiOptions) { .hw = hw, .dry_run = dry_run, .image = image,
+                                                           .manifest = manifest, .target = target });
+                hardware_free(hw);
+                return tui_code;
         }
 
         _cleanup_free_ char *text = NULL, *name = NULL, *manifest_default = NULL;
