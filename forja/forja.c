@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "config.h"
 #include "log.h"
+#include "spawn.h"
 #include "verbs-list.h"
 
 static int verb_help(int argc, char *argv[]);
@@ -29,7 +30,7 @@ static const Verb *find_verb(const char *name) {
 
 static void print_main_help(FILE *f) {
         fprintf(f,
-                "Usage: forja [--log-level LEVEL] [--log-file FILE] SUBCOMMAND [ARGS...]\n"
+                "Usage: forja [--log-level LEVEL] [--log-file FILE] [--argv-log FILE] SUBCOMMAND [ARGS...]\n"
                 "\n"
                 "Installs and provisions hypervisor nodes (Debian, QEMU/KVM, LXC, Incus).\n"
                 "\n"
@@ -45,6 +46,7 @@ static void print_main_help(FILE *f) {
                 "  -V --version           Show the version\n"
                 "     --log-level LEVEL   error, warning, notice, info (default) or debug\n"
                 "     --log-file FILE     Also append every log line to FILE\n"
+                "     --argv-log FILE     Append every command forja runs to FILE (secrets masked)\n"
                 "\n"
                 "Exit status: 0 success, 1 the job failed, 2 bad usage or bad input.\n"
                 "See 'forja help SUBCOMMAND' and forja(8).\n");
@@ -79,12 +81,13 @@ static int verb_version(int argc, char *argv[]) {
 
 /* Returns <0 on error, 0 when done (help/version printed), >0 when a verb follows at optind. */
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_LOG_LEVEL = 0x100, ARG_LOG_FILE };
+        enum { ARG_LOG_LEVEL = 0x100, ARG_LOG_FILE, ARG_ARGV_LOG };
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
                 { "log-level", required_argument, NULL, ARG_LOG_LEVEL },
                 { "log-file", required_argument, NULL, ARG_LOG_FILE },
+                { "argv-log", required_argument, NULL, ARG_ARGV_LOG },
                 {}
         };
         int c, r;
@@ -109,6 +112,10 @@ static int parse_argv(int argc, char *argv[]) {
                         r = log_open_file(optarg);
                         if (r < 0)
                                 return log_error_errno(r, "Failed to open log file '%s': %m", optarg);
+                        break;
+                case ARG_ARGV_LOG:
+                        if (spawn_set_argv_log(optarg) < 0)
+                                return log_oom();
                         break;
                 case ':':
                         return log_error_errno(EINVAL, "Option '%s' needs an argument.", argv[optind - 1]);

@@ -566,6 +566,15 @@ int hw_json_parse_file(const char *path, json_object **ret, char **ret_error) {
                         *ret_error = NULL;
                 return r;
         }
+        return hw_json_parse_data(path, data, size, ret, ret_error);
+}
+
+int hw_json_parse_data(const char *path, const char *data, size_t size, json_object **ret, char **ret_error) {
+        if (size > INT_MAX) {
+                if (ret_error && asprintf(ret_error, "%s: too large", path) < 0)
+                        *ret_error = NULL;
+                return -EFBIG;
+        }
 
         json_tokener *tok = json_tokener_new();
         if (!tok)

@@ -64,3 +64,5 @@ int probe_system(const ProbeContext *c, Hardware *hw);
 int hw_dhcp_from_json(json_object *o, const char *path, HwDhcp *ret, char **ret_error);
 json_object *hw_dhcp_to_json(const HwDhcp *dhcp);
 int hw_json_parse_file(const char *path, json_object **ret, char **ret_error);
+/* The same for JSON text in memory; path only names it in messages (the hardware fuzz target). */
+int hw_json_parse_data(const char *path, const char *data, size_t size, json_object **ret, char **ret_error);

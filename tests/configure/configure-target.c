@@ -3,6 +3,7 @@
  *
  *   configure-target --root DIR --plan PLAN.json --answer ANSWER.toml
  *                    [--mount MOUNTPOINT:FSTYPE:UUID:OPTIONS:PASS]... [--log FILE] [--serial TTY]
+ *                    [--argv-log FILE]
  *       runs configure_target(); OPTIONS may be empty (NULL: the default)
  *   configure-target --redact ANSWER.toml
  *       prints answer_redact() of the file
@@ -18,6 +19,7 @@
 #include "configure.h"
 #include "fileio.h"
 #include "macro.h"
+#include "spawn.h"
 
 #define MAX_MOUNTS 16
 
@@ -85,6 +87,7 @@ int main(int argc, char **argv) {
                 { "mount", required_argument, NULL, 'm' },
                 { "log", required_argument, NULL, 'l' },
                 { "serial", required_argument, NULL, 's' },
+                { "argv-log", required_argument, NULL, 'A' },
                 { "redact", required_argument, NULL, 'R' },
                 { "verify-shadow", required_argument, NULL, 'V' },
                 {}
@@ -101,6 +104,7 @@ int main(int argc, char **argv) {
                 case 'a': answer_path = optarg; break;
                 case 'l': in.log_path = optarg; break;
                 case 's': in.serial_console = optarg; break;
+                case 'A': spawn_set_argv_log(optarg); break;
                 case 'm':
                         if (in.n_mounts >= MAX_MOUNTS || parse_mount(optarg, &mounts[in.n_mounts]) < 0) {
                                 fprintf(stderr, "bad --mount\n");
