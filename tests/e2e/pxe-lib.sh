@@ -15,27 +15,33 @@
 #   The requests are logged to WORK/http.log.
 E2E_PXE_MAC=52:54:00:f0:4a:01
 
-e2e_pxe_install() {
-        local name=$1 work=$2 answer=$3 disk=$4
-        shift 4
-        local pxe=$E2E_DIR/pxe tftp=$work/tftp root=$work/http
+# e2e_pxe_tftp WORK SETTINGS: WORK/tftp holds the boot files of the build's
+# pxe/ and hosts/MAC.ipxe with the iPXE lines SETTINGS.
+e2e_pxe_tftp() {
+        local work=$1 settings=$2 pxe=$E2E_DIR/pxe tftp=$1/tftp
         [ -f "$pxe/boot.ipxe" ] && [ -f "$pxe/initrd" ] || fail "no PXE artifacts in $pxe (forja iso build writes them)"
-        rm -rf "$tftp" "$root" "$work/state" "$work/http.log"
-        mkdir -p "$tftp/hosts" "$root/answers" "$work/state"
+        rm -rf "$tftp"
+        mkdir -p "$tftp/hosts"
         for f in vmlinuz initrd boot.ipxe; do
                 cp -l "$pxe/$f" "$tftp/$f" 2>/dev/null || cp "$pxe/$f" "$tftp/$f"
         done
+        printf '#!ipxe\n%s\n' "$settings" >"$tftp/hosts/$(echo "$E2E_PXE_MAC" | tr : -).ipxe"
+}
+
+e2e_pxe_install() {
+        local name=$1 work=$2 answer=$3 disk=$4
+        shift 4
+        local root=$work/http
+        e2e_pxe_tftp "$work" 'set forja-url http://10.0.2.100/reset/1/r/cut/1/c
+set forja-answer http://10.0.2.100/fail/2/a/answers/{mac}.toml'
+        rm -rf "$root" "$work/state" "$work/http.log"
+        mkdir -p "$root/answers" "$work/state"
         for f in node.tar.zst node.manifest.json; do
-                cp -l "$pxe/$f" "$root/$f" 2>/dev/null || cp "$pxe/$f" "$root/$f"
+                cp -l "$E2E_DIR/pxe/$f" "$root/$f" 2>/dev/null || cp "$E2E_DIR/pxe/$f" "$root/$f"
         done
         cp "$answer" "$root/answers/$E2E_PXE_MAC.toml"
         [ -f "$work/probe.sh" ] && cp "$work/probe.sh" "$root/probe.sh"
-        cat >"$tftp/hosts/$(echo "$E2E_PXE_MAC" | tr : -).ipxe" <<IPXE
-#!ipxe
-set forja-url http://10.0.2.100/reset/1/r/cut/1/c
-set forja-answer http://10.0.2.100/fail/2/a/answers/{mac}.toml
-IPXE
-        e2e_boot "$name" --boot net --tftp "$tftp" --bootfile boot.ipxe --mac "$E2E_PXE_MAC" \
+        e2e_boot "$name" --boot net --tftp "$work/tftp" --bootfile boot.ipxe --mac "$E2E_PXE_MAC" \
                 --guestfwd "tcp:10.0.2.100:80-cmd:python3 $TESTS_LIB/http-test-server.py --inetd --root $root --state $work/state --log $work/http.log" \
                 --disk "$disk" "$@"
 }
