@@ -20,10 +20,11 @@ bool answer_is_json(const char *data, size_t size) {
         return false;
 }
 
-/* A TOML basic string: JSON's escapes for quote, backslash and controls. */
-static void put_string(FILE *f, const char *s) {
+/* A TOML basic string: JSON's escapes for quote, backslash and controls.
+ * Values may hold NUL (\u0000 in JSON), so the length is given. */
+static void put_string_len(FILE *f, const char *s, size_t n) {
         fputc('"', f);
-        for (; *s; s++) {
+        for (const char *end = s + n; s < end; s++) {
                 unsigned char c = (unsigned char) *s;
                 if (c == '"' || c == '\\')
                         fprintf(f, "\\%c", c);
@@ -37,6 +38,10 @@ static void put_string(FILE *f, const char *s) {
                         fputc(c, f);
         }
         fputc('"', f);
+}
+
+static void put_string(FILE *f, const char *s) {
+        put_string_len(f, s, strlen(s));
 }
 
 static int put_value(FILE *f, json_object *v, const char *path, char **ret_error);
@@ -84,7 +89,7 @@ static int put_value(FILE *f, json_object *v, const char *path, char **ret_error
                 return 0;
         }
         case json_type_string:
-                put_string(f, json_object_get_string(v));
+                put_string_len(f, json_object_get_string(v), (size_t) json_object_get_string_len(v));
                 return 0;
         case json_type_array: {
                 size_t n = json_object_array_length(v);
@@ -144,6 +149,9 @@ int answer_json_to_toml(const char *data, size_t size, char **ret, size_t *ret_s
         json_tokener *tok = json_tokener_new();
         if (!tok)
                 return -ENOMEM;
+        /* TOML is UTF-8: a string that is not must be refused here, not by the
+         * TOML parser at a position in text the user never wrote. */
+        json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
         json_object *root = json_tokener_parse_ex(tok, data, (int) size);
         enum json_tokener_error jerr = json_tokener_get_error(tok);
         size_t consumed = json_tokener_get_parse_end(tok);
