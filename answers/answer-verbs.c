@@ -168,6 +168,8 @@ static int run_answer_fetch(int argc, char *argv[]) {
         fprintf(stderr, "Answer source: %s\n", f.source);
         if (f.location)
                 fprintf(stderr, "Location: %s\n", f.location);
+        if (f.json)
+                fprintf(stderr, "Format: JSON, rewritten as TOML\n");
         if (f.data) {
                 if (output) {
                         r = write_file_atomic(output, f.data, f.size, 0600);
@@ -263,12 +265,22 @@ const Verb verb_answer = {
                 "\n"
                 "fetch runs the unattended installer's answer discovery and prints the\n"
                 "answer (or writes it to FILE, mode 0600), with where it came from on\n"
-                "standard error. Sources, first hit wins: forja.answer= on the kernel\n"
-                "command line (http, https, file:PATH on the medium, partition:LABEL;\n"
-                "placeholders {mac} {serial} {uuid} {hostname}; forja.answer-fingerprint,\n"
-                "forja.answer-token, forja.answer-fallback=default), answer.toml on the\n"
-                "install medium (/run/forja/medium), a partition labelled FORJA-AIS\n"
-                "(with --scan). A source named on the command line never falls through.\n"
+                "standard error (\"Answer source:\" and \"Location:\" lines). Sources,\n"
+                "first hit wins:\n"
+                "  1. forja.answer= on the kernel command line (http, https, file:PATH on\n"
+                "     the medium, partition:LABEL; placeholders {mac} {serial} {uuid}\n"
+                "     {hostname}; forja.answer-fingerprint, forja.answer-token,\n"
+                "     forja.answer-fallback=default)\n"
+                "  2. answer.toml on the install medium (/run/forja/medium)\n"
+                "  3. answer.toml on a partition labelled FORJA-AIS (with --scan)\n"
+                "  4. the URL of DHCP option 250 (certificate pinned by option 251), from\n"
+                "     the network setup's files in /run/forja/net ($FORJA_NET_DIR)\n"
+                "  5. the URL in DNS TXT proxmox-auto-installer.DOMAIN for each search\n"
+                "     domain (pinned by TXT proxmox-auto-installer-cert-fingerprint.DOMAIN)\n"
+                "Sources 4 and 5 are sent a POST of the system info (--system-info), as\n"
+                "Proxmox's proxmox-fetch-answer does; a JSON reply is turned into TOML.\n"
+                "A URL that was found (1, 4, 5) is final: its failure never falls through\n"
+                "to a later source. {hostname} is the DHCP-offered host name.\n"
                 "  -n --dry-run          Only say where the answer would come from\n"
                 "  -o --output FILE      Write the answer to FILE instead of standard output\n"
                 "  -s --scan             Also look for a FORJA-AIS partition\n"

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# answers/source-network.c: the Proxmox-compatible sources after the kernel
+# command line, the medium and FORJA-AIS: the URL of DHCP option 250 read from
+# the installer environment's net files (a fake FORJA_NET_DIR), POSTed the
+# system info, pinned by option 251; JSON replies; {hostname} from the net
+# files; the documented order; what `forja answer fetch` says.
+. "$TESTS_LIB/testlib.sh"
+require_cmd python3 openssl
+make_tmpdir
+pids=()
+cleanup() {
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+        rm -rf "$TMPD"
+}
+trap cleanup EXIT
+
+cat >"$TMPD/hw.json" <<'JSON'
+{
+  "format_version": 1,
+  "nics": [
+    { "name": "eno1", "mac": "3c:ec:ef:aa:10:01", "driver": "igb", "link": false },
+    { "name": "eno2", "mac": "3c:ec:ef:aa:10:02", "driver": "igb", "link": true }
+  ],
+  "dmi": { "system_vendor": "ACME", "system_product": "Rack 1U", "system_serial": "SN-4711",
+           "system_uuid": "4c4c4544-0042-3310-8057-b4c04f4d3332" }
+}
+JSON
+H=(--hardware "$TMPD/hw.json")
+mkdir -p "$TMPD/www/proxmox" "$TMPD/www/by-host" "$TMPD/net" "$TMPD/medium"
+echo '# answer for the fleet' >"$TMPD/www/proxmox/answer"
+echo '# node7 by host name' >"$TMPD/www/by-host/node7.toml"
+cat >"$TMPD/www/proxmox/answer.json" <<'JSON'
+{ "global": { "keyboard": "de", "country": "at", "fqdn": "node7.example.com", "mailto": "ops@example.com",
+              "timezone": "Europe/Vienna", "root-password": "123456789" },
+  "network": { "source": "from-dhcp" },
+  "disk-setup": { "filesystem": "ext4", "disk-list": ["sda"], "lvm": { "swapsize": 2 } } }
+JSON
+
+start_server() {
+        local name=$1; shift
+        python3 "$TESTS_LIB/http-test-server.py" --root "$TMPD/www" --port-file "$TMPD/$name.port" \
+                --log "$TMPD/$name.log" "$@" 2>"$TMPD/$name.stderr" &
+        pids+=($!)
+        for _ in $(seq 100); do [ -s "$TMPD/$name.port" ] && break; sleep 0.1; done
+        [ -s "$TMPD/$name.port" ] || fail "server $name did not start"
+        touch "$TMPD/$name.log"
+}
+start_server plain
+P=http://127.0.0.1:$(cat "$TMPD/plain.port")
+export FORJA_NET_DIR=$TMPD/net
+# eno1 came up without options; eno2's DHCP server offered option 250 and a host name.
+printf 'IFACE=eno1\nMAC=3c:ec:ef:aa:10:01\nSOURCE=static\nADDRESS=192.0.2.9/24\n' >"$TMPD/net/eno1.env"
+write_eno2() { # OPT250 [OPT251]
+        { printf 'IFACE=eno2\nMAC=3c:ec:ef:aa:10:02\nSOURCE=dhcp\nADDRESS=10.1.2.3/24\nGATEWAY=10.1.2.1\n'
+          printf 'DNS=127.0.0.1\nDOMAIN=lab.example\nSEARCH=lab.example\nHOSTNAME=node7\n'
+          [ -n "$1" ] && printf 'OPT250=%s\n' "$1"
+          [ -n "${2:-}" ] && printf 'OPT251=%s\n' "$2"; } >"$TMPD/net/eno2.env"
+        return 0
+}
+FETCH=("$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet console=ttyS0")
+
+# Option 250: the system info is POSTed, the reply is the answer.
+write_eno2 "$P/proxmox/answer"
+expect_exit 0 "${FETCH[@]}" "${H[@]}"
+expect_match "^Answer source: DHCP option 250 on eno2: $P/proxmox/answer$"
+expect_match "^Location: $P/proxmox/answer$"
+expect_match '^# answer for the fleet$'
+python3 - "$TMPD/plain.log" <<'PY'
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(reqs) == 1, reqs
+r = reqs[0]
+assert r["method"] == "POST" and r["path"] == "/proxmox/answer", r
+assert r["headers"]["Content-Type"] == "application/json", r["headers"]
+assert "Authorization" not in r["headers"], r["headers"]
+b = json.loads(r["body"])
+assert b["product"]["product"] == "forja", b["product"]
+assert b["dmi"]["system"]["serial"] == "SN-4711" and b["dmi"]["system"]["uuid"] == "4c4c4544-0042-3310-8057-b4c04f4d3332", b["dmi"]
+assert [(n["link"], n["mac"]) for n in b["network_interfaces"]] == [("eno1", "3c:ec:ef:aa:10:01"), ("eno2", "3c:ec:ef:aa:10:02")], b
+assert b["forja"]["dmi"]["system_serial"] == "SN-4711", b["forja"]
+PY
+: >"$TMPD/plain.log"
+
+# --dry-run says where, and sends nothing.
+expect_exit 0 "${FETCH[@]}" "${H[@]}" --dry-run
+expect_match "^Answer source: DHCP option 250 on eno2: $P/proxmox/answer$"
+[ ! -s "$TMPD/plain.log" ] || fail "--dry-run sent a request: $(cat "$TMPD/plain.log")"
+
+# A forja.answer-token from the command line is sent to the discovered URL too.
+expect_exit 0 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "forja.answer-token=tok-123456" "${H[@]}"
+grep -q '"Authorization": "Bearer tok-123456"' "$TMPD/plain.log" || fail "no bearer token sent"
+: >"$TMPD/plain.log"
+
+# A JSON reply becomes the equivalent TOML, which validates.
+write_eno2 "$P/proxmox/answer.json"
+expect_exit 0 "${FETCH[@]}" "${H[@]}" -o "$TMPD/from-json.toml"
+expect_match '^Format: JSON, rewritten as TOML$'
+grep -qx '"keyboard" = "de"' "$TMPD/from-json.toml" || fail "JSON answer not converted: $(cat "$TMPD/from-json.toml")"
+grep -qx '"lvm" = { "swapsize" = 2 }' "$TMPD/from-json.toml" || fail "nested table not converted"
+expect_exit 0 "$FORJA" answer validate "$TMPD/from-json.toml"
+
+# Order: the medium comes before option 250 (no request made).
+echo '# from the medium' >"$TMPD/medium/answer.toml"
+: >"$TMPD/plain.log"
+expect_exit 0 "${FETCH[@]}" "${H[@]}"
+expect_match '^Answer source: install medium$'
+expect_match '^# from the medium$'
+[ ! -s "$TMPD/plain.log" ] || fail "option 250 was asked although the medium has an answer"
+rm "$TMPD/medium/answer.toml"
+# ... and the kernel command line before both; {hostname} comes from the net files
+# (the hardware description has no DHCP lease).
+expect_exit 0 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "forja.answer=$P/by-host/{hostname}.toml" "${H[@]}"
+expect_match "^Answer source: kernel command line: $P/by-host/node7.toml$"
+expect_match '^# node7 by host name$'
+
+# A found URL is final: a 404 there does not fall through.
+write_eno2 "$P/proxmox/missing"
+expect_exit 1 "${FETCH[@]}" "${H[@]}"
+expect_match 'missing'
+# Only http(s) URLs; a malformed fingerprint is bad input.
+write_eno2 "ftp://127.0.0.1/answer"
+expect_exit 2 "${FETCH[@]}" "${H[@]}"
+expect_match "DHCP option 250 on eno2: 'ftp://127.0.0.1/answer' is not an http:// or https:// URL"
+write_eno2 "$P/proxmox/answer" "12:34"
+expect_exit 2 "${FETCH[@]}" "${H[@]}"
+expect_match "DHCP option 251 on eno2: '12:34' is not a SHA-256 fingerprint"
+
+# Option 251 pins the server certificate.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 2 \
+        -subj /CN=answers 2>/dev/null
+fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
+start_server tls --tls "$TMPD/cert.pem" "$TMPD/key.pem"
+S=https://127.0.0.1:$(cat "$TMPD/tls.port")
+write_eno2 "$S/proxmox/answer" "$fp"
+expect_exit 0 "${FETCH[@]}" "${H[@]}"
+expect_match "^Answer source: DHCP option 250 on eno2: $S/proxmox/answer \(certificate pinned by option 251\)$"
+expect_match '^# answer for the fleet$'
+: >"$TMPD/tls.log"
+write_eno2 "$S/proxmox/answer" "$bad_fp"
+expect_exit 1 "${FETCH[@]}" "${H[@]}"
+expect_match "fingerprint $fp does not match the pinned $bad_fp"
+[ ! -s "$TMPD/tls.log" ] || fail "the answer server got a request despite the wrong pin"
+# Without a pin, TLS verification is on: the self-signed server is refused.
+write_eno2 "$S/proxmox/answer"
+expect_exit 1 "${FETCH[@]}" "${H[@]}"
+
+# Nothing anywhere: the message lists what was tried.
+write_eno2 ""
+printf 'IFACE=eno2\n' >"$TMPD/net/eno2.env"
+expect_exit 1 "${FETCH[@]}" "${H[@]}"
+expect_match 'no answer found: .*no DHCP option 250'
+echo "discovery: all checks passed"
