@@ -6,6 +6,10 @@
 # header and no secret is in any body (also when a log line quotes one); a
 # webhook that fails twice is retried; a wrong pinned fingerprint delivers
 # nothing, is logged, and the install's exit status is unchanged.
+# reboot-on-error: `--finish answer` waits after a failure by default and
+# reboots (or powers off) when the answer says so; that part runs forja as
+# PID 1 of a PID namespace of its own, where reboot(2) only ends the namespace
+# (its init gets SIGHUP, or SIGINT for power-off).
 . "$TESTS_LIB/testlib.sh"
 require_root
 require_cmd python3 openssl
@@ -39,7 +43,7 @@ cat >"$TMPD/hw.json" <<'JSON'
 JSON
 ROOT_PW='Sup3rS3cretRootPw'
 TOKEN='webhook-T0ken-xyz'
-write_answer() { # FILE URL [FINGERPRINT] [ROOT-PASSWORD]
+write_answer() { # FILE URL [FINGERPRINT] [ROOT-PASSWORD] [MORE-GLOBAL-LINES]
         cat >"$1" <<EOT
 [global]
 keyboard = "en-us"
@@ -48,6 +52,7 @@ fqdn = "node7.example.com"
 mailto = "ops@example.com"
 timezone = "Europe/Berlin"
 root-password = "${4:-$ROOT_PW}"
+${5:-}
 
 [network]
 source = "from-answer"
@@ -171,4 +176,29 @@ install_fails "$TMPD/e.toml"
 expect_match 'Webhook: the started report was not delivered \(the install goes on\): .*fingerprint'
 expect_match 'Webhook: the failed report was not delivered'
 [ ! -s "$TMPD/tls.log" ] || fail "a body reached the server despite the wrong pin: $(cat "$TMPD/tls.log")"
+# 5. reboot-on-error, in a PID namespace ($$ = 1 is checked before forja runs).
+require_cmd unshare
+finish_in_pidns() { # ANSWER
+        set +e
+        OUT=$(unshare --pid --fork --mount-proc -- sh -c '[ $$ = 1 ] || exit 99; exec "$@"' sh \
+                env FORJA_TEST_HARDWARE_INSTALL=1 "$FORJA" install --answer "$1" --hardware "$TMPD/hw.json" \
+                --target "$TMPD/target" --image "$TMPD/no-such-image.tar.zst" --finish answer 2>&1)
+        STATUS=$?
+        set -e
+        [ "$STATUS" != 99 ] || fail "forja would not have been PID 1 of its own PID namespace"
+}
+write_answer "$TMPD/f.toml" "$P/hook"
+finish_in_pidns "$TMPD/f.toml"
+[ "$STATUS" = 1 ] || fail "reboot-on-error=false: expected exit 1 (waiting), got $STATUS: $OUT"
+expect_match '^FORJA-INSTALL-FAILED stage=check$'
+expect_match '^FORJA-INSTALL-WAITING reboot-on-error=false$'
+expect_match 'Not rebooting \(global.reboot-on-error is false\)'
+write_answer "$TMPD/g.toml" "$P/hook" "" "" "reboot-on-error = true"
+finish_in_pidns "$TMPD/g.toml"
+[ "$STATUS" = 129 ] || fail "reboot-on-error=true: expected the reboot (SIGHUP to the namespace, 129), got $STATUS: $OUT"
+expect_match '^FORJA-INSTALL-FAILED stage=check$'
+grep -q 'FORJA-INSTALL-WAITING' <<<"$OUT" && fail "reboot-on-error=true must not wait: $OUT"
+write_answer "$TMPD/h.toml" "$P/hook" "" "" $'reboot-on-error = true\nreboot-mode = "power-off"'
+finish_in_pidns "$TMPD/h.toml"
+[ "$STATUS" = 130 ] || fail "reboot-mode=power-off: expected the power-off (SIGINT, 130), got $STATUS: $OUT"
 echo "webhook: all checks passed"
