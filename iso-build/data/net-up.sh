@@ -17,9 +17,12 @@
 #   net-up CMDLINE
 # Prints "FORJA-NET iface=... source=... address=..." per configured NIC and
 # "FORJA-NET-NONE" when nothing could be configured. Never fails.
+# Tests (tests/iso-build/test-net-up.sh) name the interfaces to use with
+# FORJA_NET_IFACES (veth pairs have no device) and the event script with
+# FORJA_UDHCPC_SCRIPT.
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 cmdline=$1
-script=/usr/lib/forja/udhcpc.script
+script=${FORJA_UDHCPC_SCRIPT:-/usr/lib/forja/udhcpc.script}
 netdir=/run/forja/net
 mkdir -p "$netdir"
 
@@ -53,7 +56,11 @@ nics=
 for d in /sys/class/net/*; do
         n=${d##*/}
         [ "$n" = lo ] && continue
-        [ -e "$d/device" ] || continue      # physical NICs only (no bridges, tunnels)
+        if [ -n "${FORJA_NET_IFACES:-}" ]; then
+                case " $FORJA_NET_IFACES " in *" $n "*) ;; *) continue ;; esac
+        else
+                [ -e "$d/device" ] || continue      # physical NICs only (no bridges, tunnels)
+        fi
         nics="$nics $n"
         busybox ip link set "$n" up 2>/dev/null
 done
