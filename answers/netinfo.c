@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,25 @@ static int set_string(char **slot, const char *v) {
         return 0;
 }
 
+/* The keys of the contract; a space-separated value becomes a list. */
+static const struct {
+        const char *key;
+        size_t offset;
+        bool list;
+} net_keys[] = {
+        { "IFACE",    offsetof(NetIface, iface) },
+        { "MAC",      offsetof(NetIface, mac) },
+        { "SOURCE",   offsetof(NetIface, source) },
+        { "ADDRESS",  offsetof(NetIface, address) },
+        { "GATEWAY",  offsetof(NetIface, gateway) },
+        { "DNS",      offsetof(NetIface, dns), true },
+        { "DOMAIN",   offsetof(NetIface, domain) },
+        { "SEARCH",   offsetof(NetIface, search), true },
+        { "HOSTNAME", offsetof(NetIface, hostname) },
+        { "OPT250",   offsetof(NetIface, opt250) },
+        { "OPT251",   offsetof(NetIface, opt251) },
+};
+
 int net_iface_parse(const char *text, const char *name, NetIface *ret, char **ret_error) {
         NetIface i = {};
         unsigned line = 0;
@@ -106,28 +126,13 @@ int net_iface_parse(const char *text, const char *name, NetIface *ret, char **re
                 }
                 *eq = 0;
                 const char *v = eq + 1;
-                if (streq(k, "IFACE"))
-                        r = set_string(&i.iface, v);
-                else if (streq(k, "MAC"))
-                        r = set_string(&i.mac, v);
-                else if (streq(k, "SOURCE"))
-                        r = set_string(&i.source, v);
-                else if (streq(k, "ADDRESS"))
-                        r = set_string(&i.address, v);
-                else if (streq(k, "GATEWAY"))
-                        r = set_string(&i.gateway, v);
-                else if (streq(k, "DNS"))
-                        r = split_words(v, &i.dns);
-                else if (streq(k, "DOMAIN"))
-                        r = set_string(&i.domain, v);
-                else if (streq(k, "SEARCH"))
-                        r = split_words(v, &i.search);
-                else if (streq(k, "HOSTNAME"))
-                        r = set_string(&i.hostname, v);
-                else if (streq(k, "OPT250"))
-                        r = set_string(&i.opt250, v);
-                else if (streq(k, "OPT251"))
-                        r = set_string(&i.opt251, v);
+                for (size_t f = 0; f < ELEMENTSOF(net_keys); f++) {
+                        if (!streq(k, net_keys[f].key))
+                                continue;
+                        void *slot = (char *) &i + net_keys[f].offset;
+                        r = net_keys[f].list ? split_words(v, slot) : set_string(slot, v);
+                        break;
+                }
         }
         if (r >= 0 && !i.iface) {
                 /* eno1.env -> eno1 */

@@ -5,14 +5,15 @@
 # answer server, both on the namespace's own loopback; forja runs inside it
 # with a fake net dir naming 127.0.0.1 as the DHCP-offered name server.
 . "$TESTS_LIB/testlib.sh"
+. "$TESTS_LIB/http-server.sh"
 require_root
 require_cmd ip dnsmasq python3 openssl
 make_tmpdir
 NS=forja-dns-$$
-pids=()  # started with ip netns exec, which execs: the PIDs are the daemons
+dnsmasq_pid=
 cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+        http_servers_stop
+        [ -n "$dnsmasq_pid" ] && { kill "$dnsmasq_pid" 2>/dev/null; wait "$dnsmasq_pid" 2>/dev/null; }
         ip netns del "$NS" 2>/dev/null || true
         rm -rf "$TMPD"
 }
@@ -23,23 +24,16 @@ in_ns() { ip netns exec "$NS" "$@"; }
 
 mkdir -p "$TMPD/www/proxmox" "$TMPD/net"
 echo '# answer found through DNS' >"$TMPD/www/proxmox/answer"
-start_server() {
-        local name=$1; shift
-        ip netns exec "$NS" python3 "$TESTS_LIB/http-test-server.py" --root "$TMPD/www" --port-file "$TMPD/$name.port" \
-                --log "$TMPD/$name.log" "$@" 2>"$TMPD/$name.stderr" &
-        pids+=($!)
-        for _ in $(seq 100); do [ -s "$TMPD/$name.port" ] && break; sleep 0.1; done
-        [ -s "$TMPD/$name.port" ] || fail "server $name did not start"
-        touch "$TMPD/$name.log"
-}
-start_server plain
-P=http://127.0.0.1:$(cat "$TMPD/plain.port")
+# ip netns exec execs: the PIDs kept are the daemons'.
+HTTP_SERVER_WRAP=(ip netns exec "$NS")
+http_server_start plain "$TMPD/www"
+P=http://127.0.0.1:$HTTP_PORT
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 2 \
         -subj /CN=answers 2>/dev/null
 fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
-start_server tls --tls "$TMPD/cert.pem" "$TMPD/key.pem"
-S=https://127.0.0.1:$(cat "$TMPD/tls.port")
+http_server_start tls "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
+S=https://127.0.0.1:$HTTP_PORT
 
 # lab.example: a plain URL; tls.example: https with the right fingerprint;
 # bad.example: https with a wrong one; empty.example: nothing.
@@ -51,7 +45,7 @@ ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-reso
         --txt-record="proxmox-auto-installer-cert-fingerprint.tls.example,$fp" \
         --txt-record="proxmox-auto-installer.bad.example,$S/proxmox/answer" \
         --txt-record="proxmox-auto-installer-cert-fingerprint.bad.example,$bad_fp" &
-pids+=($!)
+dnsmasq_pid=$!
 for _ in $(seq 50); do grep -q 'started' "$TMPD/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
 
 cat >"$TMPD/hw.json" <<'JSON'

@@ -5,15 +5,10 @@
 # system info, pinned by option 251; JSON replies; {hostname} from the net
 # files; the documented order; what `forja answer fetch` says.
 . "$TESTS_LIB/testlib.sh"
+. "$TESTS_LIB/http-server.sh"
 require_cmd python3 openssl
 make_tmpdir
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-        rm -rf "$TMPD"
-}
-trap cleanup EXIT
+trap 'http_servers_stop; rm -rf "$TMPD"' EXIT
 
 cat >"$TMPD/hw.json" <<'JSON'
 {
@@ -37,17 +32,8 @@ cat >"$TMPD/www/proxmox/answer.json" <<'JSON'
   "disk-setup": { "filesystem": "ext4", "disk-list": ["sda"], "lvm": { "swapsize": 2 } } }
 JSON
 
-start_server() {
-        local name=$1; shift
-        python3 "$TESTS_LIB/http-test-server.py" --root "$TMPD/www" --port-file "$TMPD/$name.port" \
-                --log "$TMPD/$name.log" "$@" 2>"$TMPD/$name.stderr" &
-        pids+=($!)
-        for _ in $(seq 100); do [ -s "$TMPD/$name.port" ] && break; sleep 0.1; done
-        [ -s "$TMPD/$name.port" ] || fail "server $name did not start"
-        touch "$TMPD/$name.log"
-}
-start_server plain
-P=http://127.0.0.1:$(cat "$TMPD/plain.port")
+http_server_start plain "$TMPD/www"
+P=http://127.0.0.1:$HTTP_PORT
 export FORJA_NET_DIR=$TMPD/net
 # eno1 came up without options; eno2's DHCP server offered option 250 and a host name.
 printf 'IFACE=eno1\nMAC=3c:ec:ef:aa:10:01\nSOURCE=static\nADDRESS=192.0.2.9/24\n' >"$TMPD/net/eno1.env"
@@ -131,8 +117,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/ce
         -subj /CN=answers 2>/dev/null
 fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
-start_server tls --tls "$TMPD/cert.pem" "$TMPD/key.pem"
-S=https://127.0.0.1:$(cat "$TMPD/tls.port")
+http_server_start tls "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
+S=https://127.0.0.1:$HTTP_PORT
 write_eno2 "$S/proxmox/answer" "$fp"
 expect_exit 0 "${FETCH[@]}" "${H[@]}"
 expect_match "^Answer source: DHCP option 250 on eno2: $S/proxmox/answer \(certificate pinned by option 251\)$"

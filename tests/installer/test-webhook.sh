@@ -11,16 +11,11 @@
 # PID 1 of a PID namespace of its own, where reboot(2) only ends the namespace
 # (its init gets SIGHUP, or SIGINT for power-off).
 . "$TESTS_LIB/testlib.sh"
+. "$TESTS_LIB/http-server.sh"
 require_root
 require_cmd python3 openssl
 make_tmpdir
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-        rm -rf "$TMPD"
-}
-trap cleanup EXIT
+trap 'http_servers_stop; rm -rf "$TMPD"' EXIT
 
 # The machine: a disk that does not exist here (vdz), so the install stops in stage check.
 cat >"$TMPD/hw.json" <<'JSON'
@@ -75,23 +70,14 @@ EOT
 
 mkdir -p "$TMPD/www/fail/2/retry"
 echo ok >"$TMPD/www/hook"
-start_server() { # NAME [ARGS...]
-        local name=$1; shift
-        python3 "$TESTS_LIB/http-test-server.py" --root "$TMPD/www" --port-file "$TMPD/$name.port" \
-                --log "$TMPD/$name.log" "$@" 2>"$TMPD/$name.stderr" &
-        pids+=($!)
-        for _ in $(seq 100); do [ -s "$TMPD/$name.port" ] && break; sleep 0.1; done
-        [ -s "$TMPD/$name.port" ] || fail "server $name did not start"
-        touch "$TMPD/$name.log"
-}
 install_fails() { # ANSWER: the install must fail in stage check with exit 1
         expect_exit 1 env FORJA_TEST_HARDWARE_INSTALL=1 "$FORJA" install --answer "$1" --hardware "$TMPD/hw.json" \
                 --target "$TMPD/target" --image "$TMPD/no-such-image.tar.zst"
         expect_match '^FORJA-INSTALL-FAILED stage=check$'
 }
 
-start_server plain
-P=http://127.0.0.1:$(cat "$TMPD/plain.port")
+http_server_start plain "$TMPD/www"
+P=http://127.0.0.1:$HTTP_PORT
 
 # 1. started, then failed, with the stage, the error and the log tail.
 write_answer "$TMPD/a.toml" "$P/hook"
@@ -164,8 +150,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/ce
         -subj /CN=hooks 2>/dev/null
 fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
-start_server tls --tls "$TMPD/cert.pem" "$TMPD/key.pem"
-S=https://127.0.0.1:$(cat "$TMPD/tls.port")
+http_server_start tls "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
+S=https://127.0.0.1:$HTTP_PORT
 write_answer "$TMPD/d.toml" "$S/hook" "$fp"
 install_fails "$TMPD/d.toml"
 expect_match 'Webhook: failed report delivered'
