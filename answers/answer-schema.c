@@ -560,7 +560,7 @@ static void parse_lvm(AnswerParser *p, const TomlValue *t, const char *path) {
 static void parse_disks(AnswerParser *p, const TomlValue *t) {
         static const char *const known[] = {
                 "filesystem", "disk-list", "filter", "filter-match", "zfs", "lvm", "btrfs",
-                "existing-data", "raid", "encrypt", "encrypt-passphrase", NULL
+                "existing-data", "raid", "encrypt", "encrypt-passphrase", "reinstall", NULL
         };
         static const char *const filesystems[] = { "ext4", "xfs", "zfs", "btrfs", NULL };
         static const char *const matches[] = { "any", "all", NULL };
@@ -609,6 +609,8 @@ static void parse_disks(AnswerParser *p, const TomlValue *t) {
                         get_bool(p, v, path, &a->disks.encrypt);
                 else if (streq(k, "encrypt-passphrase"))
                         get_secret(p, v, path, &a->disks.encrypt_passphrase);
+                else if (streq(k, "reinstall"))
+                        get_bool(p, v, path, &a->disks.reinstall);
         }
         if (!have_fs && !answer_diags_find(p->d, "disk-setup.filesystem"))
                 answer_error(p, t->pos, "disk-setup.filesystem", "is required (ext4, xfs, zfs or btrfs)");

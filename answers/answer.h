@@ -141,6 +141,7 @@ typedef struct Answer {
                 int zfs_copies;         /* -1: default (1) */
                 char *btrfs_compress;   /* NULL: "off" */
                 AnswerExistingData existing_data;
+                bool reinstall;         /* forja: wipe a node installed from this same answer */
                 bool encrypt;
                 char *encrypt_passphrase; /* secret */
         } disks;

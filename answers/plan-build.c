@@ -433,6 +433,7 @@ static int build_storage(Builder *b, json_object *plan) {
         json_add(s, "hdsize-gib", json_object_new_double(r->hdsize));
         json_add_string(s, "existing-data", a->disks.existing_data == ANSWER_EXISTING_REFUSE ? "refuse" : "wipe");
         json_add_bool(s, "encrypt", a->disks.encrypt);
+        json_add_bool(s, "reinstall", a->disks.reinstall);
 
         b->layouts = calloc(r->n_disks ?: 1, sizeof(BootDiskLayout));
         if (!b->layouts)

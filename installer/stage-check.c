@@ -14,6 +14,7 @@
 #include "hwcheck.h"
 #include "json-out.h"
 #include "log.h"
+#include "reinstall-guard.h"
 #include "strutil.h"
 
 static int check_hardware(Engine *e) {
@@ -183,6 +184,9 @@ static int check_disks(Engine *e) {
 
 int stage_check(Engine *e) {
         int r = check_disks(e);
+        if (r < 0)
+                return r;
+        r = reinstall_guard_check(e);
         if (r < 0)
                 return r;
         r = check_hardware(e);

@@ -4,8 +4,14 @@
 
 #include "engine-internal.h"
 #include "log.h"
+#include "reinstall-guard.h"
 
 int stage_finish(Engine *e) {
+        /* Before the ESP is unmounted: the record that stops reinstall loops. */
+        int r = reinstall_guard_mark(e);
+        if (r < 0)
+                log_warning("Could not record the install on the ESP (%s): a network boot with the same answer "
+                            "would install again.", strerror(-r));
         sync();
         int failures = engine_unwind(e);
         if (failures > 0)
