@@ -187,4 +187,18 @@ for e in errors:
 print(f"probe: {len(facts)} facts, {len(errors)} mismatches")
 sys.exit(1 if errors else 0)
 PY
+if [ "$scenario" = pxe ]; then
+        # No reinstall loop: the machine boots from the network again with the
+        # same answer; the installed disk must be recognised and left alone.
+        before=$(sha256sum <"$work/node.qcow2")
+        t0=$SECONDS
+        e2e_pxe_install "reinstall-$scenario" "$work" "$work/answer.toml" "$work/node.qcow2" --firmware "$firmware" \
+                --fw-cmdline forja.test=poweroff --memory 1536 --timeout 1200 \
+                --expect '^FORJA-UNATTENDED ' --expect 'already holds a forja node installed from this same answer' \
+                --expect '^FORJA-INSTALL-END status=1' --expect '^FORJA-POWEROFF' \
+                --fail '^FORJA-STAGE 3/8 disks' --wait-exit ||
+                fail "the second PXE boot did not refuse to reinstall (serial log $SERIAL_LOG)"
+        [ "$(sha256sum <"$work/node.qcow2")" = "$before" ] || fail "the installed disk changed on the second PXE boot"
+        echo "e2e: the second PXE boot refused to reinstall in $((SECONDS - t0)) s; the disk is unchanged"
+fi
 echo "e2e install $scenario: all checks passed"
