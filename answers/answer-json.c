@@ -158,7 +158,9 @@ int answer_json_to_toml(const char *data, size_t size, char **ret, size_t *ret_s
         json_tokener_free(tok);
         if (!root || jerr != json_tokener_success) {
                 error_setf(ret_error, "JSON answer: %s at byte %zu",
-                          json_tokener_error_desc(jerr == json_tokener_success ? json_tokener_continue : jerr), consumed);
+                          jerr == json_tokener_success || jerr == json_tokener_continue ? "unexpected end of the document"
+                                                                                        : json_tokener_error_desc(jerr),
+                          consumed);
                 json_object_put(root);
                 return -EINVAL;
         }

@@ -83,7 +83,7 @@ static void print_diags(const char *path, AnswerDiags *d) {
 /* `forja answer fetch`: the unattended installer's answer discovery, run on
  * its own to see where the answer would come from. */
 static int run_answer_fetch(int argc, char *argv[]) {
-        enum { ARG_HARDWARE = 0x100, ARG_MEDIUM, ARG_CMDLINE, ARG_DEVICE, ARG_SYSTEM_INFO };
+        enum { ARG_HARDWARE = 0x100, ARG_MEDIUM, ARG_CMDLINE, ARG_DEVICE, ARG_SYSTEM_INFO, ARG_ATTEMPTS, ARG_TIMEOUT };
         static const struct option options[] = {
                 { "hardware", required_argument, NULL, ARG_HARDWARE },
                 { "medium", required_argument, NULL, ARG_MEDIUM },
@@ -93,6 +93,8 @@ static int run_answer_fetch(int argc, char *argv[]) {
                 { "dry-run", no_argument, NULL, 'n' },
                 { "output", required_argument, NULL, 'o' },
                 { "system-info", no_argument, NULL, ARG_SYSTEM_INFO },
+                { "attempts", required_argument, NULL, ARG_ATTEMPTS },
+                { "timeout", required_argument, NULL, ARG_TIMEOUT },
                 {}
         };
         AnswerFetchOptions o = { .medium_dir = "/run/forja/medium" };
@@ -136,6 +138,22 @@ static int run_answer_fetch(int argc, char *argv[]) {
                 case ARG_SYSTEM_INFO:
                         system_info = true;
                         break;
+                case ARG_ATTEMPTS:
+                case ARG_TIMEOUT: {
+                        char *end;
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &end, 10);
+                        if (errno || end == optarg || *end || v < 1 || v > (c == ARG_ATTEMPTS ? 20 : 3600)) {
+                                log_error("answer fetch: --%s takes a number from 1 to %u, not '%s'.",
+                                          c == ARG_ATTEMPTS ? "attempts" : "timeout", c == ARG_ATTEMPTS ? 20 : 3600, optarg);
+                                return EXIT_BAD_INPUT;
+                        }
+                        if (c == ARG_ATTEMPTS)
+                                o.attempts = (unsigned) v;
+                        else
+                                o.timeout_sec = (unsigned) v;
+                        break;
+                }
                 default:
                         return EXIT_BAD_INPUT;
                 }
@@ -248,6 +266,7 @@ const Verb verb_answer = {
                 "Usage: forja answer validate FILE [--hardware H.json]\n"
                 "       forja answer fetch [--dry-run] [-o FILE] [--scan] [--hardware H.json]\n"
                 "                          [--cmdline STRING] [--medium DIR] [--device DEV]...\n"
+                "                          [--attempts N] [--timeout SEC]\n"
                 "       forja answer fetch --system-info [--hardware H.json]\n"
                 "\n"
                 "Checks an answer file: TOML syntax, every key's type and allowed values,\n"
@@ -288,6 +307,8 @@ const Verb verb_answer = {
                 "     --medium DIR       The mounted install medium\n"
                 "     --device DEV       Probe only DEV for partition labels (repeatable)\n"
                 "     --system-info      Print the JSON body POSTed to answer servers\n"
+                "     --attempts N       HTTP attempts for transient failures (default 5)\n"
+                "     --timeout SEC      Time limit of each HTTP attempt (default 60)\n"
                 "\n"
                 "Exit status: 0 valid or fetched, 2 invalid answer, bad parameters or bad\n"
                 "usage, 1 the hardware could not be read or no answer could be fetched.\n",

@@ -245,6 +245,7 @@ int answer_fetch_http(const char *url, const char *fingerprint, const char *toke
                 .bearer_token = token,
                 .attempts = o->attempts ?: 5,
                 .backoff_ms = o->backoff_ms,
+                .timeout_sec = o->timeout_sec,
                 .max_size = ANSWER_MAX_SIZE,
         };
         HttpResponse resp = {};

@@ -57,6 +57,7 @@ typedef struct AnswerFetchOptions {
         char *const *scan_devices;      /* probe only these (NULL-terminated; tests), NULL: all */
         unsigned attempts;              /* HTTP attempts (0: 5) */
         unsigned backoff_ms;            /* first retry delay (0: 1000) */
+        unsigned timeout_sec;           /* per HTTP attempt (0: 60) */
         bool dry_run;                   /* only say where the answer would come from */
         const char *net_dir;            /* the net files (NULL: $FORJA_NET_DIR or /run/forja/net) */
 } AnswerFetchOptions;
