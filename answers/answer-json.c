@@ -10,6 +10,7 @@
 #include "macro.h"
 #include "strutil.h"
 #include "answer-json.h"
+#include "toml.h"
 
 bool answer_is_json(const char *data, size_t size) {
         for (size_t i = 0; i < size; i++) {
@@ -146,12 +147,17 @@ static int write_toml(FILE *f, json_object *root, char **ret_error) {
 }
 
 int answer_json_to_toml(const char *data, size_t size, char **ret, size_t *ret_size, char **ret_error) {
+        /* TOML is UTF-8: text that is not must be refused here, not by the TOML
+         * parser at a position in text the user never wrote (json-c's own
+         * check lets overlong and out-of-range sequences through). */
+        size_t bad;
+        if (!toml_utf8_valid(data, size, &bad)) {
+                error_setf(ret_error, "JSON answer: invalid UTF-8 at byte %zu", bad);
+                return -EINVAL;
+        }
         json_tokener *tok = json_tokener_new();
         if (!tok)
                 return -ENOMEM;
-        /* TOML is UTF-8: a string that is not must be refused here, not by the
-         * TOML parser at a position in text the user never wrote. */
-        json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
         json_object *root = json_tokener_parse_ex(tok, data, (int) size);
         enum json_tokener_error jerr = json_tokener_get_error(tok);
         size_t consumed = json_tokener_get_parse_end(tok);

@@ -87,6 +87,19 @@ static size_t utf8_sequence_length(const unsigned char *p, size_t avail) {
         return n;
 }
 
+bool toml_utf8_valid(const char *s, size_t n, size_t *ret_offset) {
+        for (size_t i = 0; i < n;) {
+                size_t k = utf8_sequence_length((const unsigned char *) s + i, n - i);
+                if (k == 0) {
+                        if (ret_offset)
+                                *ret_offset = i;
+                        return false;
+                }
+                i += k;
+        }
+        return true;
+}
+
 int toml_check_encoding(TomlParser *p) {
         TomlParser scan = *p;
 

@@ -84,6 +84,11 @@ int toml_parse(const char *data, size_t size, TomlValue **ret, TomlError *ret_er
 
 void toml_free(TomlValue *v);
 
+/* Whether s[0..n) is well-formed UTF-8 (shortest-form encodings of Unicode
+ * scalar values, as TOML requires); else the offset of the first bad
+ * sequence in *ret_offset (when non-NULL). */
+bool toml_utf8_valid(const char *s, size_t n, size_t *ret_offset);
+
 /* Lookups; NULL when t is not a table or the key is absent. */
 const TomlValue *toml_get(const TomlValue *t, const char *key);
 const TomlEntry *toml_get_entry(const TomlValue *t, const char *key);

@@ -26,8 +26,25 @@ static void test_json_invalid_utf8(void) {
 
         CHECK_INTEQ(answer_reply_decode(URL, "application/json", body, strlen(body), &data, &size, &json, &err), -EINVAL);
         CHECK(data == NULL);
-        CHECK(err && strstr(err, URL ": JSON answer: "));
+        CHECK(err && strstr(err, URL ": JSON answer: invalid UTF-8 at byte 26"));
         free(err);
+
+        /* json-c's own check let these through: an overlong "6" (C1 B6), a
+         * lead byte beyond U+10FFFF (F6), a UTF-16 surrogate (ED A0 80). */
+        static const char *const bad[] = { "{\"a\": \"\xc1\xb6\"}", "{\"a\": \"\xf6\x80\x80\x80\"}",
+                                           "{\"a\": \"\xed\xa0\x80\"}" };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+                err = NULL;
+                CHECK_INTEQ(answer_json_to_toml(bad[i], strlen(bad[i]), &data, &size, &err), -EINVAL);
+                CHECK_STREQ(err, "JSON answer: invalid UTF-8 at byte 7");
+                free(err);
+        }
+        /* Valid multi-byte text passes. */
+        err = NULL;
+        static const char good[] = "{\"a\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}";
+        CHECK_INTEQ(answer_json_to_toml(good, strlen(good), &data, &size, &err), 0);
+        CHECK(data && strstr(data, "\"a\" = \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\""));
+        free(data);
 }
 
 /* reply: "\u0000" in a JSON string cut the TOML string short. */
