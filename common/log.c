@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <pthread.h>
 #include <stdarg.h>
 #include <time.h>
 
@@ -11,6 +12,8 @@ static size_t n_secrets;
 /* The kept tail: a ring of tail_max lines, tail_next the oldest once full. */
 static char **tail_lines;
 static size_t tail_max, tail_next;
+/* Image streaming logs from a thread of its own. */
+static pthread_mutex_t tail_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void log_set_max_level(LogLevel level) {
         max_level = level;
@@ -103,36 +106,39 @@ char *log_redact(const char *s) {
 }
 
 int log_keep_tail(size_t n) {
+        int r = 0;
+        pthread_mutex_lock(&tail_lock);
         if (n == tail_max)
-                return 0;
+                goto out;
         for (size_t i = 0; i < tail_max; i++)
                 free(tail_lines[i]);
         free(tail_lines);
         tail_lines = NULL;
         tail_max = tail_next = 0;
-        if (n == 0)
-                return 0;
-        tail_lines = calloc(n, sizeof(char *));
-        if (!tail_lines)
-                return -ENOMEM;
-        tail_max = n;
-        return 0;
+        if (n > 0) {
+                tail_lines = calloc(n, sizeof(char *));
+                if (tail_lines)
+                        tail_max = n;
+                else
+                        r = -ENOMEM;
+        }
+out:
+        pthread_mutex_unlock(&tail_lock);
+        return r;
 }
 
 char **log_get_tail(void) {
+        pthread_mutex_lock(&tail_lock);
         char **l = calloc(tail_max + 1, sizeof(char *));
         size_t k = 0;
-        if (!l)
-                return NULL;
-        for (size_t i = 0; i < tail_max; i++) {
+        for (size_t i = 0; l && i < tail_max; i++) {
                 const char *line = tail_lines[(tail_next + i) % tail_max];
-                if (!line)
-                        continue;
-                if (!(l[k++] = strdup(line))) {
+                if (line && !(l[k++] = strdup(line))) {
                         strv_free(l);
-                        return NULL;
+                        l = NULL;
                 }
         }
+        pthread_mutex_unlock(&tail_lock);
         return l;
 }
 
@@ -140,9 +146,14 @@ static void tail_add(const char *prefix, const char *text) {
         char *line;
         if (asprintf(&line, "%s%s", prefix, text) < 0)
                 return;
-        free(tail_lines[tail_next]);
-        tail_lines[tail_next] = line;
-        tail_next = (tail_next + 1) % tail_max;
+        pthread_mutex_lock(&tail_lock);
+        if (tail_max > 0) {
+                free(tail_lines[tail_next]);
+                tail_lines[tail_next] = TAKE_PTR(line);
+                tail_next = (tail_next + 1) % tail_max;
+        }
+        pthread_mutex_unlock(&tail_lock);
+        free(line);
 }
 
 static const char *level_prefix(LogLevel level) {

@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "fileio.h"
 #include "json-out.h"
+#include "log.h"
 #include "testlib.h"
 #include "webhook.h"
 
@@ -190,6 +191,36 @@ static void test_installed(void) {
         hardware_free(hw);
 }
 
+/* The log tail a failed report carries: the last n lines, oldest first,
+ * secrets masked, INFO kept even when stderr shows less. */
+static void test_log_tail(void) {
+        log_set_max_level(LOG_LEVEL_WARNING);
+        CHECK_INTEQ(log_keep_tail(3), 0);
+        log_register_secret("hunter2-secret");
+        log_info("line 1");
+        log_info("line 2");
+        log_warning("line 3 says hunter2-secret");
+        log_debug("debug lines are not kept");
+        log_error("line 4");
+        char **t = log_get_tail();
+        CHECK(t && t[0] && t[1] && t[2] && !t[3]);
+        CHECK_STREQ(t[0], "line 2");
+        CHECK_STREQ(t[1], "warning: line 3 says <redacted>");
+        CHECK_STREQ(t[2], "error: line 4");
+        strv_free(t);
+        /* The same size again keeps what is there; 0 stops keeping. */
+        CHECK_INTEQ(log_keep_tail(3), 0);
+        t = log_get_tail();
+        CHECK(t && t[2] && streq(t[2], "error: line 4"));
+        strv_free(t);
+        CHECK_INTEQ(log_keep_tail(0), 0);
+        t = log_get_tail();
+        CHECK(t && !t[0]);
+        strv_free(t);
+        log_forget_secrets();
+        log_set_max_level(LOG_LEVEL_INFO);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
         return remove(path);
 }
@@ -197,6 +228,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 int main(void) {
         CHECK(mkdtemp(root) != NULL);
         test_installed();
+        test_log_tail();
         CHECK_INTEQ(nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
         return test_result();
 }
