@@ -278,30 +278,127 @@ static int archive_failure(struct archive *a, int fallback) {
         return e > 0 ? -e : -fallback;
 }
 
-static int copy_entry_data(struct archive *in, struct archive *out, uint64_t *data_bytes) {
+/* Decompression and writing overlap too: a decoder thread runs libarchive's
+ * reader (zstd, tar headers, path checks) and queues cloned entries and
+ * copies of their data, in order, into a bounded ring; the calling thread
+ * writes them with the disk writer. So the writes' system calls and page
+ * cache copies run beside decompression instead of after it. */
+#define RING_SIZE (8u << 20)    /* decompressed bytes in flight */
+#define MAX_PIECE (512u << 10)  /* largest data item */
+#define N_ITEMS 4096
+
+typedef enum ItemKind {
+        ITEM_HEADER,            /* entry: archive_write_header() */
+        ITEM_DATA,              /* ring bytes [pos, pos + len) at offset */
+        ITEM_FINISH,            /* archive_write_finish_entry() */
+} ItemKind;
+
+typedef struct Item {
+        ItemKind kind;
+        struct archive_entry *entry;    /* ITEM_HEADER: a clone, owned by the queue */
+        size_t pos, len;
+        int64_t offset;
+        size_t release;                 /* ring bytes freed once done (len + padding before it) */
+} Item;
+
+typedef struct Queue {
+        pthread_mutex_t lock;
+        pthread_cond_t items_cond;      /* the writer waits for items */
+        pthread_cond_t space_cond;      /* the decoder waits for room */
+        bool writer_waiting, decoder_waiting;   /* wake only a sleeper */
+        Item items[N_ITEMS];
+        size_t head, count;             /* items: next to take, how many queued */
+        uint8_t *ring;
+        size_t ring_pos, ring_used;
+        bool done;                      /* the decoder finished, with result/message */
+        bool abort;                     /* the writer failed: the decoder stops */
+        int result;
+        char *message;
+
+        struct archive *in;
+        Reader *rd;
+} Queue;
+
+/* Waits for room for one item and len contiguous ring bytes; returns the
+ * item to fill, or NULL when the writer gave up. Called with the lock held. */
+static Item *queue_reserve(Queue *q, size_t len) {
+        for (;;) {
+                if (q->abort)
+                        return NULL;
+                size_t pad = len > 0 && RING_SIZE - q->ring_pos < len ? RING_SIZE - q->ring_pos : 0;
+                if (q->count < N_ITEMS && q->ring_used + pad + len <= RING_SIZE) {
+                        Item *it = &q->items[(q->head + q->count) % N_ITEMS];
+                        *it = (Item) { .release = pad + len };
+                        if (pad > 0)
+                                q->ring_pos = 0;
+                        it->pos = q->ring_pos;
+                        it->len = len;
+                        q->ring_pos = (q->ring_pos + len) % RING_SIZE;
+                        q->ring_used += pad + len;
+                        return it;
+                }
+                q->decoder_waiting = true;
+                pthread_cond_wait(&q->space_cond, &q->lock);
+                q->decoder_waiting = false;
+        }
+}
+
+static void queue_publish(Queue *q) {
+        q->count++;
+        if (q->writer_waiting)
+                pthread_cond_signal(&q->items_cond);
+}
+
+static int queue_push(Queue *q, ItemKind kind, struct archive_entry *entry, const void *data, size_t len, int64_t offset) {
+        pthread_mutex_lock(&q->lock);
+        Item *it = queue_reserve(q, len);
+        if (!it) {
+                pthread_mutex_unlock(&q->lock);
+                return -ECANCELED;
+        }
+        pthread_mutex_unlock(&q->lock);
+        /* The reserved bytes are the decoder's alone until published. */
+        it->kind = kind;
+        it->entry = entry;
+        it->offset = offset;
+        if (len > 0)
+                memcpy(q->ring + it->pos, data, len);
+        pthread_mutex_lock(&q->lock);
+        queue_publish(q);
+        pthread_mutex_unlock(&q->lock);
+        return 0;
+}
+
+static int decode_entry_data(Queue *q) {
         for (;;) {
                 const void *buf;
                 size_t size;
                 la_int64_t offset;
-                int k = archive_read_data_block(in, &buf, &size, &offset);
+                int k = archive_read_data_block(q->in, &buf, &size, &offset);
                 if (k == ARCHIVE_EOF)
-                        return ARCHIVE_OK;
+                        return 0;
                 if (k < ARCHIVE_OK)
-                        return k;
-                if (archive_write_data_block(out, buf, size, offset) < ARCHIVE_OK)
-                        return ARCHIVE_FATAL;
-                *data_bytes += size;
+                        return -EIO;
+                for (size_t done = 0; done < size;) {
+                        size_t n = MIN(size - done, (size_t) MAX_PIECE);
+                        int r = queue_push(q, ITEM_DATA, NULL, (const uint8_t *) buf + done, n, offset + (int64_t) done);
+                        if (r < 0)
+                                return r;
+                        done += n;
+                }
         }
 }
 
-static int extract_stream(struct archive *in, struct archive *out, Reader *rd, Flusher *flusher, ExtractStats *st, char **ret_error) {
+/* Returns 0 at the end of the archive, -ECANCELED when the writer stopped,
+ * or a failure described in *message. */
+static int decode_stream(Queue *q, char **message) {
         for (;;) {
                 struct archive_entry *e;
-                int k = archive_read_next_header(in, &e);
+                int k = archive_read_next_header(q->in, &e);
                 if (k == ARCHIVE_EOF)
                         return 0;
                 if (k < ARCHIVE_WARN)
-                        goto read_error;
+                        return -EIO;
 
                 const char *path = archive_entry_pathname(e);
                 const char *link = archive_entry_hardlink(e);
@@ -309,46 +406,167 @@ static int extract_stream(struct archive *in, struct archive *out, Reader *rd, F
                 if (path && (streq(path, ".") || streq(path, "./")))
                         continue;
                 if (!path_is_safe(path) || (link && !path_is_safe(link))) {
-                        error_setf(ret_error, "Refusing unsafe path in image: '%s'%s%s%s", strempty(path),
-                                  link ? " (hard link to '" : "", strempty(link), link ? "')" : "");
+                        error_setf(message, "Refusing unsafe path in image: '%s'%s%s%s", strempty(path),
+                                   link ? " (hard link to '" : "", strempty(link), link ? "')" : "");
                         return -EINVAL;
                 }
 
-                k = archive_write_header(out, e);
-                if (k < ARCHIVE_OK) {
-                        error_setf(ret_error, "Failed to create '%s': %s", path, archive_error_string(out));
-                        return archive_failure(out, EINVAL);
+                struct archive_entry *clone = archive_entry_clone(e);
+                if (!clone)
+                        return -ENOMEM;
+                int r = queue_push(q, ITEM_HEADER, clone, NULL, 0, 0);
+                if (r < 0) {
+                        archive_entry_free(clone);
+                        return r;
                 }
                 if (archive_entry_size(e) > 0 && !link) {
-                        k = copy_entry_data(in, out, &st->data_bytes);
-                        if (k < ARCHIVE_OK) {
-                                if (archive_errno(out) != 0 && archive_error_string(out)) {
-                                        error_setf(ret_error, "Failed to write '%s': %s", path, archive_error_string(out));
-                                        return archive_failure(out, EIO);
-                                }
-                                goto read_error;
-                        }
+                        r = decode_entry_data(q);
+                        if (r < 0)
+                                return r;
                 }
-                k = archive_write_finish_entry(out);
-                if (k < ARCHIVE_OK) {
-                        error_setf(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
-                        return archive_failure(out, EIO);
+                r = queue_push(q, ITEM_FINISH, NULL, NULL, 0, 0);
+                if (r < 0)
+                        return r;
+        }
+}
+
+static void *decoder_thread(void *userdata) {
+        Queue *q = userdata;
+        char *message = NULL;
+        int r;
+
+        if (archive_read_open(q->in, q->rd, NULL, reader_read, NULL) != ARCHIVE_OK)
+                r = -EIO;
+        else
+                r = decode_stream(q, &message);
+
+        if (r == -EIO) {
+                /* libarchive failed reading: the reader thread's error (a bad
+                 * chunk, a read error) explains it better than libarchive. */
+                Reader *rd = q->rd;
+                pthread_mutex_lock(&rd->lock);
+                int reader_error = rd->error;
+                pthread_mutex_unlock(&rd->lock);
+                if (reader_error != 0) {
+                        r = reader_error;
+                        error_setf(&message, "%s", rd->message);
+                } else {
+                        r = -EINVAL;
+                        error_setf(&message, "Damaged image: %s", strempty(archive_error_string(q->in)));
                 }
-                if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 && !link)
-                        flusher_queue(flusher, path);
-                st->entries++;
         }
 
-read_error:
-        pthread_mutex_lock(&rd->lock);
-        int reader_error = rd->error;
-        pthread_mutex_unlock(&rd->lock);
-        if (reader_error != 0) {
-                error_setf(ret_error, "%s", rd->message);
-                return reader_error;
+        pthread_mutex_lock(&q->lock);
+        q->done = true;
+        q->result = r;
+        q->message = message;
+        pthread_cond_signal(&q->items_cond);
+        pthread_mutex_unlock(&q->lock);
+        return NULL;
+}
+
+/* Writes one queued item; returns 0 or a failure described in ret_error. */
+static int write_item(Queue *q, const Item *it, struct archive *out, struct archive_entry **current,
+                      Flusher *flusher, ExtractStats *st, char **ret_error) {
+        if (it->kind == ITEM_HEADER) {
+                archive_entry_free(*current);
+                *current = it->entry;
+                if (archive_write_header(out, *current) < ARCHIVE_OK) {
+                        error_setf(ret_error, "Failed to create '%s': %s", archive_entry_pathname(*current), archive_error_string(out));
+                        return archive_failure(out, EINVAL);
+                }
+                return 0;
         }
-        error_setf(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
-        return -EINVAL;
+        const char *path = archive_entry_pathname(*current);
+        if (it->kind == ITEM_DATA) {
+                if (archive_write_data_block(out, q->ring + it->pos, it->len, it->offset) < ARCHIVE_OK) {
+                        error_setf(ret_error, "Failed to write '%s': %s", path, archive_error_string(out));
+                        return archive_failure(out, EIO);
+                }
+                st->data_bytes += it->len;
+                return 0;
+        }
+        if (archive_write_finish_entry(out) < ARCHIVE_OK) {
+                error_setf(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
+                return archive_failure(out, EIO);
+        }
+        if (archive_entry_filetype(*current) == AE_IFREG && archive_entry_size(*current) > 0 &&
+            !archive_entry_hardlink(*current))
+                flusher_queue(flusher, path);
+        st->entries++;
+        return 0;
+}
+
+/* The writer side: takes the queued items in order and writes them. It
+ * wakes a waiting decoder only once half the queue is free again, so the
+ * threads do not ping-pong on every item. */
+static int write_stream(Queue *q, struct archive *out, Flusher *flusher, ExtractStats *st, char **ret_error) {
+        struct archive_entry *current = NULL;
+        int r = 0;
+
+        pthread_mutex_lock(&q->lock);
+        for (;;) {
+                while (q->count == 0 && !q->done) {
+                        q->writer_waiting = true;
+                        pthread_cond_wait(&q->items_cond, &q->lock);
+                        q->writer_waiting = false;
+                }
+                if (q->count == 0) {
+                        r = q->result;
+                        if (r < 0 && r != -ECANCELED)
+                                error_setf(ret_error, "%s", strempty(q->message));
+                        break;
+                }
+                const Item *it = &q->items[q->head];
+                pthread_mutex_unlock(&q->lock);
+
+                r = write_item(q, it, out, &current, flusher, st, ret_error);
+
+                pthread_mutex_lock(&q->lock);
+                q->head = (q->head + 1) % N_ITEMS;
+                q->count--;
+                q->ring_used -= it->release;
+                if (r < 0)
+                        q->abort = true;
+                if (q->decoder_waiting && (r < 0 || (q->count <= N_ITEMS / 2 && q->ring_used <= RING_SIZE / 2)))
+                        pthread_cond_signal(&q->space_cond);
+                if (r < 0)
+                        break;
+        }
+        pthread_mutex_unlock(&q->lock);
+        archive_entry_free(current);
+        return r;
+}
+
+/* Runs the decoder thread against the writer in this thread; afterwards
+ * frees what is still queued. */
+static int extract_stream(struct archive *in, struct archive *out, Reader *rd, Flusher *flusher, ExtractStats *st, char **ret_error) {
+        _cleanup_free_ Queue *q = calloc(1, sizeof(Queue));
+        if (!q)
+                return -ENOMEM;
+        *q = (Queue) {
+                .lock = PTHREAD_MUTEX_INITIALIZER,
+                .items_cond = PTHREAD_COND_INITIALIZER,
+                .space_cond = PTHREAD_COND_INITIALIZER,
+                .in = in,
+                .rd = rd,
+        };
+        _cleanup_free_ uint8_t *ring = q->ring = malloc(RING_SIZE);
+        if (!ring)
+                return -ENOMEM;
+
+        pthread_t decoder;
+        int r = -pthread_create(&decoder, NULL, decoder_thread, q);
+        if (r < 0)
+                return r;
+        r = write_stream(q, out, flusher, st, ret_error);
+        pthread_join(decoder, NULL);
+
+        for (; q->count > 0; q->count--, q->head = (q->head + 1) % N_ITEMS)
+                if (q->items[q->head].kind == ITEM_HEADER)
+                        archive_entry_free(q->items[q->head].entry);
+        free(q->message);
+        return r;
 }
 
 int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, ExtractStats *ret_stats, char **ret_error) {
@@ -418,17 +636,7 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
         if (r < 0)
                 goto free_buffers;
 
-        if (archive_read_open(in, &rd, NULL, reader_read, NULL) != ARCHIVE_OK) {
-                pthread_mutex_lock(&rd.lock);
-                r = rd.error;
-                pthread_mutex_unlock(&rd.lock);
-                if (r < 0)
-                        error_setf(ret_error, "%s", rd.message);
-                else {
-                        error_setf(ret_error, "Damaged image: %s", strempty(archive_error_string(in)));
-                        r = -EINVAL;
-                }
-        } else if (fchdir(target_fd) < 0) {
+        if (fchdir(target_fd) < 0) {
                 r = negative_errno();
                 error_setf(ret_error, "Cannot enter '%s': %s", target, strerror(-r));
         } else {
