@@ -4,6 +4,8 @@
 #
 #   FORJA_E2E_CACHE   build cache (default /var/cache/forja, as `forja iso build`)
 #   FORJA_E2E_DIR     where the ISO and serial logs go (default $FORJA_BUILDDIR/e2e)
+#   FORJA_E2E_SOURCE  the forja source tree the ISO's .deb is built from (default:
+#                     the tree of the forja binary; e.g. a `git archive` of HEAD)
 
 E2E_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HARNESS=$E2E_HERE/qemu-harness.py
@@ -37,7 +39,8 @@ e2e_build_iso() {
         if e2e_iso_is_fresh; then
                 echo "e2e: reusing $E2E_ISO"
         else
-                "$FORJA" iso build --cache-dir "$E2E_CACHE" -o "$E2E_ISO" >"$E2E_DIR/iso-build.log" 2>&1 || {
+                "$FORJA" iso build --cache-dir "$E2E_CACHE" ${FORJA_E2E_SOURCE:+--source "$FORJA_E2E_SOURCE"} \
+                        -o "$E2E_ISO" >"$E2E_DIR/iso-build.log" 2>&1 || {
                         tail -n 40 "$E2E_DIR/iso-build.log" >&2
                         fail "forja iso build failed (log: $E2E_DIR/iso-build.log)"
                 }
