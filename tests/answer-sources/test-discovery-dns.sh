@@ -28,10 +28,8 @@ echo '# answer found through DNS' >"$TMPD/www/proxmox/answer"
 HTTP_SERVER_WRAP=(ip netns exec "$NS")
 http_server_start plain "$TMPD/www"
 P=http://127.0.0.1:$HTTP_PORT
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 2 \
-        -subj /CN=answers 2>/dev/null
-fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
-bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
+http_make_cert
+fp=$CERT_FP bad_fp=$CERT_BAD_FP
 http_server_start tls "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
 S=https://127.0.0.1:$HTTP_PORT
 

@@ -113,10 +113,8 @@ expect_exit 2 "${FETCH[@]}" "${H[@]}"
 expect_match "DHCP option 251 on eno2: '12:34' is not a SHA-256 fingerprint"
 
 # Option 251 pins the server certificate.
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 2 \
-        -subj /CN=answers 2>/dev/null
-fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
-bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
+http_make_cert
+fp=$CERT_FP bad_fp=$CERT_BAD_FP
 http_server_start tls "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
 S=https://127.0.0.1:$HTTP_PORT
 write_eno2 "$S/proxmox/answer" "$fp"

@@ -146,10 +146,8 @@ n=$(grep -c '"path": "/fail/2/retry/retry"' "$TMPD/plain.log")
 
 # 4. TLS: the right pin delivers, a wrong pin delivers nothing and is logged;
 #    the install fails the same way (exit 1, stage check) either way.
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 2 \
-        -subj /CN=hooks 2>/dev/null
-fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
-bad_fp=$(echo "$fp" | tr '0123456789ABCDEF' '123456789ABCDEF0')
+http_make_cert
+fp=$CERT_FP bad_fp=$CERT_BAD_FP
 http_server_start tls "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
 S=https://127.0.0.1:$HTTP_PORT
 write_answer "$TMPD/d.toml" "$S/hook" "$fp"

@@ -28,3 +28,14 @@ http_servers_stop() {
         for p in "${HTTP_SERVER_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
         HTTP_SERVER_PIDS=()
 }
+
+# http_make_cert: a self-signed certificate for a TLS server, $TMPD/cert.pem
+# and $TMPD/key.pem; CERT_FP is its SHA-256 fingerprint (AA:BB:.. as
+# `openssl x509 -fingerprint -sha256` and Proxmox write it), CERT_BAD_FP one
+# that does not match it.
+http_make_cert() {
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 2 \
+                -subj /CN=forja-test 2>/dev/null || fail "openssl could not make a certificate"
+        CERT_FP=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+        CERT_BAD_FP=$(echo "$CERT_FP" | tr '0123456789ABCDEF' '123456789ABCDEF0')
+}
