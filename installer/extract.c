@@ -45,6 +45,10 @@ typedef struct Reader {
 
         uint64_t consumed;      /* bytes handed to libarchive */
         const InstallUi *ui;
+
+        /* Called (without the lock) before libarchive's side waits for input. */
+        void (*before_wait)(void *userdata);
+        void *before_wait_userdata;
 } Reader;
 
 static void reader_fail(Reader *r, int error, const char *fmt, ...) _printf_(3, 4);
@@ -153,6 +157,11 @@ static la_ssize_t reader_read(struct archive *a, void *userdata, const void **re
                 pthread_cond_broadcast(&r->cond);
         }
         Buffer *b = &r->buffers[r->take];
+        if (!b->full && !r->eof && r->error == 0 && r->before_wait) {
+                pthread_mutex_unlock(&r->lock);
+                r->before_wait(r->before_wait_userdata);
+                pthread_mutex_lock(&r->lock);
+        }
         while (!b->full && !r->eof && r->error == 0)
                 pthread_cond_wait(&r->cond, &r->lock);
         if (r->error != 0) {
@@ -286,6 +295,10 @@ static int archive_failure(struct archive *a, int fallback) {
 #define RING_SIZE (8u << 20)    /* decompressed bytes in flight */
 #define MAX_PIECE (512u << 10)  /* largest data item */
 #define N_ITEMS 4096
+/* A waiting writer is woken once this much is queued (or when the decoder
+ * itself is about to wait), not for every item. */
+#define WAKE_ITEMS 64
+#define WAKE_BYTES (1u << 20)
 
 typedef enum ItemKind {
         ITEM_HEADER,            /* entry: archive_write_header() */
@@ -337,6 +350,8 @@ static Item *queue_reserve(Queue *q, size_t len) {
                         q->ring_used += pad + len;
                         return it;
                 }
+                if (q->writer_waiting)
+                        pthread_cond_signal(&q->items_cond);
                 q->decoder_waiting = true;
                 pthread_cond_wait(&q->space_cond, &q->lock);
                 q->decoder_waiting = false;
@@ -345,8 +360,17 @@ static Item *queue_reserve(Queue *q, size_t len) {
 
 static void queue_publish(Queue *q) {
         q->count++;
-        if (q->writer_waiting)
+        if (q->writer_waiting && (q->count >= WAKE_ITEMS || q->ring_used >= WAKE_BYTES))
                 pthread_cond_signal(&q->items_cond);
+}
+
+/* The decoder is about to wait for input: let the writer take what is queued. */
+static void queue_kick(void *userdata) {
+        Queue *q = userdata;
+        pthread_mutex_lock(&q->lock);
+        if (q->writer_waiting && q->count > 0)
+                pthread_cond_signal(&q->items_cond);
+        pthread_mutex_unlock(&q->lock);
 }
 
 static int queue_push(Queue *q, ItemKind kind, struct archive_entry *entry, const void *data, size_t len, int64_t offset) {
@@ -555,12 +579,16 @@ static int extract_stream(struct archive *in, struct archive *out, Reader *rd, F
         if (!ring)
                 return -ENOMEM;
 
+        /* Set before the decoder exists; the reader thread never calls it. */
+        rd->before_wait = queue_kick;
+        rd->before_wait_userdata = q;
         pthread_t decoder;
         int r = -pthread_create(&decoder, NULL, decoder_thread, q);
         if (r < 0)
                 return r;
         r = write_stream(q, out, flusher, st, ret_error);
         pthread_join(decoder, NULL);
+        rd->before_wait = NULL;
 
         for (; q->count > 0; q->count--, q->head = (q->head + 1) % N_ITEMS)
                 if (q->items[q->head].kind == ITEM_HEADER)
