@@ -158,8 +158,9 @@ static int run_install(int argc, char *argv[]) {
                 return EXIT_BAD_INPUT;
         }
         /* FORJA_TEST_HARDWARE_INSTALL: the webhook tests run a failing install on the
-         * host; stage "check" still compares the plan's disks with the real ones. */
-        if (hardware && !dry_run && !getenv("FORJA_TEST_HARDWARE_INSTALL")) {
+         * host against a described machine whose disks do not exist (checked below). */
+        bool test_hardware = hardware && !dry_run && getenv("FORJA_TEST_HARDWARE_INSTALL");
+        if (hardware && !dry_run && !test_hardware) {
                 log_error("install: --hardware describes another machine; it only goes with --dry-run.");
                 return EXIT_BAD_INPUT;
         }
@@ -175,6 +176,13 @@ static int run_install(int argc, char *argv[]) {
                 log_error("install: %s: %s", hardware ?: "probing the hardware", hw_error ?: strerror(-r));
                 return hardware ? EXIT_BAD_INPUT : EXIT_JOB_FAILED;
         }
+        for (size_t i = 0; test_hardware && i < hw->n_disks; i++)
+                if (hw->disks[i].path && access(hw->disks[i].path, F_OK) == 0) {
+                        log_error("install: FORJA_TEST_HARDWARE_INSTALL: %s of %s exists on this machine; refusing.",
+                                  hw->disks[i].path, hardware);
+                        hardware_free(hw);
+                        return EXIT_BAD_INPUT;
+                }
 
         /* No answer given or found, and a person at a terminal: the text-mode installer. */
         if (!answer_src && tui_wanted() && !tui_answer_available(hw, MEDIUM_DIR)) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# installer/webhook.c: a failing `forja install` on the host (the plan's disk
-# is not on this machine, so stage "check" refuses before anything is written)
-# reports "started" then "failed" to an HTTP(S) test server on loopback.
+# installer/webhook.c: a failing `forja install` on the host, against a
+# described machine whose disk does not exist here (FORJA_TEST_HARDWARE_INSTALL)
+# and with a node image that does not exist (stage "verify" fails, before
+# anything is written), reports "started" then "failed" to an HTTP(S) test
+# server on loopback.
 # Every captured body is checked field by field; the bearer token is in the
 # header and no secret is in any body (also when a log line quotes one); a
 # webhook that fails twice is retried; a wrong pinned fingerprint delivers
@@ -17,7 +19,7 @@ require_cmd python3 openssl
 make_tmpdir
 trap 'http_servers_stop; rm -rf "$TMPD"' EXIT
 
-# The machine: a disk that does not exist here (vdz), so the install stops in stage check.
+# The machine: a disk that does not exist here (forja refuses the test mode otherwise).
 cat >"$TMPD/hw.json" <<'JSON'
 {
   "format_version": 1,
@@ -36,6 +38,9 @@ cat >"$TMPD/hw.json" <<'JSON'
            "system_uuid": "4c4c4544-0042-3310-8057-b4c04f4d3332" }
 }
 JSON
+# Every hardware check waived, so stage check passes on any host and the
+# install stops at the missing image (forja check exits 1 when a check fails).
+WAIVE=$({ "$FORJA" check --json || true; } | python3 -c 'import json, sys; print(", ".join(json.dumps(c["id"]) for c in json.load(sys.stdin)["checks"]))')
 ROOT_PW='Sup3rS3cretRootPw'
 TOKEN='webhook-T0ken-xyz'
 write_answer() { # FILE URL [FINGERPRINT] [ROOT-PASSWORD] [MORE-GLOBAL-LINES]
@@ -60,6 +65,9 @@ filter.ID_NET_NAME_MAC = "*3cecefaa1001"
 filesystem = "ext4"
 disk-list = ["vdz"]
 
+[checks]
+waive = [$WAIVE]
+
 [post-installation-webhook]
 url = "$2"
 auth-token = "$TOKEN"
@@ -70,10 +78,10 @@ EOT
 
 mkdir -p "$TMPD/www/fail/2/retry"
 echo ok >"$TMPD/www/hook"
-install_fails() { # ANSWER: the install must fail in stage check with exit 1
+install_fails() { # ANSWER: the install must fail in stage verify with exit 1
         expect_exit 1 env FORJA_TEST_HARDWARE_INSTALL=1 "$FORJA" install --answer "$1" --hardware "$TMPD/hw.json" \
                 --target "$TMPD/target" --image "$TMPD/no-such-image.tar.zst"
-        expect_match '^FORJA-INSTALL-FAILED stage=check$'
+        expect_match '^FORJA-INSTALL-FAILED stage=verify$'
 }
 
 http_server_start plain "$TMPD/www"
@@ -84,9 +92,9 @@ write_answer "$TMPD/a.toml" "$P/hook"
 install_fails "$TMPD/a.toml"
 expect_match 'Webhook: started report delivered'
 expect_match 'Webhook: failed report delivered'
-python3 - "$TMPD/plain.log" "$ROOT_PW" "$TOKEN" <<'PY'
+python3 - "$TMPD/plain.log" "$ROOT_PW" "$TOKEN" "$TMPD" <<'PY'
 import json, sys
-log, pw, token = sys.argv[1:4]
+log, pw, token, tmpd = sys.argv[1:5]
 reqs = [json.loads(l) for l in open(log)]
 def check(cond, what):
     if not cond:
@@ -108,31 +116,48 @@ for b in (started, failed):
                                  "uuid": "4c4c4544-0042-3310-8057-b4c04f4d3332", "sku": ""}, "dmi.system")
 f = failed["forja"]
 check(f["event"] == "failed", "failed: event")
-check(f["stage"] == "check", "failed: stage check")
-check(f["error"].startswith("the hardware check failed") or "vdz" in f["error"], "failed: error text: " + f["error"])
+check(f["stage"] == "verify", "failed: stage verify")
+check(f["error"] == "image manifest %s/no-such-image.manifest.json: cannot read it as JSON" % tmpd,
+      "failed: error text: " + f["error"])
 check(f["disks-written"] is False, "failed: no disk written")
 tail = f["log-tail"]
 check(isinstance(tail, list) and 0 < len(tail) <= 200, "failed: log tail of 1..200 lines")
-check(tail[-1].startswith("Stage check FAILED in "), "failed: the tail ends with the stage failure: %r" % tail[-1:])
+check(tail[-1].startswith("Stage verify FAILED in "), "failed: the tail ends with the stage failure: %r" % tail[-1:])
+check(tail[-2].startswith("Stage check done in "), "failed: the stage before: %r" % tail[-2:])
 check(any(l.startswith("Webhook: started report delivered") for l in tail), "failed: the tail holds earlier lines")
+check(any(l.startswith("CPU virtualization: ") for l in tail), "failed: the tail holds the check stage's lines")
 check(set(failed) == {"forja", "product", "iso", "fqdn", "dmi"}, "failed: top-level keys %s" % sorted(failed))
 print(json.dumps(failed, indent=2))
 PY
 cp "$TMPD/plain.log" "$TMPD/failed-bodies.log"
 
 # 2. A secret that a log line quotes is masked in the tail (the root password
-#    is the text of the stage failure line, on purpose).
+#    is a piece of the stage failure line, on purpose).
 : >"$TMPD/plain.log"
-write_answer "$TMPD/b.toml" "$P/hook" "" "check FAILED"
+write_answer "$TMPD/b.toml" "$P/hook" "" "verify FAILED"
 install_fails "$TMPD/b.toml"
 python3 - "$TMPD/plain.log" <<'PY'
 import json, sys
 bodies = [json.loads(l)["body"] for l in open(sys.argv[1])]
 if len(bodies) != 2: sys.exit("expected two bodies, got %d" % len(bodies))
-if any("check FAILED" in b for b in bodies): sys.exit("the secret reached a body")
+if any("verify FAILED" in b for b in bodies): sys.exit("the secret reached a body")
 tail = json.loads(bodies[1])["forja"]["log-tail"]
 if not any(l.startswith("Stage <redacted> in ") for l in tail): sys.exit("no redacted line in %r" % tail)
 PY
+
+# ... and in the error text, which no log line carries (the password is a
+#    piece of the error message, on purpose).
+: >"$TMPD/plain.log"
+write_answer "$TMPD/b2.toml" "$P/hook" "" "cannot read it as JSON"
+install_fails "$TMPD/b2.toml"
+python3 - "$TMPD/plain.log" <<'PY2'
+import json, sys
+bodies = [json.loads(l)["body"] for l in open(sys.argv[1])]
+if len(bodies) != 2: sys.exit("expected two bodies, got %d" % len(bodies))
+if any("cannot read it as JSON" in b for b in bodies): sys.exit("the secret reached a body")
+err = json.loads(bodies[1])["forja"]["error"]
+if not err.endswith("no-such-image.manifest.json: <redacted>"): sys.exit("error not redacted: %r" % err)
+PY2
 
 # 3. Retries: the hook answers 500 twice, then 200; each report is still delivered once.
 : >"$TMPD/plain.log"
@@ -174,15 +199,20 @@ finish_in_pidns() { # ANSWER
 write_answer "$TMPD/f.toml" "$P/hook"
 finish_in_pidns "$TMPD/f.toml"
 [ "$STATUS" = 1 ] || fail "reboot-on-error=false: expected exit 1 (waiting), got $STATUS: $OUT"
-expect_match '^FORJA-INSTALL-FAILED stage=check$'
+expect_match '^FORJA-INSTALL-FAILED stage=verify$'
 expect_match '^FORJA-INSTALL-WAITING reboot-on-error=false$'
 expect_match 'Not rebooting \(global.reboot-on-error is false\)'
 write_answer "$TMPD/g.toml" "$P/hook" "" "" "reboot-on-error = true"
 finish_in_pidns "$TMPD/g.toml"
 [ "$STATUS" = 129 ] || fail "reboot-on-error=true: expected the reboot (SIGHUP to the namespace, 129), got $STATUS: $OUT"
-expect_match '^FORJA-INSTALL-FAILED stage=check$'
+expect_match '^FORJA-INSTALL-FAILED stage=verify$'
 grep -q 'FORJA-INSTALL-WAITING' <<<"$OUT" && fail "reboot-on-error=true must not wait: $OUT"
 write_answer "$TMPD/h.toml" "$P/hook" "" "" $'reboot-on-error = true\nreboot-mode = "power-off"'
 finish_in_pidns "$TMPD/h.toml"
 [ "$STATUS" = 130 ] || fail "reboot-mode=power-off: expected the power-off (SIGINT, 130), got $STATUS: $OUT"
+# 6. The test mode refuses a description naming a device that exists here.
+sed 's#"/dev/vdz"#"/dev/null"#' "$TMPD/hw.json" >"$TMPD/hw-real.json"
+expect_exit 2 env FORJA_TEST_HARDWARE_INSTALL=1 "$FORJA" install --answer "$TMPD/a.toml" --hardware "$TMPD/hw-real.json" \
+        --target "$TMPD/target" --image "$TMPD/no-such-image.tar.zst"
+expect_match 'FORJA_TEST_HARDWARE_INSTALL: /dev/null of .*hw-real.json exists on this machine; refusing'
 echo "webhook: all checks passed"
