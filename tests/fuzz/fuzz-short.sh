@@ -31,4 +31,5 @@ if [ "$rc" != 0 ]; then
         echo "fuzz-$name: libFuzzer exited $rc; the input is in $artifacts/"
 fi
 rm -f "$work.log"
-exit "$rc"
+# libFuzzer's crash status is 77, which meson would count as a skip.
+[ "$rc" = 0 ] || exit 1

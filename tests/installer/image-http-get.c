@@ -62,6 +62,11 @@ int main(int argc, char *argv[]) {
         }
         if (r < 0) {
                 fprintf(stderr, "%s\n", error ? error : strerror(-r));
+                /* freed here too: the sanitizer build checks this path for leaks */
+                free(murl);
+                free(text);
+                free(digests);
+                free(error);
                 return r == -EBADMSG ? 3 : 1;
         }
         printf("entries=%" PRIu64 " compressed=%" PRIu64 "\n", st.entries, st.compressed_bytes);

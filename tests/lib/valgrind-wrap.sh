@@ -22,7 +22,7 @@ fi
 
 bad=0
 for f in "$logdir"/vg.*; do
-        [ -s "$f" ] || continue
+        grep -q 'ERROR SUMMARY: [1-9]' "$f" 2>/dev/null || continue
         echo "--- valgrind: $(basename "$f")" >&2
         cat "$f" >&2
         bad=1
