@@ -302,14 +302,15 @@ static int archive_failure(struct archive *a, int fallback) {
 
 typedef enum ItemKind {
         ITEM_HEADER,            /* entry: archive_write_header() */
-        ITEM_DATA,              /* ring bytes [pos, pos + len) at offset */
+        ITEM_DATA,              /* len bytes at data, for offset in the file */
         ITEM_FINISH,            /* archive_write_finish_entry() */
 } ItemKind;
 
 typedef struct Item {
         ItemKind kind;
         struct archive_entry *entry;    /* ITEM_HEADER: a clone, owned by the queue */
-        size_t pos, len;
+        const uint8_t *data;            /* in the ring (or libarchive's buffer when serial) */
+        size_t len;
         int64_t offset;
         size_t release;                 /* ring bytes freed once done (len + padding before it) */
 } Item;
@@ -330,6 +331,16 @@ typedef struct Queue {
 
         struct archive *in;
         Reader *rd;
+
+        /* Serial mode (one CPU): no decoder thread and no ring; the decoder
+         * calls the writer for every item itself. */
+        bool serial;
+        struct archive *out;
+        Flusher *flusher;
+        ExtractStats *st;
+        char **ret_error;
+        struct archive_entry *current;
+        int write_error;
 } Queue;
 
 /* Waits for room for one item and len contiguous ring bytes; returns the
@@ -344,7 +355,7 @@ static Item *queue_reserve(Queue *q, size_t len) {
                         *it = (Item) { .release = pad + len };
                         if (pad > 0)
                                 q->ring_pos = 0;
-                        it->pos = q->ring_pos;
+                        it->data = q->ring + q->ring_pos;
                         it->len = len;
                         q->ring_pos = (q->ring_pos + len) % RING_SIZE;
                         q->ring_used += pad + len;
@@ -373,7 +384,19 @@ static void queue_kick(void *userdata) {
         pthread_mutex_unlock(&q->lock);
 }
 
+static int write_item(Queue *q, const Item *it, struct archive *out, struct archive_entry **current,
+                      Flusher *flusher, ExtractStats *st, char **ret_error);
+
 static int queue_push(Queue *q, ItemKind kind, struct archive_entry *entry, const void *data, size_t len, int64_t offset) {
+        if (q->serial) {
+                Item it = { .kind = kind, .entry = entry, .data = data, .len = len, .offset = offset };
+                int r = write_item(q, &it, q->out, &q->current, q->flusher, q->st, q->ret_error);
+                if (r < 0) {
+                        q->write_error = r;
+                        return -ECANCELED;
+                }
+                return 0;
+        }
         pthread_mutex_lock(&q->lock);
         Item *it = queue_reserve(q, len);
         if (!it) {
@@ -386,7 +409,7 @@ static int queue_push(Queue *q, ItemKind kind, struct archive_entry *entry, cons
         it->entry = entry;
         it->offset = offset;
         if (len > 0)
-                memcpy(q->ring + it->pos, data, len);
+                memcpy((uint8_t *) it->data, data, len);
         pthread_mutex_lock(&q->lock);
         queue_publish(q);
         pthread_mutex_unlock(&q->lock);
@@ -440,7 +463,8 @@ static int decode_stream(Queue *q, char **message) {
                         return -ENOMEM;
                 int r = queue_push(q, ITEM_HEADER, clone, NULL, 0, 0);
                 if (r < 0) {
-                        archive_entry_free(clone);
+                        if (!q->serial)         /* serially, the writer owns it already */
+                                archive_entry_free(clone);
                         return r;
                 }
                 if (archive_entry_size(e) > 0 && !link) {
@@ -503,7 +527,7 @@ static int write_item(Queue *q, const Item *it, struct archive *out, struct arch
         }
         const char *path = archive_entry_pathname(*current);
         if (it->kind == ITEM_DATA) {
-                if (archive_write_data_block(out, q->ring + it->pos, it->len, it->offset) < ARCHIVE_OK) {
+                if (archive_write_data_block(out, it->data, it->len, it->offset) < ARCHIVE_OK) {
                         error_setf(ret_error, "Failed to write '%s': %s", path, archive_error_string(out));
                         return archive_failure(out, EIO);
                 }
@@ -562,6 +586,25 @@ static int write_stream(Queue *q, struct archive *out, Flusher *flusher, Extract
         return r;
 }
 
+/* With one CPU the threads only add copies and switches: the decoder then
+ * writes each item itself. FORJA_EXTRACT_SERIAL=1 forces that (for tests). */
+static bool use_serial(void) {
+        const char *e = getenv("FORJA_EXTRACT_SERIAL");
+        if (e && *e)
+                return streq(e, "1");
+        return sysconf(_SC_NPROCESSORS_ONLN) < 2;
+}
+
+static int extract_serial(Queue *q) {
+        decoder_thread(q);
+        archive_entry_free(q->current);
+        if (q->write_error < 0)
+                return q->write_error;  /* described by write_item() */
+        if (q->result < 0)
+                error_setf(q->ret_error, "%s", strempty(q->message));
+        return q->result;
+}
+
 /* Runs the decoder thread against the writer in this thread; afterwards
  * frees what is still queued. */
 static int extract_stream(struct archive *in, struct archive *out, Reader *rd, Flusher *flusher, ExtractStats *st, char **ret_error) {
@@ -574,7 +617,17 @@ static int extract_stream(struct archive *in, struct archive *out, Reader *rd, F
                 .space_cond = PTHREAD_COND_INITIALIZER,
                 .in = in,
                 .rd = rd,
+                .serial = use_serial(),
+                .out = out,
+                .flusher = flusher,
+                .st = st,
+                .ret_error = ret_error,
         };
+        if (q->serial) {
+                int r = extract_serial(q);
+                free(q->message);
+                return r;
+        }
         _cleanup_free_ uint8_t *ring = q->ring = malloc(RING_SIZE);
         if (!ring)
                 return -ENOMEM;

@@ -140,4 +140,16 @@ fresh_target
 expect_exit 4 "$EXTRACT" "$TMPD/noise" "$TMPD/mnt/target"
 expect_match "Damaged image"
 
+# 7. The same without threads (what a one-CPU machine runs): identical tree,
+# bad chunk and hostile archive refused.
+fresh_target
+expect_exit 0 env FORJA_EXTRACT_SERIAL=1 "$EXTRACT" --chunks "$TMPD/chunks.txt" "$image" "$TMPD/mnt/target"
+python3 "$TESTS_LIB/treecmp.py" "$src" "$TMPD/mnt/target" >/dev/null || fail "serial extraction differs from the source"
+fresh_target
+expect_exit 3 env FORJA_EXTRACT_SERIAL=1 "$EXTRACT" --chunks "$TMPD/chunks.txt" "$TMPD/bad.tar.zst" "$TMPD/mnt/target"
+expect_match 'chunk 2 \(bytes 2097152-3145727\) does not match its SHA-256'
+fresh_target
+expect_exit 4 env FORJA_EXTRACT_SERIAL=1 "$EXTRACT" "$TMPD/symlink.tar" "$TMPD/mnt/target"
+[ "$(ls "$TMPD/outside")" = victim ] || fail "serial: symlink archive wrote outside the target"
+
 echo "extract: all checks passed"
