@@ -11,6 +11,7 @@
 
 typedef struct DisksPage {
         newtComponent tree, details;
+        const void *shown;              /* the disk the details line is about */
         newtComponent fs[_TUI_FS_MAX];
         newtComponent raid[_TUI_RAID_MAX];
         newtComponent encrypt;
@@ -48,10 +49,24 @@ static char *holds_long(const HwDisk *d) {
         return s;
 }
 
+static void disks_details(DisksPage *d, const Hardware *hw) {
+        const void *cur = newtCheckboxTreeGetCurrent(d->tree);
+        size_t i = cur ? (size_t) (uintptr_t) cur - 1 : 0;
+        if (cur == d->shown || i >= hw->n_disks)
+                return;
+        _cleanup_free_ char *s = holds_long(&hw->disks[i]);
+        tui_label_set(d->details, TUI_WIN_WIDTH - 3, s ?: "");
+        d->shown = cur;
+        newtRefresh();
+}
+
 static bool disks_read(TuiPage *p) {
         DisksPage *d = p->userdata;
         TuiForm *f = &p->t->form;
         bool changed = false;
+
+        /* The details line follows the cursor. */
+        disks_details(d, f->hw);
 
         for (size_t i = 0; i < f->hw->n_disks; i++) {
                 bool on = newtCheckboxTreeGetEntryValue(d->tree, disk_key(i)) == '*';
@@ -80,18 +95,8 @@ static bool disks_read(TuiPage *p) {
         return changed;
 }
 
-static void disks_live(TuiPage *p, const TuiCheck *c) {
-        DisksPage *d = p->userdata;
-        const void *cur = newtCheckboxTreeGetCurrent(d->tree);
-        size_t i = cur ? (size_t) (uintptr_t) cur - 1 : 0;
-        if (i < p->t->form.hw->n_disks) {
-                _cleanup_free_ char *s = holds_long(&p->t->form.hw->disks[i]);
-                tui_label_set(d->details, TUI_WIN_WIDTH - 3, s ?: "");
-        }
-}
-
 int tui_screen_disks(Tui *t) {
-        static const TuiPageOps ops = { .read = disks_read, .live = disks_live };
+        static const TuiPageOps ops = { .read = disks_read };
         const Hardware *hw = t->o->hw;
         TuiForm *f = &t->form;
         DisksPage d = {};
@@ -115,6 +120,7 @@ int tui_screen_disks(Tui *t) {
         tui_page_field(&p, F_DISKS, d.tree, 1, 7);
         d.details = tui_label_blank(1, 6, TUI_WIN_WIDTH - 3);
         newtFormAddComponent(p.form, d.details);
+        disks_details(&d, hw);
 
         tui_page_label(&p, 1, 8, "File system:");
         static const int fs_left[_TUI_FS_MAX] = { 15, 25, 34 };

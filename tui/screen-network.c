@@ -46,13 +46,13 @@ int tui_screen_network(Tui *t) {
         tui_page_open(&p, t, TUI_NETWORK, "Network", &ops, &n);
         n.chosen = tui_label_blank(1, 0, 60);
         newtFormAddComponent(p.form, n.chosen);
-        n.nics = newtListbox(1, 1, 3, NEWT_FLAG_SCROLL);
+        n.nics = newtListbox(1, 1, 3, hw->n_nics > 3 ? NEWT_FLAG_SCROLL : 0);
         for (size_t i = 0; i < hw->n_nics; i++) {
                 const HwNic *nic = &hw->nics[i];
                 char line[128];
                 bool lease = hw->dhcp.nic && streq(hw->dhcp.nic, nic->name);
-                snprintf(line, sizeof(line), "%-10.10s %-17s  %-9s  %-10.10s %s%s", nic->name, strempty(nic->mac),
-                         nic->link ? "link up" : "no link", strempty(nic->driver), lease ? "DHCP lease " : "",
+                snprintf(line, sizeof(line), "%-10.10s %-17s  %-7s  %-8.8s %s%s", nic->name, strempty(nic->mac),
+                         nic->link ? "link up" : "no link", strempty(nic->driver), lease ? "lease " : "",
                          lease ? strempty(hw->dhcp.address) : "");
                 newtListboxAppendEntry(n.nics, line, (void *) (uintptr_t) (i + 1));
         }

@@ -80,16 +80,18 @@ int tui_screen_summary(Tui *t) {
                 if (i == 2 && n > 3)
                         snprintf(line, sizeof(line), " ... and %zu more (see the plan below) ", n - 2);
                 else
-                        snprintf(line, sizeof(line), " %-12s %-26s serial %-14s %s ", strempty(json_get_string(d, "path")),
-                                 strempty(json_get_string(d, "model")), strempty(json_get_string(d, "serial")), size);
-                newtComponent l = newtLabel(3, 1 + (int) i, line);
+                        snprintf(line, sizeof(line), " %-10s %-24.24s serial %-14.14s %10s ",
+                                 strempty(json_get_string(d, "path")), strempty(json_get_string(d, "model")),
+                                 strempty(json_get_string(d, "serial")), size);
+                newtComponent l = newtLabel(1, 1 + (int) i, line);
                 newtLabelSetColors(l, TUI_COLOR_ERASE);
                 newtFormAddComponent(p.form, l);
         }
         tui_check_done(&c);
 
         int top = 1 + (int) MIN(n, (size_t) 3);
-        s.plan = newtTextbox(1, top, TUI_WIN_WIDTH - 3, 12 - top, NEWT_FLAG_SCROLL | NEWT_FLAG_WRAP);
+        /* The scroll bar takes two more columns. */
+        s.plan = newtTextbox(1, top, TUI_WIN_WIDTH - 5, 12 - top, NEWT_FLAG_SCROLL | NEWT_FLAG_WRAP);
         newtFormAddComponent(p.form, s.plan);
         summary_show_plan(&p);
         s.confirm = newtCheckbox(1, 12, "I have checked the disks above: erase them and install", ' ', NULL, NULL);

@@ -62,9 +62,7 @@ int tui_screen_welcome(Tui *t) {
         tui_page_label(&p, 1, 6, line);
 
         _cleanup_free_ char *text = check_text(t);
-        newtComponent box = newtTextbox(1, 7, TUI_WIN_WIDTH - 3, 7, NEWT_FLAG_WRAP | NEWT_FLAG_SCROLL);
-        newtTextboxSetText(box, text ?: "");
-        newtFormAddComponent(p.form, box);
+        newtFormAddComponent(p.form, tui_textbox(1, 7, TUI_WIN_WIDTH - 3, 7, text ?: ""));
         if (failed > 0) {
                 tui_page_label(&p, 1, 14, "The node cannot host VMs until the failing checks are fixed. Continue");
                 tui_page_label(&p, 1, 15, "anyway: the answer then waives them ([checks] waive).");

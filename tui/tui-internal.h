@@ -173,6 +173,8 @@ void tui_page_close(TuiPage *p);
 /* Sets a label to text, padded or cut to width. */
 void tui_label_set(newtComponent label, int width, const char *text);
 newtComponent tui_label_blank(int left, int top, int width);
+/* A wrapping text box, with a scroll bar when the text is longer than height. */
+newtComponent tui_textbox(int left, int top, int width, int height, const char *text);
 
 /* Runs the engine with the progress screen; failure screen with retry,
  * shell and save log; done screen. Returns the exit code. */

@@ -37,6 +37,17 @@ newtComponent tui_label_blank(int left, int top, int width) {
         return newtLabel(left, top, blank);
 }
 
+newtComponent tui_textbox(int left, int top, int width, int height, const char *text) {
+        int w = 0, h = 0;
+        _cleanup_free_ char *flowed = newtReflowText((char *) text, width - 2, 0, 0, &w, &h);
+        bool scroll = h > height;
+        /* A scroll bar only when needed; it takes two columns. */
+        newtComponent box = newtTextbox(left, top, scroll ? width - 2 : width, height,
+                                        NEWT_FLAG_WRAP | (scroll ? NEWT_FLAG_SCROLL : 0));
+        newtTextboxSetText(box, text);
+        return box;
+}
+
 void tui_page_open(TuiPage *p, Tui *t, TuiScreen s, const char *title, const TuiPageOps *ops, void *userdata) {
         static const char *const names[_TUI_SCREEN_MAX] = {
                 "Welcome", "Disks", "Disk sizes", "Location", "Administrator", "Network", "Cluster", "Summary",

@@ -83,7 +83,7 @@ void tui_progress_open(TuiProgress *p, const char *title) {
         p->scale = newtScale(1, 4, TUI_WIN_WIDTH - 3, 100);
         p->amount = tui_label_blank(1, 5, TUI_WIN_WIDTH - 3);
         p->elapsed = tui_label_blank(1, 6, 30);
-        p->stages = newtTextbox(1, 8, TUI_WIN_WIDTH - 3, 9, NEWT_FLAG_SCROLL);
+        p->stages = newtTextbox(1, 8, TUI_WIN_WIDTH - 5, 9, NEWT_FLAG_SCROLL);
         newtFormAddComponents(p->form, p->stage, p->scale, p->amount, p->elapsed, p->stages, NULL);
         newtDrawForm(p->form);
         newtRefresh();
@@ -144,10 +144,9 @@ TuiFailureChoice tui_failure_screen(const char *stage, const char *error, const 
                 newtDrawRootText(0, 0, " forja installer  |  Install failed");
                 newtOpenWindow(1, 2, TUI_WIN_WIDTH, TUI_WIN_HEIGHT, title);
                 newtComponent form = newtForm(NULL, NULL, 0);
-                newtComponent err = newtTextbox(1, 0, TUI_WIN_WIDTH - 3, 4, NEWT_FLAG_WRAP | NEWT_FLAG_SCROLL);
-                newtTextboxSetText(err, strempty(error));
+                newtComponent err = tui_textbox(1, 0, TUI_WIN_WIDTH - 3, 4, strempty(error));
                 newtComponent lbl = newtLabel(1, 5, log_path ? log_path : "Log:");
-                newtComponent log = newtTextbox(1, 6, TUI_WIN_WIDTH - 3, 7, NEWT_FLAG_SCROLL);
+                newtComponent log = newtTextbox(1, 6, TUI_WIN_WIDTH - 5, 7, NEWT_FLAG_SCROLL);
                 newtTextboxSetText(log, tail ?: "");
                 newtComponent path_lbl = newtLabel(1, 14, "Save the log to:");
                 newtComponent path = newtEntry(19, 14, "", 40, NULL, NEWT_FLAG_SCROLL);

@@ -8,6 +8,7 @@
 #   tui_keys KEY...         tmux send-keys
 #   tui_type TEXT           literal text
 #   tui_wait TEXT           until TEXT is on the screen (fails after TUI_TIMEOUT s)
+#   tui_wait_gone TEXT      until TEXT is no longer on the screen
 #   tui_screen              prints the screen
 #   tui_snap NAME           waits for a still screen and compares it with
 #                           screens/NAME.txt (FORJA_TUI_UPDATE=1 rewrites it)
@@ -18,8 +19,9 @@ TUI_COLS=${TUI_COLS:-80}
 TUI_ROWS=${TUI_ROWS:-24}
 TUI_SCREENS=${TUI_SCREENS:-$FORJA_SRCDIR/tests/tui/screens}
 
+# One tmux server per session: a new server on a socket just killed may race.
 tmux_() {
-        tmux -S "$TMPD/tmux.sock" "$@"
+        tmux -S "$TMPD/tmux-$TUI_SESSION.sock" "$@"
 }
 
 tui_start() {
@@ -40,7 +42,7 @@ tui_keys() {
 }
 
 tui_type() {
-        tmux_ send-keys -t "$TUI_SESSION" -l "$1"
+        tmux_ send-keys -t "$TUI_SESSION" -l -- "$1"
 }
 
 tui_screen() {
@@ -58,6 +60,19 @@ tui_wait() {
         echo "--- screen:" >&2
         tui_screen >&2
         fail "'$text' did not appear on the screen within ${TUI_TIMEOUT}s"
+}
+
+tui_wait_gone() {
+        local text=$1 i
+        for ((i = 0; i < TUI_TIMEOUT * 10; i++)); do
+                if ! tui_screen | grep -Fq -- "$text"; then
+                        return 0
+                fi
+                sleep 0.1
+        done
+        echo "--- screen:" >&2
+        tui_screen >&2
+        fail "'$text' stayed on the screen for ${TUI_TIMEOUT}s"
 }
 
 # The screen once it has stopped changing (the installer re-checks the fields
