@@ -73,7 +73,7 @@ static char *grub_netboot_cfg(const IsoBuildOptions *o) {
                      "set timeout=5\n"
                      "set default=0\n"
                      "menuentry \"Install forja %s unattended\" {\n"
-                     "        linux /vmlinuz forja.answer=%s forja.image=%s/node.tar.zst console=tty0 console=ttyS0,115200n8\n"
+                     "        linux /vmlinuz \"forja.answer=%s\" \"forja.image=%s/node.tar.zst\" console=tty0 console=ttyS0,115200n8\n"
                      "        initrd /initrd\n"
                      "}\n"
                      "menuentry \"Boot from the local disk\" {\n"
