@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The install itself: install_run() with an InstallUi that draws the
- * progress screen (stage, percentage, bytes, elapsed time); on failure the
- * error and the log tail with Retry, Shell, Save log and Exit; at the end
- * what was installed, how to reach the node, and Reboot. */
+/* The screens of a running install: progress drawn by the engine's
+ * InstallUi callbacks (stage, percentage, bytes, elapsed time); on failure
+ * the error and the log tail with Retry, Shell, Save log and Exit; at the
+ * end what was installed, how to reach the node, and Reboot. */
 
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/reboot.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cluster-setup.h"
-#include "engine.h"
 #include "fileio.h"
 #include "json-out.h"
 #include "strutil.h"
@@ -118,10 +115,9 @@ static char *log_tail(const char *path, unsigned lines) {
 }
 
 /* A shell on the console, the log back on it for the shell only. */
-static void run_shell(int tty_fd) {
+static void run_shell(int tty_fd, const char *log_path) {
         newtSuspend();
-        printf("\nA shell: the install log is %s. Type exit to return to the installer.\n",
-               "/run/forja/installer.log");
+        printf("\nThe install log is %s.\nType exit to return to the installer.\n", strempty(log_path));
         fflush(stdout);
         pid_t pid = fork();
         if (pid == 0) {
@@ -137,7 +133,7 @@ static void run_shell(int tty_fd) {
 
 TuiFailureChoice tui_failure_screen(const char *stage, const char *error, const char *log_path, int tty_fd) {
         for (;;) {
-                _cleanup_free_ char *tail = log_tail(log_path, 40), *head = NULL;
+                _cleanup_free_ char *tail = log_tail(log_path, 7), *where = NULL;
                 char title[96];
                 snprintf(title, sizeof(title), "The install failed in stage %s", stage);
                 newtCls();
@@ -145,8 +141,10 @@ TuiFailureChoice tui_failure_screen(const char *stage, const char *error, const 
                 newtOpenWindow(1, 2, TUI_WIN_WIDTH, TUI_WIN_HEIGHT, title);
                 newtComponent form = newtForm(NULL, NULL, 0);
                 newtComponent err = tui_textbox(1, 0, TUI_WIN_WIDTH - 3, 4, strempty(error));
-                newtComponent lbl = newtLabel(1, 5, log_path ? log_path : "Log:");
-                newtComponent log = newtTextbox(1, 6, TUI_WIN_WIDTH - 5, 7, NEWT_FLAG_SCROLL);
+                if (asprintf(&where, "The end of the log, %.50s:", strempty(log_path)) < 0)
+                        where = NULL;
+                newtComponent lbl = newtLabel(1, 5, where ?: "The end of the log:");
+                newtComponent log = newtTextbox(1, 6, TUI_WIN_WIDTH - 3, 7, 0);
                 newtTextboxSetText(log, tail ?: "");
                 newtComponent path_lbl = newtLabel(1, 14, "Save the log to:");
                 newtComponent path = newtEntry(19, 14, "", 40, NULL, NEWT_FLAG_SCROLL);
@@ -183,7 +181,7 @@ TuiFailureChoice tui_failure_screen(const char *stage, const char *error, const 
                 newtPopWindow();
                 if (choice != TUI_FAILURE_SHELL)
                         return choice;
-                run_shell(tty_fd);
+                run_shell(tty_fd, log_path);
         }
 }
 
@@ -218,79 +216,4 @@ void tui_done_screen(json_object *plan, bool *ret_reboot) {
         *ret_reboot = co == reboot_b;
         newtFormDestroy(form);
         newtPopWindow();
-}
-
-static char *serial_console_of_stdin(void) {
-        const char *tty = ttyname(STDIN_FILENO);
-        char *s = NULL;
-        /* The person is on a serial line: the node gets a serial console too. */
-        if (tty && startswith(tty, "/dev/ttyS") && asprintf(&s, "%s,115200", tty + strlen("/dev/")) < 0)
-                s = NULL;
-        return s;
-}
-
-static const char *manifest_beside(const char *image, char **buf) {
-        const char *dot = image ? strstr(image, ".tar") : NULL;
-        if (!image || asprintf(buf, "%.*s.manifest.json", (int) (dot ? dot - image : (ptrdiff_t) strlen(image)), image) < 0)
-                return NULL;
-        return *buf;
-}
-
-int tui_run_install(Tui *t) {
-        _cleanup_free_ char *serial = serial_console_of_stdin(), *manifest_buf = NULL;
-        int tty_fd = open("/dev/tty", O_WRONLY | O_CLOEXEC);
-
-        for (;;) {
-                TuiCheck c;
-                if (tui_check(&t->form, TUI_SUMMARY, t->save_path ?: "answer.toml", &c) < 0 || !c.plan) {
-                        tui_check_done(&c);
-                        if (tty_fd >= 0)
-                                close(tty_fd);
-                        return 2;
-                }
-                TuiProgress p;
-                tui_progress_open(&p, "Installing");
-                ClusterHook cluster = {};
-                InstallContext ctx = {
-                        .plan = c.plan,
-                        .answer = c.answer,
-                        .answer_text = c.text,
-                        .answer_size = strlen(c.text),
-                        .hw = t->o->hw,
-                        .image = t->o->image,
-                        .manifest = t->o->manifest ?: manifest_beside(t->o->image, &manifest_buf),
-                        .target = t->o->target,
-                        .log_path = t->log_path,
-                        .serial_console = serial,
-                        .ui = &p.ui,
-                };
-                cluster_hook_install(&cluster, &ctx);
-                int r = install_run(&ctx);
-                install_print_summary(stderr, &ctx);
-                tui_progress_close(&p);
-                if (r >= 0) {
-                        bool reboot_now = false;
-                        tui_done_screen(c.plan, &reboot_now);
-                        install_context_done(&ctx);
-                        cluster_hook_done(&cluster);
-                        tui_check_done(&c);
-                        if (tty_fd >= 0)
-                                close(tty_fd);
-                        if (reboot_now) {
-                                newtFinished();
-                                sync();
-                                (void) reboot(RB_AUTOBOOT);
-                        }
-                        return 0;
-                }
-                TuiFailureChoice choice = tui_failure_screen(install_stage_name(ctx.failed_stage), ctx.error, t->log_path, tty_fd);
-                install_context_done(&ctx);
-                cluster_hook_done(&cluster);
-                tui_check_done(&c);
-                if (choice == TUI_FAILURE_EXIT) {
-                        if (tty_fd >= 0)
-                                close(tty_fd);
-                        return 1;
-                }
-        }
 }
