@@ -80,7 +80,7 @@ void tui_progress_open(TuiProgress *p, const char *title) {
         p->scale = newtScale(1, 4, TUI_WIN_WIDTH - 3, 100);
         p->amount = tui_label_blank(1, 5, TUI_WIN_WIDTH - 3);
         p->elapsed = tui_label_blank(1, 6, 30);
-        p->stages = newtTextbox(1, 8, TUI_WIN_WIDTH - 5, 9, NEWT_FLAG_SCROLL);
+        p->stages = newtTextbox(1, 8, TUI_WIN_WIDTH - 3, 9, 0);
         newtFormAddComponents(p->form, p->stage, p->scale, p->amount, p->elapsed, p->stages, NULL);
         newtDrawForm(p->form);
         newtRefresh();
