@@ -5,18 +5,13 @@
 # stopped; a tampered chunk, a missing image and a certificate that does not
 # match the pin stop it with the URL and the reason.
 . "$TESTS_LIB/testlib.sh"
+. "$TESTS_LIB/http-server.sh"
 GET=$1
 
 require_root
 require_cmd python3 openssl bsdtar zstd cmp
 make_tmpdir
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-        rm -rf "$TMPD"
-}
-trap cleanup EXIT
+trap 'http_servers_stop; rm -rf "$TMPD"' EXIT
 
 # An image of 3 files, ~600 kB compressed, in 4 KiB chunks (~150 chunks).
 src=$TMPD/src
@@ -33,16 +28,8 @@ cp "$TMPD/root/node.tar.zst" "$TMPD/root/node.manifest.json" "$TMPD/bad/"
 printf 'X' | dd of="$TMPD/bad/node.tar.zst" bs=1 seek=$((size / 2)) conv=notrunc status=none
 ln -s "$TMPD/bad" "$TMPD/root/bad"
 
-start_server() {        # start_server NAME [--tls CERT KEY]
-        local name=$1; shift
-        python3 "$TESTS_LIB/http-test-server.py" --root "$TMPD/root" --port-file "$TMPD/$name.port" \
-                --log "$TMPD/$name.log" "$@" 2>"$TMPD/$name.stderr" &
-        pids+=($!)
-        for _ in $(seq 100); do [ -s "$TMPD/$name.port" ] && break; sleep 0.1; done
-        [ -s "$TMPD/$name.port" ] || fail "server $name did not start: $(cat "$TMPD/$name.stderr")"
-}
-start_server plain
-P=http://127.0.0.1:$(cat "$TMPD/plain.port")
+http_server_start plain "$TMPD/root"
+P=http://127.0.0.1:$HTTP_PORT
 
 check_tree() {          # check_tree DIR: the three files, byte for byte
         for f in usr/bin/big usr/bin/other etc/hostname; do
@@ -94,15 +81,13 @@ expect_match "$P/nothing/node.manifest.json: HTTP status 404"
 
 # HTTPS with a pinned fingerprint: the right pin works, another one refuses
 # before a byte is extracted.
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" -days 1 \
-        -subj /CN=forja-test 2>/dev/null || fail "openssl req failed"
-fp=$(openssl x509 -in "$TMPD/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
-start_server tls --tls "$TMPD/cert.pem" "$TMPD/key.pem"
-S=https://127.0.0.1:$(cat "$TMPD/tls.port")
+http_make_cert
+http_server_start tls "$TMPD/root" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
+S=https://127.0.0.1:$HTTP_PORT
 mkdir "$TMPD/t5" "$TMPD/t6"
-expect_exit 0 "$GET" --fingerprint "$fp" "$S/node.tar.zst" "$TMPD/t5"
+expect_exit 0 "$GET" --fingerprint "$CERT_FP" "$S/node.tar.zst" "$TMPD/t5"
 check_tree "$TMPD/t5"
-expect_exit 1 "$GET" --fingerprint "$(echo "$fp" | tr '0-9A-F' '1-9A-F0')" "$S/node.tar.zst" "$TMPD/t6"
+expect_exit 1 "$GET" --fingerprint "$CERT_BAD_FP" "$S/node.tar.zst" "$TMPD/t6"
 expect_match 'server certificate fingerprint .* does not match the pinned'
 [ -z "$(ls -A "$TMPD/t6")" ] || fail "a refused image left files in the target"
 echo "image-http: all checks passed"
