@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: a PXE boot whose answer server presents a certificate that does not
-# match forja.answer-fingerprint= refuses: no answer is taken, no install
-# starts, the disk stays byte-identical, and the console names the
-# mismatch. The https server (its own self-signed certificate) runs on
+# match forja.answer-fingerprint= refuses: /init sees an answer URL, forja
+# install fetches it, the handshake fails on the pin, no install starts, the
+# disk stays byte-identical, and the console names the mismatch. The https server (its own self-signed certificate) runs on
 # loopback and is reached through guestfwd; QEMU boots from its TFTP as in
 # e2e-install-pxe. forja.test=poweroff ends the boot.
 . "$TESTS_LIB/testlib.sh"
@@ -53,10 +53,10 @@ t0=$SECONDS
 e2e_boot pxe-pin --boot net --tftp "$work/tftp" --bootfile boot.ipxe --mac "$E2E_PXE_MAC" \
         --guestfwd "tcp:10.0.2.100:443-tcp:127.0.0.1:$(cat "$work/port")" --disk "$disk" \
         --memory 1536 --timeout 900 \
-        --expect '^FORJA-NET iface=' \
-        --expect "^FORJA-ANSWER-FAILED .*certificate fingerprint .* does not match the pinned" \
-        --expect '^FORJA-INSTALLER-READY' --expect '^FORJA-POWEROFF' \
-        --fail '^FORJA-UNATTENDED' --fail '^FORJA-STAGE ' --wait-exit ||
+        --expect '^FORJA-NET iface=' --expect '^FORJA-UNATTENDED answer=https://10\.0\.2\.100/' \
+        --expect "server certificate fingerprint .* does not match the pinned" \
+        --expect '^FORJA-INSTALL-END status=1' --expect '^FORJA-POWEROFF' \
+        --fail '^FORJA-INSTALL-START' --fail '^FORJA-STAGE ' --wait-exit ||
         fail "the pinned answer was not refused as expected (serial log $SERIAL_LOG)"
 echo "e2e pxe-pin: refused in $((SECONDS - t0)) s (QEMU wall time, PXE boot included)"
 [ "$(sha256sum <"$disk")" = "$before" ] || fail "the disk changed although the answer was refused"
