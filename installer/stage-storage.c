@@ -327,9 +327,16 @@ static int make_btrfs(Engine *e) {
                 int r = engine_run(e, "creating the Btrfs file system", argv);
                 if (r < 0)
                         return r;
-                /* A multi-device Btrfs mounts once the kernel knows all members. */
+                /* A multi-device Btrfs mounts once the kernel knows all
+                 * members. The scan talks to /dev/btrfs-control, which only
+                 * exists once the module is loaded (mkfs.btrfs does not load
+                 * it, and the installer makes no static device nodes). */
+                char *modprobe[] = { "modprobe", "btrfs", NULL };
+                (void) spawn_checked(modprobe, &(SpawnOptions) { .quiet = true }, NULL);
                 char *scan[] = { "btrfs", "device", "scan", NULL };
-                (void) engine_run(e, "scanning Btrfs devices", scan);
+                r = engine_run(e, "scanning Btrfs devices", scan);
+                if (r < 0)
+                        return r;
                 json_object *content = json_get(b, "content");
                 r = engine_add_id(e, strempty(json_get_string(b, "id")), first);
                 if (r >= 0)
