@@ -149,6 +149,9 @@ int tui_install(const TuiOptions *o) {
                 newtFinished();
                 log_restore(saved);
         }
+        /* A dry run's log only mattered while the screens were up. */
+        if (o->dry_run && t.log_path)
+                (void) unlink(t.log_path);
         hwcheck_report_free(t.report);
         free(t.check_error);
         free(t.save_path);

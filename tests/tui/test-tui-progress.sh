@@ -17,7 +17,7 @@ cd "$TMPD"
 tui_start progress "$TUI_PROGRESS_DEMO" progress
 tui_wait "Stage 5 of 8: image"
 tui_wait " 41 %   1.20 GiB of 2.90 GiB"
-tui_snap progress
+tui_snap progress "Elapsed"
 tui_keys Enter
 [ "$(tui_exit_code)" = 0 ] || fail "progress: bad exit"
 tui_stop

@@ -10,7 +10,8 @@
 #   tui_wait TEXT           until TEXT is on the screen (fails after TUI_TIMEOUT s)
 #   tui_wait_gone TEXT      until TEXT is no longer on the screen
 #   tui_screen              prints the screen
-#   tui_snap NAME           waits for a still screen and compares it with
+#   tui_snap NAME [TEXT]    waits for TEXT (default: the button row) and a
+#                           still screen, and compares it with
 #                           screens/NAME.txt (FORJA_TUI_UPDATE=1 rewrites it)
 #   tui_exit_code           waits for the command to end and prints its status
 
@@ -91,6 +92,9 @@ tui_still() {
 
 tui_snap() {
         local name=$1 got
+        # The window's contents come with its buttons (a slow machine, or
+        # valgrind, may show the frame first).
+        tui_wait "${2:-│  <}"
         got=$(tui_still)
         if [ "${FORJA_TUI_UPDATE:-}" = 1 ]; then
                 printf '%s\n' "$got" >"$TUI_SCREENS/$name.txt"
