@@ -272,7 +272,9 @@ static int run_install(int argc, char *argv[]) {
         if (r < 0) {
                 printf("FORJA-INSTALL-FAILED stage=%s\n", install_stage_name(ctx.failed_stage));
                 log_error("install: stage %s failed: %s", install_stage_name(ctx.failed_stage), strempty(ctx.error));
-                if (ctx.failed_stage < STAGE_DISKS)
+                /* -ECANCELED at the disks stage: a hook (the cluster
+                 * verification) refused before its first write. */
+                if (ctx.failed_stage < STAGE_DISKS || (ctx.failed_stage == STAGE_DISKS && r == -ECANCELED))
                         log_error("install: nothing was written to any disk.");
         } else
                 printf("FORJA-INSTALL-OK\n");
