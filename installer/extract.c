@@ -188,7 +188,13 @@ static la_ssize_t reader_read(struct archive *a, void *userdata, const void **re
  * of written files are queued to a flusher thread that asks the kernel to
  * start writing each one out (sync_file_range, which does not wait and does
  * not force a journal commit), so the final syncfs() finds little left to do
- * instead of the whole image. */
+ * instead of the whole image. Only big files are flushed early: starting
+ * writeback file by file for the thousands of small ones splits the writes
+ * into small requests (measured: 13000 writes of 72 KiB on average instead of
+ * 2200 of 420 KiB for the node image), which costs more than it overlaps;
+ * syncfs() writes them out together at the end. */
+#define FLUSH_MIN_SIZE (1u << 20)
+
 typedef struct Flusher {
         int dir_fd;
         pthread_mutex_t lock;
@@ -538,7 +544,7 @@ static int write_item(Queue *q, const Item *it, struct archive *out, struct arch
                 error_setf(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
                 return archive_failure(out, EIO);
         }
-        if (archive_entry_filetype(*current) == AE_IFREG && archive_entry_size(*current) > 0 &&
+        if (archive_entry_filetype(*current) == AE_IFREG && archive_entry_size(*current) >= FLUSH_MIN_SIZE &&
             !archive_entry_hardlink(*current))
                 flusher_queue(flusher, path);
         st->entries++;
