@@ -30,7 +30,8 @@ left_behind
 ref=$(echo "$work"/cache/*/reference.mtree)
 [ -f "$ref" ] || fail "no cached reference tree description"
 sed -i '0,/ mode=0644 /s// mode=0600 /' "$ref"
-expect_exit 1 "$bench" --quick --fs ext4 --tools bsdtar --work "$work" --output -
+expect_exit 1 "$bench" --quick --fs ext4 --tools bsdtar --work "$work" --output - \
+        --image "$work/synthetic.tar.zst" --manifest "$work/synthetic.manifest.json"
 expect_match 'bsdtar on ext4 produced a different tree than the reference'
 left_behind
 echo "ok"
