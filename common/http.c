@@ -197,7 +197,10 @@ static int attempt(const HttpRequest *req, Transfer *t, HttpResponse *resp, bool
                 curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long) req->stall_timeout_sec);
         }
         if (t->expected_fp[0]) {
-                /* Verification stays on; the pinned callback replaces the CA chain. */
+                /* Verification stays on; the pinned callback replaces the CA
+                 * chain, so no CA bundle is loaded (the installer has none). */
+                curl_easy_setopt(c, CURLOPT_CAINFO, NULL);
+                curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
                 curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
                 curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
                 curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, setup_ssl_ctx);
