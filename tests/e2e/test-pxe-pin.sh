@@ -43,7 +43,7 @@ for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 
 # A disk holding data the install would wipe.
 disk=$work/disk.raw
-truncate -s 8G "$disk"
+truncate -s 1G "$disk"
 head -c 4M /dev/urandom | dd of="$disk" conv=notrunc status=none
 before=$(sha256sum <"$disk")
 
