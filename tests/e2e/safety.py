@@ -365,8 +365,10 @@ def fault_setup(a, work, reinstall=False):
     iso = os.path.join(work, "fault.iso")
     if os.path.exists(iso):
         os.unlink(iso)
-    run(a.forja, "iso", "prepare", "--answer", good_file, "--on-first-boot", PROBE, "--in", a.iso, "-o", iso,
-        stdout=subprocess.DEVNULL)
+    p = subprocess.run([a.forja, "iso", "prepare", "--answer", good_file, "--on-first-boot", PROBE, "--in", a.iso,
+                        "-o", iso], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise TestFailed(f"forja iso prepare failed: {p.stdout[-2000:]}{p.stderr[-2000:]}")
     target = os.path.join(work, "target.raw")
     bystander = os.path.join(work, "bystander.raw")
     if os.path.exists(target):
