@@ -2,7 +2,8 @@
 /* No reinstall loops: a PXE-first machine boots the installer again after a
  * successful install. The install leaves a record on the node's EFI system
  * partition (forja/install.json: the SHA-256 of the answer it was installed
- * from), and stage "check" reads the vfat partitions of the plan's disks,
+ * from), and stage "check" reads the first vfat partition (the ESP) of each
+ * of the plan's disks,
  * mounted read-only: a disk that already holds a node installed from this
  * same answer is not wiped again unless the answer says
  * disk-setup.reinstall = true. Nothing is written while looking. */
@@ -71,38 +72,42 @@ static int read_record(const char *dev, char **ret_sha, char **ret_when) {
         return *ret_sha && *ret_when ? 0 : -ENOMEM;
 }
 
-/* Looks at every partition of disk name (sysfs order). */
-static int check_disk(Engine *e, const char *name, const char *want_sha) {
+/* The first vfat partition of disk name (sysfs order), as /dev/NAME; NULL when none. */
+static char *first_vfat_partition(const char *name) {
         _cleanup_free_ char *sysdir = NULL;
         if (asprintf(&sysdir, "/sys/block/%s", name) < 0)
-                return -ENOMEM;
+                return NULL;
         DIR *d = opendir(sysdir);
         if (!d)
-                return 0;
+                return NULL;
         struct dirent *de;
-        int r = 0;
-        while (r == 0 && (de = readdir(d))) {
-                if (!startswith(de->d_name, name))
+        char *found = NULL;
+        while (!found && (de = readdir(d))) {
+                _cleanup_free_ char *partfile = NULL, *dev = NULL;
+                if (!startswith(de->d_name, name) || asprintf(&partfile, "%s/%s/partition", sysdir, de->d_name) < 0 ||
+                    asprintf(&dev, "/dev/%s", de->d_name) < 0)
                         continue;
-                _cleanup_free_ char *partfile = NULL, *dev = NULL, *sha = NULL, *when = NULL;
-                if (asprintf(&partfile, "%s/%s/partition", sysdir, de->d_name) < 0 ||
-                    asprintf(&dev, "/dev/%s", de->d_name) < 0) {
-                        r = -ENOMEM;
-                        break;
-                }
-                if (access(partfile, F_OK) < 0 || !is_vfat(dev) || read_record(dev, &sha, &when) < 0)
-                        continue;
-                if (strcasecmp(sha, want_sha) == 0)
-                        r = engine_fail(e, -EEXIST,
-                                        "disk %s already holds a forja node installed from this same answer (record on %s, "
-                                        "installed %s): it is not wiped again unless the answer says "
-                                        "disk-setup.reinstall = true; nothing was written",
-                                        name, dev, *when ? when : "at an unknown time");
-                else
-                        log_info("Disk %s holds a forja node installed from another answer (%s): it is reinstalled.", name, dev);
+                if (access(partfile, F_OK) == 0 && is_vfat(dev))
+                        found = TAKE_PTR(dev);
         }
         closedir(d);
-        return r;
+        return found;
+}
+
+/* Refuses when the ESP of disk name records this same answer. */
+static int check_disk(Engine *e, const char *name, const char *want_sha) {
+        _cleanup_free_ char *dev = first_vfat_partition(name), *sha = NULL, *when = NULL;
+        if (!dev || read_record(dev, &sha, &when) < 0)
+                return 0;
+        if (strcasecmp(sha, want_sha) != 0) {
+                log_info("Disk %s holds a forja node installed from another answer (%s): it is reinstalled.", name, dev);
+                return 0;
+        }
+        return engine_fail(e, -EEXIST,
+                           "disk %s already holds a forja node installed from this same answer (record on %s, "
+                           "installed %s): it is not wiped again unless the answer says "
+                           "disk-setup.reinstall = true; nothing was written",
+                           name, dev, *when ? when : "at an unknown time");
 }
 
 int reinstall_guard_check(Engine *e) {
@@ -121,20 +126,11 @@ int reinstall_guard_check(Engine *e) {
         return 0;
 }
 
-int reinstall_guard_mark(Engine *e) {
-        char sha[65];
-        _cleanup_free_ char *esp = engine_target_path(e, "/boot/efi"), *root = engine_target_path(e, "/"), *dir = NULL,
-                            *path = NULL;
-        struct stat st_esp, st_root;
-        if (!esp || !root)
+static int write_record(const char *dir, const char *sha) {
+        _cleanup_free_ char *rdir = NULL, *path = NULL;
+        if (asprintf(&rdir, "%s/" RECORD_DIR, dir) < 0 || asprintf(&path, "%s/" RECORD_FILE, dir) < 0)
                 return -ENOMEM;
-        /* Only on a mounted ESP (its own file system). */
-        if (answer_sha256_hex(e, sha) < 0 || stat(esp, &st_esp) < 0 || stat(root, &st_root) < 0 ||
-            st_esp.st_dev == st_root.st_dev)
-                return 0;
-        if (asprintf(&dir, "%s/" RECORD_DIR, esp) < 0 || asprintf(&path, "%s/" RECORD_FILE, esp) < 0)
-                return -ENOMEM;
-        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        if (mkdir(rdir, 0755) < 0 && errno != EEXIST)
                 return -errno;
         char when[32] = "";
         time_t now = time(NULL);
@@ -146,4 +142,31 @@ int reinstall_guard_mark(Engine *e) {
                      when) < 0)
                 return -ENOMEM;
         return write_file_atomic(path, text, strlen(text), 0644);
+}
+
+int reinstall_guard_mark(Engine *e) {
+        char sha[65];
+        if (answer_sha256_hex(e, sha) < 0)
+                return 0;
+        /* The ESP of the first disk, mounted where the plan put it (UEFI) or
+         * for the moment (a BIOS layout does not mount it). */
+        _cleanup_free_ char *esp = engine_target_path(e, "/boot/efi"), *root = engine_target_path(e, "/");
+        struct stat st_esp, st_root;
+        if (!esp || !root)
+                return -ENOMEM;
+        if (stat(esp, &st_esp) == 0 && stat(root, &st_root) == 0 && st_esp.st_dev != st_root.st_dev)
+                return write_record(esp, sha);
+        const char *name = json_get_string(json_array_at(json_get(e->storage, "disks"), 0), "name");
+        _cleanup_free_ char *dev = name ? first_vfat_partition(name) : NULL;
+        if (!dev)
+                return 0;       /* no ESP: nothing to record on */
+        if (mkdir(LOOK_DIR, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        if (mount(dev, LOOK_DIR, "vfat", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return -errno;
+        int r = write_record(LOOK_DIR, sha);
+        if (umount2(LOOK_DIR, 0) < 0 && r >= 0)
+                r = -errno;
+        (void) rmdir(LOOK_DIR);
+        return r;
 }
