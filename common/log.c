@@ -7,6 +7,7 @@
 
 static LogLevel max_level = LOG_LEVEL_INFO;
 static FILE *log_file;
+static char *log_file_name;
 static char **secrets;
 static size_t n_secrets;
 /* The kept tail: a ring of tail_max lines, tail_next the oldest once full. */
@@ -38,19 +39,32 @@ int log_parse_level(const char *s, LogLevel *ret) {
 }
 
 int log_open_file(const char *path) {
+        char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
         FILE *f = fopen(path, "ae");
-        if (!f)
-                return negative_errno();
+        if (!f) {
+                int r = negative_errno();
+                free(p);
+                return r;
+        }
         log_close_file();
         setvbuf(f, NULL, _IOLBF, 0);
         log_file = f;
+        log_file_name = p;
         return 0;
+}
+
+const char *log_file_path(void) {
+        return log_file_name;
 }
 
 void log_close_file(void) {
         if (log_file)
                 fclose(log_file);
         log_file = NULL;
+        free(log_file_name);
+        log_file_name = NULL;
 }
 
 int log_register_secret(const char *secret) {

@@ -22,6 +22,8 @@ int log_parse_level(const char *s, LogLevel *ret);
 
 /* Also append every line (at any level up to DEBUG) to this file. */
 int log_open_file(const char *path);
+/* The file log_open_file() opened, or NULL. */
+const char *log_file_path(void);
 void log_close_file(void);
 
 /* Strings registered here are replaced by "<redacted>" in every log line.

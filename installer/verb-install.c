@@ -256,6 +256,7 @@ static int run_install(int argc, char *argv[]) {
                 .image_fingerprint = image_fp,
                 .target = target,
                 .serial_console = serial,
+                .log_path = log_file_path(),    /* forja --log-file (the installer's /init passes one) */
                 .ui = &ui,
         };
         cluster_hook_install(&cluster, &ctx);
