@@ -303,7 +303,8 @@ python3 -c '
 import json, sys
 s = json.loads(sys.argv[1])
 assert s["clustered"] is True and s["server_name"] == sys.argv[2] and s["status"] == "Online", s
-assert sorted(m["server_name"] for m in s["members"]) == ["n1", "n2", sys.argv[2]], s' "$STATUS" "$NODE" ||
+assert sorted(m["server_name"] for m in s["members"]) == sorted(["n1", "n2", sys.argv[2]]), s
+assert all(m["status"] == "Online" for m in s["members"]), s' "$STATUS" "$NODE" ||
         fail "forja join --status on the node: $STATUS"
 [ "$(fact vmbr0 | awk '{print $3}')" = "${IP[$NODE]}/24" ] || fail "vmbr0 on the node: $(fact vmbr0)"
 # cluster.json is 0600 and lost its token after the join.
