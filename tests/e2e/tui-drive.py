@@ -39,6 +39,9 @@ CLEAR = "\x01\x0b"  # Ctrl-A (start of the field), Ctrl-K (delete to its end)
 ESCAPES = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[@-Z\\-_=>78])|[\x0e\x0f]")
 
 
+INSTALL_FAILED = ("The install failed",)
+
+
 class Failed(Exception):
     pass
 
@@ -88,8 +91,13 @@ class Driver:
             still = still + 1 if n == size else 0
             size = n
         start, self.offset = self.offset, size
+        screen = self.plain(start)
+        # A failure screen drawn while the console was settling.
+        for f in fail_texts:
+            if f in screen:
+                raise Failed(f"{f!r} on the console:\n{screen[-3000:]}")
         self.note(f"screen: {text}")
-        return self.plain(start)
+        return screen
 
     def press(self, *keys):
         for k in keys:
@@ -141,9 +149,9 @@ def install(d, a):
     if "/dev/vda" not in screen:
         raise Failed(f"the summary does not name /dev/vda as erased:\n{screen}")
     d.press(SPACE, F12)
-    d.wait_screen("Do not switch", 300)
     t0 = d.m.elapsed()
-    screen = d.wait_screen("forja is installed", a.install_timeout, fail_texts=("The install failed",))
+    d.wait_screen("Do not switch", 300, fail_texts=INSTALL_FAILED)
+    screen = d.wait_screen("forja is installed", a.install_timeout, fail_texts=INSTALL_FAILED)
     minutes = (d.m.elapsed() - t0) / 60
     d.note(f"install (progress screen to done screen): {minutes:.1f} min")
     if a.hostname not in screen:
