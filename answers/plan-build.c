@@ -219,7 +219,7 @@ static json_object *partition_disk(Builder *b, size_t i, json_object *disks, con
         bool mount_esp = i == 0 && b->hw->uefi && b->a->disks.filesystem != ANSWER_FS_ZFS;
         /* With an ESP on several disks, the node must come up without the
          * first one (its /boot/efi): the mount is not required for booting. */
-        const char *esp_options = mount_esp && b->r->n_disks > 1 ? "nofail,x-systemd.device-timeout=10s" : NULL;
+        const char *esp_options = mount_esp && b->r->n_disks > 1 ? "nofail" : NULL;
         json_object_array_add(parts, partition(d, 2, "esp", GUID_ESP, l->esp_start, l->esp_start + l->esp_size,
                                                content_fs("vfat", mount_esp ? "/boot/efi" : NULL, esp_options)));
         unsigned n = 3;

@@ -24,7 +24,7 @@ probe timezone "$(readlink /etc/localtime)"
 probe cmdline "$(cat /proc/cmdline)"
 probe mdstat "$(cat /proc/mdstat 2>&1 | oneline)"
 if findmnt -n -o FSTYPE / | grep -qx btrfs; then
-        probe btrfs-df "$(btrfs filesystem df / 2>&1 | oneline)"
+        probe btrfs-df "$(btrfs filesystem df / 2>&1 | tr '\n' ' ')"
         probe btrfs-show "$(btrfs filesystem show / 2>&1 | oneline)"
 fi
 probe crypt "$(dmsetup table --target crypt 2>&1 | awk '{print $1}' | oneline)"
@@ -37,7 +37,7 @@ done
 mkdir -p /run/probe-esp
 for p in $(lsblk -l -n -o NAME,PARTTYPE | awk 'tolower($2) == "c12a7328-f81f-11d2-ba4b-00a0c93ec93b" {print $1}'); do
         if mount -o ro "/dev/$p" /run/probe-esp 2>/dev/null; then
-                probe "esp-$p" "$(cd /run/probe-esp && ls EFI/BOOT/BOOTX64.EFI EFI/debian/shimx64.efi EFI/debian/grubx64.efi 2>/dev/null | oneline)"
+                probe "esp-$p" "$(cd /run/probe-esp && ls EFI/BOOT/BOOTX64.EFI EFI/debian/shimx64.efi EFI/debian/grubx64.efi 2>/dev/null | tr '\n' ' ')"
                 umount /run/probe-esp
         else
                 probe "esp-$p" "unmountable"
