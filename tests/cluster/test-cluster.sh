@@ -44,9 +44,10 @@ NAMESPACES=()
 T_START=$(date +%s.%N)
 
 log() { echo "[$(date +%T)] $*" >&2; }
+. "$(dirname "$0")/cluster-lib.sh"      # also stop_pids_and_namespaces for cleanup
 
 cleanup() {
-        local rc=$? pid ns left=()
+        local rc=$? left=()
         set +e
         trap - EXIT
         # Instances first: their monitors outlive incusd.
@@ -54,27 +55,11 @@ cleanup() {
                 [ -n "${DPID[$n]:-}" ] && kill -0 "${DPID[$n]}" 2>/dev/null || continue
                 INCUS_DIR=$TMPD/$n timeout 30 incus delete -f c1 >/dev/null 2>&1 && break
         done
-        for pid in "${OTHER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-        for pid in "${DPID[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-        for i in $(seq 100); do
-                left=()
-                for pid in "${DPID[@]}" "${OTHER_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && left+=("$pid"); done
-                [ ${#left[@]} -eq 0 ] && break
-                sleep 0.2
-        done
-        for pid in "${left[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-        # Anything else still running inside our namespaces was started by us.
-        for ns in "${NAMESPACES[@]}"; do
-                for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-        done
-        sleep 0.5
-        wait 2>/dev/null
-        for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+        # Also kills anything else still running inside our namespaces
+        # (started by us) and deletes them; CL_LEFT: PIDs still alive.
+        stop_pids_and_namespaces "${DPID[@]}" "${OTHER_PIDS[@]}"
         grep -q " $TMPD" /proc/mounts && awk -v d="$TMPD" '$2 ~ "^"d {print $2}' /proc/mounts | sort -r | xargs -r umount -l
-        left=()
-        for pid in "${DPID[@]}" "${OTHER_PIDS[@]}"; do
-                [ -d /proc/$pid ] && [ "$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)" != Z ] && left+=("$pid")
-        done
+        left=("${CL_LEFT[@]}")
         rm -rf "$TMPD"
         if [ ${#left[@]} -gt 0 ]; then
                 echo "FAIL: processes left running: ${left[*]}" >&2
@@ -87,7 +72,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- network: a bridge namespace and one namespace per node ----------------
-. "$(dirname "$0")/cluster-lib.sh"
 add_bridge_ns
 for n in n1 n2 n3 n4 imp; do add_node_ns "$n"; done
 
