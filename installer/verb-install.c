@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "hardware.h"
 #include "image-http.h"
+#include "install-front.h"
 #include "json-out.h"
 #include "log.h"
 #include "netup.h"
@@ -25,7 +26,7 @@
 #include "verb.h"
 #include "webhook.h"
 
-#define MEDIUM_DIR "/run/forja/medium"
+#define MEDIUM_DIR INSTALL_MEDIUM_DIR
 
 typedef struct TextUi {
         unsigned last_percent;
@@ -65,22 +66,6 @@ static char *serial_console_from_cmdline(const char *cmdline) {
                 return NULL;
         p += strlen("console=");
         return strndup(p, strcspn(p, " \t\n"));
-}
-
-/* The value of KEY=... on the kernel command line (the last one wins), or NULL. */
-static char *cmdline_value(const char *cmdline, const char *key) {
-        char *found = NULL;
-        size_t n = strlen(key);
-        for (const char *p = cmdline; p && *p;) {
-                p += strspn(p, " \t\n");
-                size_t len = strcspn(p, " \t\n");
-                if (len > n && strncmp(p, key, n) == 0 && p[n] == '=') {
-                        free(found);
-                        found = strndup(p + n + 1, len - n - 1);
-                }
-                p += len;
-        }
-        return found;
 }
 
 static int load_answer_text(const char *source, const Hardware *hw, char **ret_text, size_t *ret_size, char **ret_name) {
@@ -184,15 +169,26 @@ static int run_install(int argc, char *argv[]) {
                         return EXIT_BAD_INPUT;
                 }
 
+        /* The node image: --image, else forja.image= (a network boot), else the medium's. */
+        _cleanup_free_ char *cmdline = NULL, *serial = NULL;
+        (void) read_one_line_file("/proc/cmdline", &cmdline);
+        _cleanup_(install_source_done) InstallSource source = {};
+        if (install_source_resolve(&source, image, manifest, image_fp, cmdline, MEDIUM_DIR) < 0) {
+                hardware_free(hw);
+                return log_oom(), EXIT_JOB_FAILED;
+        }
+
         /* No answer given or found, and a person at a terminal: the text-mode installer. */
         if (!answer_src && tui_wanted() && !tui_answer_available(hw, MEDIUM_DIR)) {
-                int tui_code = tui_install(&(TuiOptions) { .hw = hw, .dry_run = dry_run, .image = image,
-                                                           .manifest = manifest, .target = target });
+                int tui_code = tui_install(&(TuiOptions) { .hw = hw, .dry_run = dry_run, .image = source.image,
+                                                           .manifest = source.manifest,
+                                                           .image_fingerprint = source.fingerprint,
+                                                           .target = target });
                 hardware_free(hw);
                 return tui_code;
         }
 
-        _cleanup_free_ char *text = NULL, *name = NULL, *manifest_default = NULL;
+        _cleanup_free_ char *text = NULL, *name = NULL;
         size_t size = 0;
         int code = load_answer_text(answer_src, hw, &text, &size, &name);
         if (code != EXIT_OK) {
@@ -218,24 +214,10 @@ static int run_install(int argc, char *argv[]) {
                 return r < 0 ? EXIT_JOB_FAILED : EXIT_OK;
         }
 
-        _cleanup_free_ char *cmdline = NULL, *serial = NULL, *cmdline_image = NULL, *cmdline_image_fp = NULL;
-        (void) read_one_line_file("/proc/cmdline", &cmdline);
         serial = serial_console_from_cmdline(cmdline);
-        /* A network boot names the image on the kernel command line. */
-        if (!image) {
-                cmdline_image = cmdline_value(cmdline, "forja.image");
-                image = cmdline_image ?: MEDIUM_DIR "/node/node.tar.zst";
-        }
-        if (!image_fp)
-                image_fp = cmdline_image_fp = cmdline_value(cmdline, "forja.image-fingerprint");
-        if (!manifest) {
-                /* node.tar.zst -> node.manifest.json beside it. */
-                if (image_manifest_url(image, &manifest_default) < 0)
-                        return log_oom(), EXIT_JOB_FAILED;
-                manifest = manifest_default;
-        }
-        if (image_is_url(image))
-                log_info("Node image %s, manifest %s (streamed, verified chunk by chunk).", image, manifest);
+        if (image_is_url(source.image))
+                log_info("Node image %s, manifest %s (streamed, verified chunk by chunk).", source.image,
+                         source.manifest);
 
         TextUi tui = {};
         InstallUi ui = {
@@ -244,24 +226,22 @@ static int run_install(int argc, char *argv[]) {
                 .stage_end = text_stage_end,
                 .progress = text_progress,
         };
-        ClusterHook cluster = {};
+        InstallFrontHooks hooks;
         InstallContext ctx = {
                 .plan = plan,
                 .answer = a,
                 .answer_text = text,
                 .answer_size = size,
                 .hw = hw,
-                .image = image,
-                .manifest = manifest,
-                .image_fingerprint = image_fp,
+                .image = source.image,
+                .manifest = source.manifest,
+                .image_fingerprint = source.fingerprint,
                 .target = target,
                 .serial_console = serial,
                 .log_path = log_file_path(),    /* forja --log-file (the installer's /init passes one) */
                 .ui = &ui,
         };
-        cluster_hook_install(&cluster, &ctx);
-        Webhook webhook = {};
-        webhook_hook_install(&webhook, &ctx);
+        install_front_hooks_install(&hooks, &ctx);
         _cleanup_free_ char *net_error = NULL;
         if (!target && netup_management(plan, &net_error) < 0)
                 log_warning("install: %s", net_error);
@@ -285,8 +265,7 @@ static int run_install(int argc, char *argv[]) {
         bool reboot_on_error = json_get_bool(json_get(plan, "system"), "reboot-on-error");
         InstallStage failed_stage = ctx.failed_stage;
         install_context_done(&ctx);
-        cluster_hook_done(&cluster);
-        webhook_done(&webhook);
+        install_front_hooks_done(&hooks);
         answer_free(a);
         hardware_free(hw);
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The install itself: the same engine as `forja install --answer`
- * (install_run), with the plan and answer made from the fields, the cluster
- * hook (join verification before the first write), and the progress,
- * failure and done screens. Retry runs the engine again from the start. */
+ * (install_run), with the plan and answer made from the fields, the hooks
+ * the unattended install gets too (the join verification before the first
+ * write, the webhook reports), and the progress, failure and done screens.
+ * Retry runs the engine again from the start. */
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,8 +11,8 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
-#include "cluster-setup.h"
 #include "engine.h"
+#include "install-front.h"
 #include "tui-internal.h"
 #include "tui-progress.h"
 
@@ -24,15 +25,8 @@ static char *serial_console_of_stdin(void) {
         return s;
 }
 
-static const char *manifest_beside(const char *image, char **buf) {
-        const char *dot = image ? strstr(image, ".tar") : NULL;
-        if (!image || asprintf(buf, "%.*s.manifest.json", (int) (dot ? dot - image : (ptrdiff_t) strlen(image)), image) < 0)
-                return NULL;
-        return *buf;
-}
-
 int tui_run_install(Tui *t) {
-        _cleanup_free_ char *serial = serial_console_of_stdin(), *manifest_buf = NULL;
+        _cleanup_free_ char *serial = serial_console_of_stdin();
         int tty_fd = open("/dev/tty", O_WRONLY | O_CLOEXEC);
 
         for (;;) {
@@ -45,7 +39,7 @@ int tui_run_install(Tui *t) {
                 }
                 TuiProgress p;
                 tui_progress_open(&p, "Installing");
-                ClusterHook cluster = {};
+                InstallFrontHooks hooks;
                 InstallContext ctx = {
                         .plan = c.plan,
                         .answer = c.answer,
@@ -53,13 +47,14 @@ int tui_run_install(Tui *t) {
                         .answer_size = strlen(c.text),
                         .hw = t->o->hw,
                         .image = t->o->image,
-                        .manifest = t->o->manifest ?: manifest_beside(t->o->image, &manifest_buf),
+                        .manifest = t->o->manifest,
+                        .image_fingerprint = t->o->image_fingerprint,
                         .target = t->o->target,
                         .log_path = t->log_path,
                         .serial_console = serial,
                         .ui = &p.ui,
                 };
-                cluster_hook_install(&cluster, &ctx);
+                install_front_hooks_install(&hooks, &ctx);
                 int r = install_run(&ctx);
                 install_print_summary(stderr, &ctx);
                 tui_progress_close(&p);
@@ -67,7 +62,7 @@ int tui_run_install(Tui *t) {
                         bool reboot_now = false;
                         tui_done_screen(c.plan, &reboot_now);
                         install_context_done(&ctx);
-                        cluster_hook_done(&cluster);
+                        install_front_hooks_done(&hooks);
                         tui_check_done(&c);
                         if (tty_fd >= 0)
                                 close(tty_fd);
@@ -80,7 +75,7 @@ int tui_run_install(Tui *t) {
                 }
                 TuiFailureChoice choice = tui_failure_screen(install_stage_name(ctx.failed_stage), ctx.error, t->log_path, tty_fd);
                 install_context_done(&ctx);
-                cluster_hook_done(&cluster);
+                install_front_hooks_done(&hooks);
                 tui_check_done(&c);
                 if (choice == TUI_FAILURE_EXIT) {
                         if (tty_fd >= 0)

@@ -21,6 +21,7 @@ typedef struct TuiOptions {
         bool dry_run;                   /* end at the summary and print the plan */
         const char *image;              /* node image and its manifest, for a real install */
         const char *manifest;
+        const char *image_fingerprint;  /* the image server's pinned certificate, or NULL */
         const char *target;             /* NULL: the engine's default */
         const char *check_sysroot;      /* hwcheck fixture tree; NULL: $FORJA_CHECK_SYSROOT or the live system */
 } TuiOptions;

@@ -10,8 +10,10 @@
 # screen (DHCP), standalone, the summary's confirmation; waits for the done
 # screen (it must name the host) and chooses Reboot (QEMU exits: -no-reboot).
 # The disk then boots alone; root logs in on the serial getty with the
-# password typed in the installer, and the node's host name and root file
-# system (ext4 on /dev/mapper/pve-root) must be the ones chosen.
+# password typed in the installer, and the node's host name, root file
+# system (ext4 on /dev/mapper/pve-root) and disk (volume group pve on a
+# partition of vda) must be the ones chosen. No --image is given anywhere:
+# forja install takes the medium's node image by itself.
 . "$TESTS_LIB/testlib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
 
@@ -22,7 +24,8 @@ work=$E2E_DIR/tui-serial
 rm -rf "$work"
 mkdir -p "$work"
 t0=$SECONDS
+echo "e2e tui-serial: load at the start:$(uptime | sed 's/.*load average//')"
 python3 "$E2E_HERE/tui-drive.py" --iso "$E2E_ISO" --workdir "$work" --hostname tui-serial.forja.test \
         --password "tui-$RANDOM-$RANDOM-secret" --expect-fs ext4 ||
         fail "the serial installer did not install a node that boots as chosen (logs: $work/*.serial.log)"
-echo "e2e tui-serial: all checks passed in $((SECONDS - t0)) s"
+echo "e2e tui-serial: all checks passed in $((SECONDS - t0)) s (load at the end:$(uptime | sed 's/.*load average//'))"

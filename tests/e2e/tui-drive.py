@@ -166,23 +166,53 @@ def install(d, a):
     return short
 
 
-def node(d, a, short):
-    """The installed disk alone: the serial getty, a root login with the
-    password typed in the installer, the host name and root file system."""
-    d.wait_screen(f"{short} login:", 1500)
-    d.m.send("root\r")
+def login(d, a, short):
+    """Logs root in on the serial getty. Before each prompt, systemd resets
+    the terminal and asks its size (ESC[6n, never answered here: it gives up
+    by itself); keys are typed only once the prompt is on a quiet console.
+    A prompt that comes back instead of "Password:" (the getty restarted)
+    gets the name again, at most three times."""
+    for attempt in range(3):
+        d.wait_screen(f"{short} login:", 1500 if attempt == 0 else 120)
+        d.m.send("root\r")
+        d.keys += 5
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            text = d.plain(d.offset)
+            if "Password:" in text or f"{short} login:" in text or not d.m.running():
+                break
+            time.sleep(0.5)
+        if "Password:" in d.plain(d.offset):
+            break
+        d.note(f"no password prompt after the login name (attempt {attempt + 1})")
+    else:
+        raise Failed(f"no password prompt after three login names:\n{d.plain(d.offset)[-2000:]}")
     d.wait_screen("Password:", 120)
     d.m.send(a.password + "\r")
-    d.wait_screen(f"root@{short}", 300)
-    d.m.send("echo FORJA-TUI-NODE fs=$(findmnt -no FSTYPE /) source=$(findmnt -no SOURCE /) host=$(hostname)\r")
-    rx = re.compile(r"FORJA-TUI-NODE fs=([a-z0-9]+) source=(/dev/\S+) host=([a-z0-9-]+)")
+    d.keys += len(a.password) + 1
+    d.wait_screen(f"root@{short}", 300, fail_texts=("Login incorrect",))
+
+
+QUERY = ("echo FORJA-TUI-NODE fs=$(findmnt -no FSTYPE /) source=$(findmnt -no SOURCE /) "
+         "host=$(hostname) pv=$(pvs --noheadings -o pv_name -S vg_name=pve | tr -d ' ') end\r")
+# The typed command is echoed too; only its output has no space inside a value.
+FACTS = re.compile(r"FORJA-TUI-NODE fs=(\S+) source=(\S+) host=(\S+) pv=(\S*) end")
+
+
+def node(d, a, short):
+    """The installed disk alone: the serial getty, a root login with the
+    password typed in the installer, then the node's facts against what the
+    screens were given: host name, root file system, the disk (the LVM
+    physical volume of pve on a partition of vda)."""
+    login(d, a, short)
+    d.m.send(QUERY)
     deadline = time.monotonic() + 120
-    while not (mt := rx.search(d.plain(d.offset))):
+    while not (mt := FACTS.search(d.plain(d.offset))):
         if time.monotonic() > deadline:
             raise Failed(f"the node did not answer the query:\n{d.plain(d.offset)[-2000:]}")
         time.sleep(0.5)
-    fs, source, host = mt.groups()
-    d.note(f"node: fs={fs} source={source} host={host}")
+    fs, source, host, pv = mt.groups()
+    d.note(f"node: fs={fs} source={source} host={host} pv={pv}")
     errors = []
     if fs != a.expect_fs:
         errors.append(f"root file system {fs}, expected {a.expect_fs}")
@@ -190,9 +220,13 @@ def node(d, a, short):
         errors.append(f"root source {source}, expected /dev/mapper/pve-root")
     if host != short:
         errors.append(f"host name {host}, expected {short}")
+    if not re.fullmatch(rf"/dev/{a.disk}[0-9]+", pv):
+        errors.append(f"volume group pve on {pv!r}, expected a partition of /dev/{a.disk}")
     d.m.send("poweroff\r")
     rc = d.m.wait_exit(300)
     d.note(f"node powered off ({rc})")
+    if a.password in d.m.serial_text():
+        errors.append("the root password appeared on the node's serial console")
     if errors:
         raise Failed("; ".join(errors))
 
@@ -204,6 +238,7 @@ def main():
     p.add_argument("--hostname", required=True)
     p.add_argument("--password", required=True)
     p.add_argument("--expect-fs", default="ext4")
+    p.add_argument("--disk", default="vda", help="the disk chosen (the only one, selected by default)")
     p.add_argument("--disk-size", default="16G")
     p.add_argument("--install-timeout", type=float, default=2400)
     a = p.parse_args()
@@ -226,6 +261,8 @@ def main():
         d2 = Driver(m2)
         with m2:
             node(d2, a, short)
+        print(f"tui-drive: node boot, login and checks {(time.monotonic() - t_start - t_install) / 60:.1f} min; "
+              f"login keystrokes {d2.keys}", flush=True)
     except harness.HarnessSkip as e:
         print(f"tui-drive: SKIP: {e}", file=sys.stderr)
         return 77

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The image defaults and the hooks both front ends of the engine use
+ * (install-front.h). */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "image-http.h"
+#include "install-front.h"
+#include "macro.h"
+
+char *install_cmdline_value(const char *cmdline, const char *key) {
+        char *found = NULL;
+        size_t n = strlen(key);
+        for (const char *p = cmdline; p && *p;) {
+                p += strspn(p, " \t\n");
+                size_t len = strcspn(p, " \t\n");
+                if (len > n && strncmp(p, key, n) == 0 && p[n] == '=') {
+                        free(found);
+                        found = strndup(p + n + 1, len - n - 1);
+                }
+                p += len;
+        }
+        return found;
+}
+
+int install_source_resolve(InstallSource *s, const char *image, const char *manifest, const char *fingerprint,
+                           const char *cmdline, const char *medium_dir) {
+        *s = (InstallSource) {};
+        if (!image) {
+                /* A network boot names the image on the kernel command line. */
+                s->image_buf = install_cmdline_value(cmdline, "forja.image");
+                if (!s->image_buf && asprintf(&s->image_buf, "%s/node/node.tar.zst", medium_dir) < 0) {
+                        s->image_buf = NULL;
+                        return -ENOMEM;
+                }
+                image = s->image_buf;
+        }
+        if (!fingerprint)
+                fingerprint = s->fingerprint_buf = install_cmdline_value(cmdline, "forja.image-fingerprint");
+        if (!manifest) {
+                /* node.tar.zst -> node.manifest.json beside it. */
+                if (image_manifest_url(image, &s->manifest_buf) < 0) {
+                        install_source_done(s);
+                        return -ENOMEM;
+                }
+                manifest = s->manifest_buf;
+        }
+        s->image = image;
+        s->manifest = manifest;
+        s->fingerprint = fingerprint;
+        return 0;
+}
+
+void install_source_done(InstallSource *s) {
+        free(s->image_buf);
+        free(s->manifest_buf);
+        free(s->fingerprint_buf);
+        *s = (InstallSource) {};
+}
+
+void install_front_hooks_install(InstallFrontHooks *h, InstallContext *c) {
+        *h = (InstallFrontHooks) {};
+        cluster_hook_install(&h->cluster, c);
+        webhook_hook_install(&h->webhook, c);
+}
+
+void install_front_hooks_done(InstallFrontHooks *h) {
+        webhook_done(&h->webhook);
+        cluster_hook_done(&h->cluster);
+}
