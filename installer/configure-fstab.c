@@ -4,6 +4,15 @@
 
 #include "configure-internal.h"
 
+/* Swap never holds the boot up and is not given up on early. The swap LV
+ * lives in the root's volume group, which the initramfs activated with the
+ * root, so the device is there; only its systemd device unit waits for udev's
+ * coldplug in the booted system. With many disks (or a loaded host) that can
+ * take longer than systemd's default 90 s, after which the swap unit fails
+ * for good (swap units are not retried when the device shows up later) and
+ * the node runs without swap. nofail: a missing swap is not a failed boot. */
+#define SWAP_OPTIONS "sw,nofail,x-systemd.device-timeout=10min"
+
 static bool is_swap(const TargetMount *m) {
         return streq_ptr(m->fstype, "swap");
 }
@@ -57,7 +66,7 @@ int configure_fstab(const ConfigureInput *in, char **ret_error) {
                 return -ENOMEM;
         for (size_t i = 0; i < in->n_mounts; i++) {
                 const TargetMount *m = sorted[i];
-                const char *options = m->options ?: (is_swap(m) ? "sw" : "defaults");
+                const char *options = m->options ?: (is_swap(m) ? SWAP_OPTIONS : "defaults");
                 if (text_append(&text, "UUID=%s %s %s %s 0 %d\n", m->uuid, m->mountpoint, m->fstype, options,
                                 is_swap(m) ? 0 : m->pass) < 0)
                         return -ENOMEM;

@@ -6,7 +6,11 @@
 #   xfs-secureboot   xfs on LVM, one disk, OVMF with Secure Boot on
 #   pxe              ext4-bios installed over the network: QEMU boots from
 #                    its TFTP, answer and image come over HTTP through fault
-#                    paths (tests/e2e/pxe-lib.sh), the probe hook from-url
+#                    paths (tests/e2e/pxe-lib.sh), the probe hook from-url;
+#                    the post-installation webhook goes to the same server:
+#                    its succeeded body is checked against the probe's facts,
+#                    and a second PXE boot must refuse to reinstall and
+#                    report that as a failed event
 #   refuse           two refusals on a disk holding data: existing-data =
 #                    "refuse", and a disk filter that matches nothing; the disk
 #                    must be byte-identical afterwards
@@ -74,8 +78,15 @@ ssh-keygen -q -t ed25519 -N '' -C "forja-e2e" -f "$work/key"
 key=$(cat "$work/key.pub")
 password="e2e-$RANDOM-$RANDOM-secret"
 first_boot_source='source = "from-iso"'
-[ "$scenario" = pxe ] && first_boot_source='source = "from-url"
+webhook=
+hook_token="hook-$RANDOM-$RANDOM-token"
+if [ "$scenario" = pxe ]; then
+        first_boot_source='source = "from-url"
 url = "http://10.0.2.100/probe.sh"'
+        webhook="[post-installation-webhook]
+url = \"http://10.0.2.100/webhook\"
+auth-token = \"$hook_token\""
+fi
 cat >"$work/answer.toml" <<TOML
 [global]
 keyboard = "de"
@@ -97,6 +108,8 @@ disk-list = ["vda"]
 [first-boot]
 $first_boot_source
 ordering = "fully-up"
+
+$webhook
 TOML
 
 # What the plan says, for the comparison (the installer sees a 16 GiB vda).
@@ -112,6 +125,7 @@ if [ "$scenario" = pxe ]; then
                 --memory 1536 --timeout 1800 --expect '^FORJA-NET iface=.* source=dhcp address=10\.0\.2\.15/24' \
                 --expect '^FORJA-MEDIUM-NONE' "${install_markers[@]}" || fail "the PXE install failed (serial log $SERIAL_LOG)"
         e2e_pxe_check_requests "$work" || fail "the PXE install's HTTP requests were not the expected ones"
+        cp "$work/http.log" "$work/http-install.log"
 else
         expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/probe.sh" \
                 --in "$E2E_ISO" -o "$work/auto.iso"
@@ -188,6 +202,9 @@ print(f"probe: {len(facts)} facts, {len(errors)} mismatches")
 sys.exit(1 if errors else 0)
 PY
 if [ "$scenario" = pxe ]; then
+        # The install's webhook against what the installed node says of itself.
+        e2e_pxe_check_webhook "$work/http-install.log" succeeded "$work" "$hook_token" "$password" "$SERIAL_LOG" ||
+                fail "the install's succeeded webhook does not match the installed node"
         # No reinstall loop: the machine boots from the network again with the
         # same answer; the installed disk must be recognised and left alone.
         before=$(sha256sum <"$work/node.qcow2")
@@ -200,5 +217,7 @@ if [ "$scenario" = pxe ]; then
                 fail "the second PXE boot did not refuse to reinstall (serial log $SERIAL_LOG)"
         [ "$(sha256sum <"$work/node.qcow2")" = "$before" ] || fail "the installed disk changed on the second PXE boot"
         echo "e2e: the second PXE boot refused to reinstall in $((SECONDS - t0)) s; the disk is unchanged"
+        e2e_pxe_check_webhook "$work/http.log" failed "$work" "$hook_token" "$password" ||
+                fail "the refused reinstall's webhook report is not the expected one"
 fi
 echo "e2e install $scenario: all checks passed"
