@@ -348,6 +348,8 @@ def main(argv=None):
     p.add_argument("--tap", metavar="IFNAME", help="use this tap device (created by the test) instead of user networking")
     p.add_argument("--tftp", metavar="DIR", help="user networking: serve DIR over TFTP (PXE)")
     p.add_argument("--bootfile", help="user networking: the DHCP boot file name (PXE)")
+    p.add_argument("--smbios", action="append", default=[], metavar="SPEC",
+                   help="an -smbios argument, e.g. type=1,serial=S,uuid=U (repeatable)")
     p.add_argument("--workdir")
     p.add_argument("--serial-log")
     p.add_argument("--timeout", type=float, default=600, help="hard limit for the whole boot (s)")
@@ -372,7 +374,8 @@ def main(argv=None):
                     append=a.append, disks=a.disk, memory=a.memory, smp=a.smp, fw_cmdline=a.fw_cmdline,
                     workdir=a.workdir, serial_log=a.serial_log, accel=a.accel, mac=a.mac,
                     guestfwd=a.guestfwd, tap=a.tap, tftp=a.tftp, bootfile=a.bootfile,
-                    serial_input=bool(sends))
+                    serial_input=bool(sends),
+                    extra_args=[arg for spec in a.smbios for arg in ("-smbios", spec)])
         for pattern, text in sends:
             m.respond(pattern, text)
         if a.print_command:
