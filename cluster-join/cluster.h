@@ -21,6 +21,7 @@
 
 #define CLUSTER_SETTINGS_PATH "/etc/forja/cluster.json"
 #define CLUSTER_TOKEN_PATH "/etc/forja/cluster-token"
+#define CLUSTER_WEBHOOK_PATH "/etc/forja/cluster-webhook.json"
 #define CLUSTER_DEFAULT_PORT 8443
 #define INCUS_DEFAULT_SOCKET "/var/lib/incus/unix.socket"
 
@@ -47,6 +48,7 @@ typedef struct ClusterSettings {
         char *token;               /* join token (a secret), or NULL: read token_file */
         char *token_file;          /* NULL: CLUSTER_TOKEN_PATH */
         bool verify;               /* check the token's cluster before wiping (installer) */
+        char *webhook_file;        /* where forja join's report goes (ClusterWebhook), or NULL: no report */
 
         /* Storage pool (created on standalone/bootstrap; its member-specific
          * keys are sent as member_config on join). NULL driver: no pool. */
@@ -84,6 +86,24 @@ int cluster_settings_check(const ClusterSettings *s, char **ret_error);
 int cluster_settings_server_name(const ClusterSettings *s, char **ret);
 /* The token: s->token, or the contents of s->token_file. */
 int cluster_settings_token(const ClusterSettings *s, char **ret, char **ret_error);
+
+/* The answer's [post-installation-webhook] as forja join needs it to report
+ * its result: a file of its own (mode 0600: the auth token is a secret),
+ * named by the settings' webhook_file, deleted once a cluster-joined report
+ * was delivered (docs/cluster.md). */
+typedef struct ClusterWebhook {
+        char *url;
+        char *cert_fingerprint;    /* NULL: CA verification */
+        char *auth_token;          /* secret; NULL: no Authorization header */
+        char *fqdn;                /* the node's FQDN from the answer; NULL: the host name */
+} ClusterWebhook;
+
+void cluster_webhook_done(ClusterWebhook *w);   /* frees members; wipes the token */
+/* Reads a webhook file: -ENOENT when it does not exist (nothing to report),
+ * -EINVAL with a message naming the file and key when it is malformed. */
+int cluster_webhook_load(const char *path, ClusterWebhook *ret, char **ret_error);
+/* Writes it atomically with mode 0600, creating missing parent directories. */
+int cluster_webhook_write(const ClusterWebhook *w, const char *path);
 
 /* An Incus join token: base64 of JSON {server_name, fingerprint, addresses,
  * secret, expires_at}, as `incus cluster add NAME` prints it. */

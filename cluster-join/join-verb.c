@@ -11,6 +11,7 @@
 #include "join.h"
 #include "json-out.h"
 #include "log.h"
+#include "report.h"
 #include "status.h"
 
 static const char join_usage[] =
@@ -24,6 +25,9 @@ static const char join_usage[] =
         "forja-join.service; running it again on a node that joined succeeds.\n"
         "The token is deleted after a successful join. Join tokens expire\n"
         "(cluster.join_token_expiry on the cluster, 3 hours by default).\n"
+        "When the settings name a webhook file (the answer's post-installation\n"
+        "webhook), the result is POSTed there: event cluster-joined or\n"
+        "cluster-join-failed; the file is deleted once cluster-joined was delivered.\n"
         "\n"
         "Options:\n"
         "     --settings FILE  Cluster settings (default " CLUSTER_SETTINGS_PATH ")\n"
@@ -152,9 +156,82 @@ static int forget_token(ClusterSettings *s) {
         return 0;
 }
 
+DEFINE_TRIVIAL_CLEANUP_FUNC(Hardware *, hardware_free);
+
+/* The answer's webhook, when the settings name one; its auth token joins
+ * the secrets kept out of every log line and body. */
+static int load_webhook(const ClusterSettings *s, ClusterWebhook *ret) {
+        _cleanup_free_ char *err = NULL;
+        if (!s->webhook_file)
+                return 0;
+        int r = cluster_webhook_load(s->webhook_file, ret, &err);
+        if (r == -ENOENT) {
+                log_debug("Webhook: %s does not exist: nothing to report (a cluster-joined report was delivered before).",
+                          s->webhook_file);
+                return 0;
+        }
+        if (r < 0) {
+                log_warning("Webhook: no report will be sent: %s", err ?: strerror(-r));
+                return 0;
+        }
+        (void) log_register_secret(ret->auth_token);
+        return 1;
+}
+
+/* One POST with this run's result. A report that cannot be delivered is
+ * logged and changes nothing else; the webhook file goes once cluster-joined
+ * was delivered, so a later run (a reboot) does not report again. */
+static void report_result(const ClusterSettings *s, const ClusterWebhook *w, const ClusterJoinResult *res,
+                          const char *error) {
+        _cleanup_free_ char *name = NULL, *host = NULL, *err = NULL;
+        _cleanup_json_ json_object *status = NULL, *body = NULL;
+        _cleanup_(hardware_freep) Hardware *hw = NULL;
+        char buf[256] = {};
+
+        if (!error) {
+                IncusClient c;
+                if (incus_client_init(&c, arg_socket) == 0) {
+                        if (cluster_status_get(&c, &status, &err) < 0)
+                                log_warning("Webhook: the member list is left out of the report: %s", strempty(err));
+                        incus_client_done(&c);
+                }
+        }
+        if (!res->server_name)
+                (void) cluster_settings_server_name(s, &name);
+        if (hardware_probe(NULL, &hw) < 0)
+                log_debug("Webhook: no dmi in the report (hardware probe failed).");
+        if (!w->fqdn && gethostname(buf, sizeof buf - 1) == 0)
+                host = strdup(buf);
+
+        ClusterReport rep = {
+                .mode = s->mode,
+                .server_name = res->server_name ?: name,
+                .cluster_address = s->address,
+                .joined_through = res->cluster_address,
+                .status = status,
+                .error = error,
+                .fqdn = w->fqdn ?: host,
+                .hw = hw,
+        };
+        const char *event = error ? CLUSTER_EVENT_JOIN_FAILED : CLUSTER_EVENT_JOINED;
+        body = cluster_report_body(&rep);
+        free(err);
+        err = NULL;
+        int r = body ? cluster_report_send(w, body, &err) : -ENOMEM;
+        if (r < 0) {
+                log_warning("Webhook: the %s report was not delivered (the result of forja join stands): %s", event,
+                            err ?: strerror(-r));
+                return;
+        }
+        log_info("Webhook: %s report delivered to %s.", event, w->url);
+        if (!error && unlink(s->webhook_file) < 0 && errno != ENOENT)
+                log_warning_errno(errno, "Webhook: could not delete %s: %m", s->webhook_file);
+}
+
 static int verb_join_run(int argc, char *argv[]) {
         _cleanup_(cluster_settings_done) ClusterSettings s = {};
         _cleanup_(cluster_join_result_done) ClusterJoinResult res = {};
+        _cleanup_(cluster_webhook_done) ClusterWebhook webhook = {};
         _cleanup_free_ char *err = NULL;
         int r;
 
@@ -171,8 +248,13 @@ static int verb_join_run(int argc, char *argv[]) {
         }
         /* Keep the token (inline or from its file) out of every log line. */
         _cleanup_free_ char *token = NULL;
-        if (s.mode == CLUSTER_MODE_JOIN && cluster_settings_token(&s, &token, NULL) == 0)
+        if (s.mode == CLUSTER_MODE_JOIN && cluster_settings_token(&s, &token, NULL) == 0) {
+                _cleanup_(cluster_token_done) ClusterToken t = {};
                 log_register_secret(token);
+                /* The secret inside it too (real ones are 64 hex digits). */
+                if (cluster_token_decode(token, &t, NULL) == 0 && t.secret && strlen(t.secret) >= 16)
+                        log_register_secret(t.secret);
+        }
 
         if (arg_verify) {
                 r = cluster_verify(&s, &err);
@@ -187,6 +269,7 @@ static int verb_join_run(int argc, char *argv[]) {
                 return EXIT_OK;
         }
 
+        bool report = load_webhook(&s, &webhook) > 0;
         ClusterJoinOptions o = {
                 .socket = arg_socket,
                 .attempts = arg_attempts,
@@ -199,6 +282,8 @@ static int verb_join_run(int argc, char *argv[]) {
         double took = cluster_monotonic_sec() - t0;
         if (r < 0) {
                 log_error("join: %s", err ?: strerror(-r));
+                if (report)
+                        report_result(&s, &webhook, &res, err ?: strerror(-r));
                 return cluster_exit_code(r);
         }
         if (s.mode == CLUSTER_MODE_JOIN) {
@@ -216,6 +301,9 @@ static int verb_join_run(int argc, char *argv[]) {
                 printf("Bootstrapped a new cluster as '%s' in %.1f s.\n", res.server_name, took);
         else
                 printf("Set up '%s' standalone in %.1f s.\n", res.server_name, took);
+        fflush(stdout);
+        if (report)
+                report_result(&s, &webhook, &res, NULL);
         return EXIT_OK;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The node's cluster settings file (/etc/forja/cluster.json): reading,
- * checking and writing. The format is documented in docs/cluster.md. */
+/* The node's cluster settings file (/etc/forja/cluster.json) and the webhook
+ * file it may name (/etc/forja/cluster-webhook.json): reading, checking and
+ * writing. The formats are documented in docs/cluster.md. */
 
 #include <ctype.h>
 #include <sys/stat.h>
@@ -65,6 +66,7 @@ void cluster_settings_done(ClusterSettings *s) {
                 explicit_bzero(s->token, strlen(s->token));
         free(s->token);
         free(s->token_file);
+        free(s->webhook_file);
         free(s->storage_pool);
         free(s->storage_driver);
         free(s->storage_source);
@@ -140,23 +142,20 @@ static int check_keys(json_object *o, const char *prefix, const char *const *all
 
 static int parse_settings(json_object *o, const char *path, ClusterSettings *s, char **ret_error) {
         static const char *const top[] = { "mode", "server_name", "address", "verify", "token", "token_file",
-                                           "storage", "network", NULL };
+                                           "webhook_file", "storage", "network", NULL };
         static const char *const storage_keys[] = { "pool", "driver", "source", "config", NULL };
         static const char *const network_keys[] = { "mode", "name", "profile", "device", "config", NULL };
         _cleanup_free_ char *mode = NULL, *netmode = NULL;
         int r;
 
-        if (!json_object_is_type(o, json_type_object)) {
-                error_setf(ret_error, "%s: must be a JSON object.", path);
-                return -EINVAL;
-        }
         if ((r = check_keys(o, "", top, path, ret_error)) < 0)
                 return r;
         if ((r = get_string(o, "", "mode", &mode, path, ret_error)) < 0 ||
             (r = get_string(o, "", "server_name", &s->server_name, path, ret_error)) < 0 ||
             (r = get_string(o, "", "address", &s->address, path, ret_error)) < 0 ||
             (r = get_string(o, "", "token", &s->token, path, ret_error)) < 0 ||
-            (r = get_string(o, "", "token_file", &s->token_file, path, ret_error)) < 0)
+            (r = get_string(o, "", "token_file", &s->token_file, path, ret_error)) < 0 ||
+            (r = get_string(o, "", "webhook_file", &s->webhook_file, path, ret_error)) < 0)
                 return r;
         if (mode) {
                 s->mode = cluster_mode_from_string(mode);
@@ -257,7 +256,9 @@ int cluster_settings_check(const ClusterSettings *s, char **ret_error) {
         return 0;
 }
 
-int cluster_settings_load(const char *path, ClusterSettings *ret, char **ret_error) {
+/* Reads a JSON file (it may hold a secret: the buffer is wiped); syntax
+ * errors name path:line:column. */
+static int load_json_file(const char *path, json_object **ret, char **ret_error) {
         _cleanup_free_ char *data = NULL;
         size_t size;
         int r;
@@ -286,8 +287,22 @@ int cluster_settings_load(const char *path, ClusterSettings *ret, char **ret_err
                 explicit_bzero(data, size);
                 return -EINVAL;
         }
-        explicit_bzero(data, size);   /* it may hold the token */
+        explicit_bzero(data, size);
+        if (!json_object_is_type(o, json_type_object)) {
+                error_setf(ret_error, "%s: must be a JSON object.", path);
+                return -EINVAL;
+        }
+        *ret = TAKE_PTR(o);
+        return 0;
+}
 
+int cluster_settings_load(const char *path, ClusterSettings *ret, char **ret_error) {
+        _cleanup_json_ json_object *o = NULL;
+        int r;
+
+        r = load_json_file(path, &o, ret_error);
+        if (r < 0)
+                return r;
         _cleanup_(cluster_settings_done) ClusterSettings s;
         cluster_settings_init(&s);
         r = parse_settings(o, path, &s, ret_error);
@@ -331,6 +346,23 @@ static int mkdir_parents(const char *path) {
         return 0;
 }
 
+/* Writes o to path atomically, mode 0600 (it may hold a secret). */
+static int write_json_file(json_object *o, const char *path) {
+        const char *js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!js)
+                return -ENOMEM;
+        _cleanup_free_ char *text = NULL;
+        if (asprintf(&text, "%s\n", js) < 0)
+                return -ENOMEM;
+        int r = mkdir_parents(path);
+        if (r < 0)
+                return r;
+        r = write_file_atomic(path, text, strlen(text), 0600);
+        explicit_bzero(text, strlen(text));
+        return r;
+}
+
 int cluster_settings_write(const ClusterSettings *s, const char *path) {
         _cleanup_json_ json_object *o = json_object_new_object();
         if (!o)
@@ -338,7 +370,8 @@ int cluster_settings_write(const ClusterSettings *s, const char *path) {
         if (json_add_string(o, "mode", cluster_mode_to_string(s->mode)) < 0 ||
             add_opt_string(o, "server_name", s->server_name) < 0 || add_opt_string(o, "address", s->address) < 0 ||
             json_add_bool(o, "verify", s->verify) < 0 || add_opt_string(o, "token", s->token) < 0 ||
-            add_opt_string(o, "token_file", s->token_file) < 0)
+            add_opt_string(o, "token_file", s->token_file) < 0 ||
+            add_opt_string(o, "webhook_file", s->webhook_file) < 0)
                 return -ENOMEM;
         if (s->storage_driver || s->storage_pool || s->storage_source || s->storage_config) {
                 json_object *st = json_object_new_object();
@@ -356,19 +389,7 @@ int cluster_settings_write(const ClusterSettings *s, const char *path) {
                     add_opt_string(nw, "device", s->network_device) < 0 || add_kv(nw, "config", s->network_config) < 0)
                         return -ENOMEM;
         }
-        const char *js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!js)
-                return -ENOMEM;
-        _cleanup_free_ char *text = NULL;
-        if (asprintf(&text, "%s\n", js) < 0)
-                return -ENOMEM;
-        int r = mkdir_parents(path);
-        if (r < 0)
-                return r;
-        r = write_file_atomic(path, text, strlen(text), 0600);
-        explicit_bzero(text, strlen(text));
-        return r;
+        return write_json_file(o, path);
 }
 
 int cluster_settings_server_name(const ClusterSettings *s, char **ret) {
@@ -398,4 +419,49 @@ int cluster_settings_token(const ClusterSettings *s, char **ret, char **ret_erro
                 data[--size] = 0;
         *ret = TAKE_PTR(data);
         return 0;
+}
+
+void cluster_webhook_done(ClusterWebhook *w) {
+        if (!w)
+                return;
+        if (w->auth_token)
+                explicit_bzero(w->auth_token, strlen(w->auth_token));
+        free(w->url);
+        free(w->cert_fingerprint);
+        free(w->auth_token);
+        free(w->fqdn);
+        *w = (ClusterWebhook) {};
+}
+
+int cluster_webhook_load(const char *path, ClusterWebhook *ret, char **ret_error) {
+        static const char *const keys[] = { "url", "cert_fingerprint", "auth_token", "fqdn", NULL };
+        _cleanup_json_ json_object *o = NULL;
+        _cleanup_(cluster_webhook_done) ClusterWebhook w = {};
+        int r;
+
+        r = load_json_file(path, &o, ret_error);
+        if (r < 0)
+                return r;
+        if ((r = check_keys(o, "", keys, path, ret_error)) < 0 ||
+            (r = get_string(o, "", "url", &w.url, path, ret_error)) < 0 ||
+            (r = get_string(o, "", "cert_fingerprint", &w.cert_fingerprint, path, ret_error)) < 0 ||
+            (r = get_string(o, "", "auth_token", &w.auth_token, path, ret_error)) < 0 ||
+            (r = get_string(o, "", "fqdn", &w.fqdn, path, ret_error)) < 0)
+                return r;
+        if (!w.url || !(startswith(w.url, "http://") || startswith(w.url, "https://"))) {
+                error_setf(ret_error, "%s: key 'url' must be an http:// or https:// URL.", path);
+                return -EINVAL;
+        }
+        *ret = w;
+        w = (ClusterWebhook) {};
+        return 0;
+}
+
+int cluster_webhook_write(const ClusterWebhook *w, const char *path) {
+        _cleanup_json_ json_object *o = json_object_new_object();
+        if (!o || json_add_string(o, "url", w->url) < 0 ||
+            add_opt_string(o, "cert_fingerprint", w->cert_fingerprint) < 0 ||
+            add_opt_string(o, "auth_token", w->auth_token) < 0 || add_opt_string(o, "fqdn", w->fqdn) < 0)
+                return -ENOMEM;
+        return write_json_file(o, path);
 }

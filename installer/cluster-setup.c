@@ -92,10 +92,10 @@ static int strv_push_pair(char ***l, const char *k, const char *v) {
         return x[n] && x[n + 1] ? 0 : -ENOMEM;
 }
 
-int cluster_write_target(const ClusterSettings *in, const char *target, const char *vg_name, const char *thin_pool,
-                         const char *root_fstype, char **ret_error) {
+int cluster_write_target(const ClusterSettings *in, const ClusterWebhook *webhook, const char *target,
+                         const char *vg_name, const char *thin_pool, const char *root_fstype, char **ret_error) {
         ClusterSettings s = *in;
-        _cleanup_free_ char *dir = NULL, *path = NULL, *wants = NULL, *link = NULL;
+        _cleanup_free_ char *dir = NULL, *path = NULL, *wants = NULL, *link = NULL, *hook = NULL;
         _cleanup_strv_free_ char **config = NULL;
         int r;
 
@@ -117,9 +117,18 @@ int cluster_write_target(const ClusterSettings *in, const char *target, const ch
 
         if (asprintf(&dir, "%s/etc/forja", target) < 0 || asprintf(&path, "%s/cluster.json", dir) < 0 ||
             asprintf(&wants, "%s/etc/systemd/system/multi-user.target.wants", target) < 0 ||
-            asprintf(&link, "%s/forja-join.service", wants) < 0)
+            asprintf(&link, "%s/forja-join.service", wants) < 0 ||
+            asprintf(&hook, "%s" CLUSTER_WEBHOOK_PATH, target) < 0)
                 return -ENOMEM;
         (void) mkdir(dir, 0755);
+        if (webhook) {
+                r = cluster_webhook_write(webhook, hook);
+                if (r < 0) {
+                        error_setf(ret_error, "writing %s: %s", hook, strerror(-r));
+                        return r;
+                }
+                s.webhook_file = (char *) CLUSTER_WEBHOOK_PATH;
+        }
         r = cluster_settings_write(&s, path);
         if (r < 0) {
                 error_setf(ret_error, "writing %s: %s", path, strerror(-r));

@@ -21,6 +21,9 @@ void cluster_hook_done(ClusterHook *h);
 
 /* Writes /etc/forja/cluster.json (0600) into the target with the storage pool
  * on the node's own storage (the LVM thin pool vg_name/thin_pool, Btrfs, or a
- * directory), and enables forja-join.service. */
-int cluster_write_target(const ClusterSettings *s, const char *target, const char *vg_name, const char *thin_pool,
-                         const char *root_fstype, char **ret_error);
+ * directory), and enables forja-join.service. With a webhook (the answer's
+ * [post-installation-webhook]; NULL: none), also /etc/forja/cluster-webhook.json
+ * (0600: it holds the auth token), named by the settings' webhook_file, for
+ * forja join's report. */
+int cluster_write_target(const ClusterSettings *s, const ClusterWebhook *webhook, const char *target,
+                         const char *vg_name, const char *thin_pool, const char *root_fstype, char **ret_error);

@@ -55,7 +55,23 @@ int stage_configure(Engine *e) {
         for (size_t i = 0; i < e->n_mounts; i++)
                 if (streq(e->mounts[i].mountpoint, "/"))
                         root_fstype = e->mounts[i].fstype;
-        r = cluster_write_target(e->c->cluster, e->c->target, vg, thin, root_fstype, &error);
+        /* forja join reports its result to the answer's webhook too. */
+        const Answer *a = e->c->answer;
+        _cleanup_free_ char *fqdn = NULL;
+        ClusterWebhook hook = {};
+        bool has_hook = a && a->webhook.set && a->webhook.url;
+        if (has_hook) {
+                const char *f = json_get_string(json_get(e->c->plan, "system"), "fqdn");
+                if (f && !(fqdn = strdup(f)))
+                        return engine_fail(e, -ENOMEM, "writing the cluster settings: out of memory");
+                hook = (ClusterWebhook) {
+                        .url = a->webhook.url,
+                        .cert_fingerprint = a->webhook.cert_fingerprint,
+                        .auth_token = a->webhook.auth_token,
+                        .fqdn = fqdn,
+                };
+        }
+        r = cluster_write_target(e->c->cluster, has_hook ? &hook : NULL, e->c->target, vg, thin, root_fstype, &error);
         if (r < 0)
                 return engine_fail(e, r, "writing the cluster settings: %s", error ?: strerror(-r));
         return 0;

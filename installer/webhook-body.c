@@ -7,10 +7,8 @@
 #include <fcntl.h>
 #include <sys/utsname.h>
 
-#include "config.h"
 #include "fileio.h"
 #include "json-out.h"
-#include "source.h"
 #include "strutil.h"
 #include "webhook.h"
 
@@ -23,51 +21,13 @@ static const char *const event_names[] = {
         [INSTALL_EVENT_FAILED] = "failed",
 };
 
-/* A file of the target, its surrounding blanks trimmed; NULL when missing or empty. */
-static char *read_target_file(const char *root, const char *rel) {
-        _cleanup_free_ char *path = NULL, *data = NULL;
-        if (asprintf(&path, "%s/%s", root, rel) < 0 || read_full_file(path, 1u << 20, &data, NULL) < 0)
-                return NULL;
-        char *s = data + strspn(data, " \t\r\n");
-        size_t n = strlen(s);
-        while (n > 0 && strchr(" \t\r\n", s[n - 1]))
-                n--;
-        return n > 0 ? strndup(s, n) : NULL;
-}
-
-static void add_target_string(json_object *o, const char *key, const char *root, const char *rel) {
-        _cleanup_free_ char *v = read_target_file(root, rel);
-        if (v)
-                json_add_string(o, key, v);
-}
-
 /* product, iso, fqdn and dmi: who is talking, in Proxmox's shapes. */
 static void add_identity(json_object *body, const InstallContext *c) {
-        json_object *product = json_object_new_object();
-        json_add_string(product, "fullname", "forja");
-        json_add_string(product, "short", "forja");
-        json_add_string(product, "version", FORJA_VERSION);
-        json_add(body, "product", product);
-        json_object *iso = json_object_new_object();
-        json_add_string(iso, "release", FORJA_VERSION);
-        json_add_string(iso, "isorelease", "1");
-        json_add(body, "iso", iso);
-        json_add_string(body, "fqdn", json_get_string(json_get(c->plan, "system"), "fqdn"));
-        if (c->hw) {
-                /* The same dmi object the answer server got with the system info. */
-                json_object *info = answer_system_info_json(c->hw);
-                json_object *dmi = json_get(info, "dmi");
-                if (dmi)
-                        json_add(body, "dmi", json_object_get(dmi));
-                json_object_put(info);
-        }
+        webhook_add_identity(body, json_get_string(json_get(c->plan, "system"), "fqdn"), c->hw);
 }
 
 static json_object *forja_object(InstallEvent e) {
-        json_object *f = json_object_new_object();
-        json_add_string(f, "event", event_names[e]);
-        json_add_string(f, "version", FORJA_VERSION);
-        return f;
+        return webhook_forja_object(event_names[e]);
 }
 
 json_object *webhook_event_body(const InstallContext *c, InstallEvent e, InstallStage stage, const char *error,
@@ -259,9 +219,9 @@ static json_object *nics_info(const InstallContext *c) {
 }
 
 static json_object *os_release(const char *root) {
-        _cleanup_free_ char *text = read_target_file(root, "etc/os-release");
+        _cleanup_free_ char *text = webhook_read_file(root, "etc/os-release");
         if (!text)
-                text = read_target_file(root, "usr/lib/os-release");
+                text = webhook_read_file(root, "usr/lib/os-release");
         if (!text)
                 return NULL;
         json_object *o = json_object_new_object();
@@ -289,7 +249,7 @@ json_object *webhook_installed_body(const InstallContext *c, const char *root, c
         json_object *schema = json_object_new_object();
         json_add_string(schema, "version", PROXMOX_POST_HOOK_SCHEMA);
         json_add(body, "$schema", schema);
-        add_target_string(body, "debian-version", root, "etc/debian_version");
+        webhook_add_file(body, "debian-version", root, "etc/debian_version");
         add_identity(body, c);
         json_object *k = kernel_version(root);
         if (k)
@@ -304,13 +264,13 @@ json_object *webhook_installed_body(const InstallContext *c, const char *root, c
         if (cpu)
                 json_add(body, "cpu-info", cpu);
         json_add_string(body, "filesystem", json_get_string(json_get(c->plan, "storage"), "filesystem"));
-        add_target_string(body, "machine-id", root, "etc/machine-id");
+        webhook_add_file(body, "machine-id", root, "etc/machine-id");
         json_add(body, "disks", disks_info(c));
         json_add(body, "network-interfaces", nics_info(c));
         json_object *keys = json_object_new_object();
-        add_target_string(keys, "ecdsa", root, "etc/ssh/ssh_host_ecdsa_key.pub");
-        add_target_string(keys, "ed25519", root, "etc/ssh/ssh_host_ed25519_key.pub");
-        add_target_string(keys, "rsa", root, "etc/ssh/ssh_host_rsa_key.pub");
+        webhook_add_file(keys, "ecdsa", root, "etc/ssh/ssh_host_ecdsa_key.pub");
+        webhook_add_file(keys, "ed25519", root, "etc/ssh/ssh_host_ed25519_key.pub");
+        webhook_add_file(keys, "rsa", root, "etc/ssh/ssh_host_rsa_key.pub");
         json_add(body, "ssh-public-host-keys", keys);
         json_add_string(body, "reboot-mode", json_get_string(json_get(c->plan, "system"), "reboot-mode") ?: "reboot");
 

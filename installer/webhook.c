@@ -1,36 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sending the webhook bodies (webhook-body.c) from the engine's hooks. */
 
-#include "http.h"
 #include "json-out.h"
 #include "log.h"
 #include "strutil.h"
 #include "webhook.h"
 
 int webhook_send(const Webhook *w, json_object *body, char **ret_error) {
-        const char *json = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
-        if (!json)
-                return -ENOMEM;
-        /* The error text and the log tail may quote a secret: mask them all. */
-        _cleanup_free_ char *redacted = log_redact(json);
-        if (!redacted)
-                return -ENOMEM;
-        HttpRequest req = {
+        /* The error text and the log tail may quote a secret: webhook_post masks them all. */
+        WebhookTarget t = {
                 .url = w->url,
-                .method = "POST",
-                .body = redacted,
-                .body_size = strlen(redacted),
-                .content_type = "application/json",
-                .bearer_token = w->token,
                 .fingerprint = w->fingerprint,
-                .timeout_sec = 30,
-                .attempts = w->attempts ?: 5,
+                .token = w->token,
+                .attempts = w->attempts,
                 .backoff_ms = w->backoff_ms,
         };
-        HttpResponse resp = {};
-        int r = http_request(&req, &resp, ret_error);
-        http_response_done(&resp);
-        return r;
+        return webhook_post(&t, body, ret_error);
 }
 
 static void deliver(Webhook *w, json_object *body, const char *event) {

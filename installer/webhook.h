@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "engine.h"
+#include "webhook-report.h"
 
 #define WEBHOOK_LOG_LINES 200
 
@@ -44,8 +45,8 @@ json_object *webhook_event_body(const InstallContext *c, InstallEvent e, Install
  * their fields out. */
 json_object *webhook_installed_body(const InstallContext *c, const char *root, const char *cpuinfo_path);
 
-/* POSTs body (redacted) to the webhook. 0, or a negative errno with the
- * reason (URL, status, certificate) in *ret_error. */
+/* POSTs body (redacted) to the webhook (webhook_post()). 0, or a negative
+ * errno with the reason (URL, status, certificate) in *ret_error. */
 int webhook_send(const Webhook *w, json_object *body, char **ret_error);
 
 /* Points c's hooks at the webhook when the answer has one (keeping hooks

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Delivery and identity fields shared by every webhook report (webhook-report.h). */
+
+#include "config.h"
+#include "fileio.h"
+#include "http.h"
+#include "json-out.h"
+#include "log.h"
+#include "source.h"
+#include "strutil.h"
+#include "webhook-report.h"
+
+/* Masks registered secrets in every string below o, in place. */
+static int redact_strings(json_object *o) {
+        switch (json_object_get_type(o)) {
+        case json_type_string: {
+                _cleanup_free_ char *r = log_redact(json_object_get_string(o));
+                if (!r)
+                        return -ENOMEM;
+                if (!streq(r, json_object_get_string(o)) && !json_object_set_string(o, r))
+                        return -ENOMEM;
+                return 0;
+        }
+        case json_type_object: {
+                json_object_object_foreach(o, k, v) {
+                        (void) k;
+                        if (redact_strings(v) < 0)
+                                return -ENOMEM;
+                }
+                return 0;
+        }
+        case json_type_array:
+                for (size_t i = 0; i < json_object_array_length(o); i++)
+                        if (redact_strings(json_object_array_get_idx(o, i)) < 0)
+                                return -ENOMEM;
+                return 0;
+        default:
+                return 0;
+        }
+}
+
+char *webhook_body_text(json_object *body) {
+        json_object *copy = NULL;
+        if (json_object_deep_copy(body, &copy, NULL) < 0 || !copy)
+                return NULL;
+        char *text = NULL;
+        if (redact_strings(copy) == 0) {
+                const char *s = json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN |
+                                                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+                text = s ? strdup(s) : NULL;
+        }
+        json_object_put(copy);
+        return text;
+}
+
+int webhook_post(const WebhookTarget *t, json_object *body, char **ret_error) {
+        _cleanup_free_ char *text = webhook_body_text(body);
+        if (!text)
+                return -ENOMEM;
+        HttpRequest req = {
+                .url = t->url,
+                .method = "POST",
+                .body = text,
+                .body_size = strlen(text),
+                .content_type = "application/json",
+                .bearer_token = t->token,
+                .fingerprint = t->fingerprint,
+                .timeout_sec = 30,
+                .attempts = t->attempts ?: 5,
+                .backoff_ms = t->backoff_ms,
+        };
+        HttpResponse resp = {};
+        int r = http_request(&req, &resp, ret_error);
+        http_response_done(&resp);
+        return r;
+}
+
+json_object *webhook_forja_object(const char *event) {
+        json_object *f = json_object_new_object();
+        json_add_string(f, "event", event);
+        json_add_string(f, "version", FORJA_VERSION);
+        return f;
+}
+
+void webhook_add_identity(json_object *body, const char *fqdn, const Hardware *hw) {
+        json_object *product = json_object_new_object();
+        json_add_string(product, "fullname", "forja");
+        json_add_string(product, "short", "forja");
+        json_add_string(product, "version", FORJA_VERSION);
+        json_add(body, "product", product);
+        json_object *iso = json_object_new_object();
+        json_add_string(iso, "release", FORJA_VERSION);
+        json_add_string(iso, "isorelease", "1");
+        json_add(body, "iso", iso);
+        json_add_string(body, "fqdn", fqdn);   /* null when unknown */
+        if (hw) {
+                /* The same dmi object the answer server got with the system info. */
+                json_object *info = answer_system_info_json(hw);
+                json_object *dmi = json_get(info, "dmi");
+                if (dmi)
+                        json_add(body, "dmi", json_object_get(dmi));
+                json_object_put(info);
+        }
+}
+
+char *webhook_read_file(const char *root, const char *rel) {
+        _cleanup_free_ char *path = NULL, *data = NULL;
+        if (asprintf(&path, "%s/%s", root, rel) < 0 || read_full_file(path, 1u << 20, &data, NULL) < 0)
+                return NULL;
+        char *s = data + strspn(data, " \t\r\n");
+        size_t n = strlen(s);
+        while (n > 0 && strchr(" \t\r\n", s[n - 1]))
+                n--;
+        return n > 0 ? strndup(s, n) : NULL;
+}
+
+void webhook_add_file(json_object *o, const char *key, const char *root, const char *rel) {
+        _cleanup_free_ char *v = webhook_read_file(root, rel);
+        if (v)
+                json_add_string(o, key, v);
+}
