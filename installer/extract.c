@@ -9,6 +9,7 @@
 #include <archive_entry.h>
 #include <openssl/evp.h>
 
+#include "extract-write.h"
 #include "extract.h"
 #include "macro.h"
 #include "strutil.h"
@@ -202,14 +203,26 @@ typedef struct Flusher {
         char **queue;
         size_t n, cap;
         bool stop;
+        bool want_sync;
+        uint64_t pending;
 } Flusher;
+static int flush_mode(void) { const char *e = getenv("FORJA_FLUSH_MODE"); return e ? atoi(e) : 1; }
+static uint64_t flush_step(void) { const char *e = getenv("FORJA_FLUSH_STEP"); return (e ? atoi(e) : 64) << 20; }
+
 
 static void *flusher_thread(void *userdata) {
         Flusher *f = userdata;
         pthread_mutex_lock(&f->lock);
         for (;;) {
-                while (!f->stop && f->n == 0)
+                while (!f->stop && f->n == 0 && !f->want_sync)
                         pthread_cond_wait(&f->cond, &f->lock);
+                if (!f->stop && f->want_sync) {
+                        f->want_sync = false;
+                        pthread_mutex_unlock(&f->lock);
+                        (void) syncfs(f->dir_fd);
+                        pthread_mutex_lock(&f->lock);
+                        continue;
+                }
                 if (f->stop) {
                         /* What is still queued is left to the final syncfs(). */
                         for (size_t i = 0; i < f->n; i++)
@@ -238,8 +251,20 @@ static void *flusher_thread(void *userdata) {
         return NULL;
 }
 
+static void flusher_bytes(Flusher *f, size_t n) {
+        if (!f || !(flush_mode() & 2))
+                return;
+        f->pending += n;
+        if (f->pending >= flush_step()) {
+                f->pending = 0;
+                pthread_mutex_lock(&f->lock);
+                f->want_sync = true;
+                pthread_cond_signal(&f->cond);
+                pthread_mutex_unlock(&f->lock);
+        }
+}
 static void flusher_queue(Flusher *f, const char *path) {
-        if (!f)
+        if (!f || !(flush_mode() & 1))
                 return;
         char *p = strdup(path);
         if (!p)
@@ -259,22 +284,6 @@ static void flusher_queue(Flusher *f, const char *path) {
         f->queue[f->n++] = p;
         pthread_cond_signal(&f->cond);
         pthread_mutex_unlock(&f->lock);
-}
-
-/* Refuses what no node image has a reason to contain: absolute paths and ".."
- * components, in names and in hard link targets. libarchive's secure flags
- * check the same; this gives a clear message and does not depend on them. */
-static bool path_is_safe(const char *p) {
-        if (!p || *p == 0 || *p == '/')
-                return false;
-        for (const char *s = p; s;) {
-                if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || s[2] == 0))
-                        return false;
-                s = strchr(s, '/');
-                if (s)
-                        s++;
-        }
-        return true;
 }
 
 static void archive_write_free_p(struct archive **a) {
@@ -307,14 +316,14 @@ static int archive_failure(struct archive *a, int fallback) {
 #define WAKE_BYTES (1u << 20)
 
 typedef enum ItemKind {
-        ITEM_HEADER,            /* entry: archive_write_header() */
+        ITEM_HEADER,            /* entry: disk_writer_begin() */
         ITEM_DATA,              /* len bytes at data, for offset in the file */
-        ITEM_FINISH,            /* archive_write_finish_entry() */
+        ITEM_FINISH,            /* disk_writer_finish() */
 } ItemKind;
 
 typedef struct Item {
         ItemKind kind;
-        struct archive_entry *entry;    /* ITEM_HEADER: a clone, owned by the queue */
+        DiskEntry *entry;               /* ITEM_HEADER: owned by the queue */
         const uint8_t *data;            /* in the ring (or libarchive's buffer when serial) */
         size_t len;
         int64_t offset;
@@ -341,11 +350,10 @@ typedef struct Queue {
         /* Serial mode (one CPU): no decoder thread and no ring; the decoder
          * calls the writer for every item itself. */
         bool serial;
-        struct archive *out;
+        DiskWriter *out;
         Flusher *flusher;
         ExtractStats *st;
         char **ret_error;
-        struct archive_entry *current;
         int write_error;
 } Queue;
 
@@ -390,13 +398,12 @@ static void queue_kick(void *userdata) {
         pthread_mutex_unlock(&q->lock);
 }
 
-static int write_item(Queue *q, const Item *it, struct archive *out, struct archive_entry **current,
-                      Flusher *flusher, ExtractStats *st, char **ret_error);
+static int write_item(const Item *it, DiskWriter *out, Flusher *flusher, ExtractStats *st, char **ret_error);
 
-static int queue_push(Queue *q, ItemKind kind, struct archive_entry *entry, const void *data, size_t len, int64_t offset) {
+static int queue_push(Queue *q, ItemKind kind, DiskEntry *entry, const void *data, size_t len, int64_t offset) {
         if (q->serial) {
                 Item it = { .kind = kind, .entry = entry, .data = data, .len = len, .offset = offset };
-                int r = write_item(q, &it, q->out, &q->current, q->flusher, q->st, q->ret_error);
+                int r = write_item(&it, q->out, q->flusher, q->st, q->ret_error);
                 if (r < 0) {
                         q->write_error = r;
                         return -ECANCELED;
@@ -453,27 +460,22 @@ static int decode_stream(Queue *q, char **message) {
                 if (k < ARCHIVE_WARN)
                         return -EIO;
 
-                const char *path = archive_entry_pathname(e);
-                const char *link = archive_entry_hardlink(e);
-                /* "./" is how tar names the top directory; it is the target itself. */
-                if (path && (streq(path, ".") || streq(path, "./")))
-                        continue;
-                if (!path_is_safe(path) || (link && !path_is_safe(link))) {
-                        error_setf(message, "Refusing unsafe path in image: '%s'%s%s%s", strempty(path),
-                                   link ? " (hard link to '" : "", strempty(link), link ? "')" : "");
-                        return -EINVAL;
-                }
-
-                struct archive_entry *clone = archive_entry_clone(e);
-                if (!clone)
-                        return -ENOMEM;
-                int r = queue_push(q, ITEM_HEADER, clone, NULL, 0, 0);
+                /* Absolute paths and ".." components are refused here,
+                 * in names and in hard link targets. */
+                DiskEntry *d;
+                int r = disk_entry_from_archive(e, &d, message);
+                if (r < 0)
+                        return r;
+                if (!d)
+                        continue;       /* the top directory: the target itself */
+                bool data = d->size > 0 && (!d->hardlink || d->fallback);
+                r = queue_push(q, ITEM_HEADER, d, NULL, 0, 0);
                 if (r < 0) {
                         if (!q->serial)         /* serially, the writer owns it already */
-                                archive_entry_free(clone);
+                                disk_entry_free(d);
                         return r;
                 }
-                if (archive_entry_size(e) > 0 && !link) {
+                if (data) {
                         r = decode_entry_data(q);
                         if (r < 0)
                                 return r;
@@ -520,33 +522,23 @@ static void *decoder_thread(void *userdata) {
 }
 
 /* Writes one queued item; returns 0 or a failure described in ret_error. */
-static int write_item(Queue *q, const Item *it, struct archive *out, struct archive_entry **current,
-                      Flusher *flusher, ExtractStats *st, char **ret_error) {
-        if (it->kind == ITEM_HEADER) {
-                archive_entry_free(*current);
-                *current = it->entry;
-                if (archive_write_header(out, *current) < ARCHIVE_OK) {
-                        error_setf(ret_error, "Failed to create '%s': %s", archive_entry_pathname(*current), archive_error_string(out));
-                        return archive_failure(out, EINVAL);
-                }
-                return 0;
-        }
-        const char *path = archive_entry_pathname(*current);
+static int write_item(const Item *it, DiskWriter *out, Flusher *flusher, ExtractStats *st, char **ret_error) {
+        if (it->kind == ITEM_HEADER)
+                return disk_writer_begin(out, it->entry, ret_error);
         if (it->kind == ITEM_DATA) {
-                if (archive_write_data_block(out, it->data, it->len, it->offset) < ARCHIVE_OK) {
-                        error_setf(ret_error, "Failed to write '%s': %s", path, archive_error_string(out));
-                        return archive_failure(out, EIO);
-                }
+                int r = disk_writer_data(out, it->data, it->len, it->offset, ret_error);
+                if (r < 0)
+                        return r;
                 st->data_bytes += it->len;
+                flusher_bytes(flusher, it->len);
                 return 0;
         }
-        if (archive_write_finish_entry(out) < ARCHIVE_OK) {
-                error_setf(ret_error, "Failed to finish '%s': %s", path, archive_error_string(out));
-                return archive_failure(out, EIO);
-        }
-        if (archive_entry_filetype(*current) == AE_IFREG && archive_entry_size(*current) >= FLUSH_MIN_SIZE &&
-            !archive_entry_hardlink(*current))
-                flusher_queue(flusher, path);
+        int r = disk_writer_finish(out, ret_error);
+        if (r < 0)
+                return r;
+        const DiskEntry *d = disk_writer_current(out);
+        if (S_ISREG(d->mode) && d->size >= FLUSH_MIN_SIZE && !d->hardlink)
+                flusher_queue(flusher, d->path);
         st->entries++;
         return 0;
 }
@@ -554,8 +546,7 @@ static int write_item(Queue *q, const Item *it, struct archive *out, struct arch
 /* The writer side: takes the queued items in order and writes them. It
  * wakes a waiting decoder only once half the queue is free again, so the
  * threads do not ping-pong on every item. */
-static int write_stream(Queue *q, struct archive *out, Flusher *flusher, ExtractStats *st, char **ret_error) {
-        struct archive_entry *current = NULL;
+static int write_stream(Queue *q, DiskWriter *out, Flusher *flusher, ExtractStats *st, char **ret_error) {
         int r = 0;
 
         pthread_mutex_lock(&q->lock);
@@ -574,7 +565,7 @@ static int write_stream(Queue *q, struct archive *out, Flusher *flusher, Extract
                 const Item *it = &q->items[q->head];
                 pthread_mutex_unlock(&q->lock);
 
-                r = write_item(q, it, out, &current, flusher, st, ret_error);
+                r = write_item(it, out, flusher, st, ret_error);
 
                 pthread_mutex_lock(&q->lock);
                 q->head = (q->head + 1) % N_ITEMS;
@@ -588,7 +579,6 @@ static int write_stream(Queue *q, struct archive *out, Flusher *flusher, Extract
                         break;
         }
         pthread_mutex_unlock(&q->lock);
-        archive_entry_free(current);
         return r;
 }
 
@@ -603,7 +593,6 @@ static bool use_serial(void) {
 
 static int extract_serial(Queue *q) {
         decoder_thread(q);
-        archive_entry_free(q->current);
         if (q->write_error < 0)
                 return q->write_error;  /* described by write_item() */
         if (q->result < 0)
@@ -613,7 +602,7 @@ static int extract_serial(Queue *q) {
 
 /* Runs the decoder thread against the writer in this thread; afterwards
  * frees what is still queued. */
-static int extract_stream(struct archive *in, struct archive *out, Reader *rd, Flusher *flusher, ExtractStats *st, char **ret_error) {
+static int extract_stream(struct archive *in, DiskWriter *out, Reader *rd, Flusher *flusher, ExtractStats *st, char **ret_error) {
         _cleanup_free_ Queue *q = calloc(1, sizeof(Queue));
         if (!q)
                 return -ENOMEM;
@@ -651,7 +640,7 @@ static int extract_stream(struct archive *in, struct archive *out, Reader *rd, F
 
         for (; q->count > 0; q->count--, q->head = (q->head + 1) % N_ITEMS)
                 if (q->items[q->head].kind == ITEM_HEADER)
-                        archive_entry_free(q->items[q->head].entry);
+                        disk_entry_free(q->items[q->head].entry);
         free(q->message);
         return r;
 }
@@ -735,7 +724,10 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
                 pthread_t flusher_tid;
                 bool flushing = o->sync && pthread_create(&flusher_tid, NULL, flusher_thread, &flusher) == 0;
 
-                r = extract_stream(in, out, &rd, flushing ? &flusher : NULL, &st, ret_error);
+                DiskWriter *w = NULL;
+                r = disk_writer_new(target_fd, out, &w);
+                if (r >= 0)
+                        r = extract_stream(in, w, &rd, flushing ? &flusher : NULL, &st, ret_error);
 
                 if (flushing) {
                         pthread_mutex_lock(&flusher.lock);
@@ -745,10 +737,18 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
                         pthread_join(flusher_tid, NULL);
                         free(flusher.queue);
                 }
-                /* Directory modes (the sticky /tmp, 0700 /root) and times are
-                 * applied at close by their relative paths: close while still
-                 * inside the target, even after a failure, or they would land
-                 * on the caller's working directory. */
+                /* Directory modes (the sticky /tmp, 0700 /root) and times,
+                 * even after a failure. */
+                if (w) {
+                        int k = disk_writer_close(w, r >= 0 ? ret_error : NULL);
+                        if (k < 0 && r >= 0)
+                                r = k;
+                        disk_writer_free(w);
+                }
+                /* libarchive's writer (for the few entries it writes) applies
+                 * its directories' fixups at close by their relative paths:
+                 * close while still inside the target, or they would land on
+                 * the caller's working directory. */
                 if (archive_write_close(out) != ARCHIVE_OK && r >= 0) {
                         error_setf(ret_error, "Failed to finish extraction: %s", strempty(archive_error_string(out)));
                         r = archive_failure(out, EIO);
