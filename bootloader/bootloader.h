@@ -16,8 +16,13 @@ typedef struct BootloaderInput {
         bool uefi;
         char *const *disks;             /* every target disk (/dev/vda...), NULL-terminated */
         char *const *extra_esps;        /* ESP devices of the other disks, NULL-terminated (UEFI) */
-        bool update_initramfs;          /* crypttab or mdadm.conf changed: rebuild the initramfs */
+        bool initramfs_mdadm;           /* /etc/mdadm/mdadm.conf goes into the initramfs */
+        bool initramfs_crypttab;        /* /etc/crypttab goes into the initramfs (cryptroot/crypttab) */
 } BootloaderInput;
 
 /* Returns 0, or -errno with a message naming the step and the tool's stderr. */
 int bootloader_install(const BootloaderInput *in, char **ret_error);
+
+/* Puts the node's mdadm.conf and crypttab into every /boot/initrd.img-* of
+ * the target (initramfs.c); 0 or -errno with a message. */
+int initramfs_add_storage_config(const BootloaderInput *in, char **ret_error);

@@ -177,12 +177,9 @@ int bootloader_install(const BootloaderInput *in, char **ret_error) {
         r = in->uefi ? install_uefi(in, ret_error) : install_bios(in, ret_error);
         if (r < 0)
                 return r;
-        if (in->update_initramfs) {
-                char *argv[] = { "update-initramfs", "-u", "-k", "all", NULL };
-                r = run(in, true, "rebuilding the initramfs", argv, ret_error);
-                if (r < 0)
-                        return r;
-        }
+        r = initramfs_add_storage_config(in, ret_error);
+        if (r < 0)
+                return r;
         char *mkconfig[] = { "grub-mkconfig", "-o", "/boot/grub/grub.cfg", NULL };
         return run(in, true, "writing grub.cfg", mkconfig, ret_error);
 }

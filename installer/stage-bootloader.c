@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Stage "bootloader": the storage settings the node's initramfs needs
- * (crypttab, mdadm.conf), the kernel file systems bound into the target, and
+ * (crypttab, mdadm.conf; added to the image's generic initramfs by
+ * bootloader/initramfs.c), the kernel file systems bound into the target, and
  * GRUB through bootloader/. */
 
 #include <sys/mount.h>
@@ -124,7 +125,7 @@ int stage_bootloader(Engine *e) {
         json_object *disks = json_get(e->storage, "disks");
         size_t n = json_array_len(disks);
         _cleanup_free_ char **devs = calloc(n + 1, sizeof(char *)), **esps = calloc(n + 1, sizeof(char *));
-        bool update_initramfs = false;
+        bool initramfs_mdadm = false, initramfs_crypttab = false;
         size_t n_esps = 0;
         int r;
 
@@ -138,7 +139,7 @@ int stage_bootloader(Engine *e) {
                         if (streq_ptr(json_get_string(json_array_at(parts, j), "role"), "esp"))
                                 esps[n_esps++] = (char *) json_get_string(json_array_at(parts, j), "path");
         }
-        if ((r = write_crypttab(e, &update_initramfs)) < 0 || (r = write_mdadm_conf(e, &update_initramfs)) < 0 ||
+        if ((r = write_crypttab(e, &initramfs_crypttab)) < 0 || (r = write_mdadm_conf(e, &initramfs_mdadm)) < 0 ||
             (r = write_grub_storage_defaults(e)) < 0)
                 return r;
         r = bind_kernel_filesystems(e);
@@ -150,7 +151,8 @@ int stage_bootloader(Engine *e) {
                 .uefi = streq_ptr(json_get_string(json_get(e->c->plan, "hardware"), "firmware"), "uefi"),
                 .disks = devs,
                 .extra_esps = esps,
-                .update_initramfs = update_initramfs,
+                .initramfs_mdadm = initramfs_mdadm,
+                .initramfs_crypttab = initramfs_crypttab,
         };
         _cleanup_free_ char *error = NULL;
         r = bootloader_install(&in, &error);
