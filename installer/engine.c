@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <sys/sysmacros.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine-internal.h"
 #include "fileio.h"
@@ -123,6 +124,22 @@ static uint64_t now_usec(void) {
         return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
 }
 
+/* One undo step: best effort, so a failure is a warning (after a disk
+ * vanished, "volume group not found" is expected and not the error). */
+static int unwind_tool(char *const argv[]) {
+        SpawnResult res = {};
+        int r = spawn(argv, &(SpawnOptions) { .quiet = true, .timeout_sec = 120 }, &res);
+        if (r >= 0 && res.exit_status != 0) {
+                _cleanup_free_ char *cmd = spawn_format_argv(argv);
+                log_warning("Undoing the install: %s failed (status %d)%s%s", strempty(cmd), res.exit_status,
+                            res.err && *res.err ? ": " : "", strempty(res.err));
+                r = -EIO;
+        } else if (r < 0)
+                log_warning("Undoing the install: cannot run %s: %s", argv[0], strerror(-r));
+        spawn_result_done(&res);
+        return r < 0;
+}
+
 /* Undoes mounts, LUKS mappings, volume groups and md arrays, newest first, so
  * a failed install leaves nothing busy and a rerun starts from scratch. */
 int engine_unwind(Engine *e) {
@@ -138,19 +155,19 @@ int engine_unwind(Engine *e) {
         e->n_mounted = 0;
         for (size_t i = e->n_vgs_active; i > 0; i--) {
                 char *argv[] = { "vgchange", "-an", e->vgs_active[i - 1], NULL };
-                failures += spawn_checked(argv, &(SpawnOptions) { .quiet = true }, NULL) < 0;
+                failures += unwind_tool(argv);
                 free(e->vgs_active[i - 1]);
         }
         e->n_vgs_active = 0;
         for (size_t i = e->n_luks_open; i > 0; i--) {
                 char *argv[] = { "cryptsetup", "close", e->luks_open[i - 1], NULL };
-                failures += spawn_checked(argv, &(SpawnOptions) { .quiet = true }, NULL) < 0;
+                failures += unwind_tool(argv);
                 free(e->luks_open[i - 1]);
         }
         e->n_luks_open = 0;
         for (size_t i = e->n_md_running; i > 0; i--) {
                 char *argv[] = { "mdadm", "--stop", e->md_running[i - 1], NULL };
-                failures += spawn_checked(argv, &(SpawnOptions) { .quiet = true }, NULL) < 0;
+                failures += unwind_tool(argv);
                 free(e->md_running[i - 1]);
         }
         e->n_md_running = 0;
@@ -181,6 +198,35 @@ static void engine_done(Engine *e) {
         free(e->md_running);
 }
 
+/* Whether the plan's disk I is in the machine now (its /sys/class/block
+ * entry goes away with the device: pulled out, a dead controller). */
+static bool plan_disk_present(const Engine *e, size_t i) {
+        const char *name = json_get_string(json_array_at(json_get(e->storage, "disks"), i), "name");
+        _cleanup_free_ char *p = NULL;
+        if (!name || asprintf(&p, "/sys/class/block/%s", name) < 0)
+                return true;
+        return access(p, F_OK) >= 0 || errno != ENOENT;
+}
+
+/* After a failed stage: when a disk that was there at the start has gone,
+ * that is the error, whatever the tool that tripped over it said. */
+static void name_vanished_disk(Engine *e, InstallStage s, const bool *present_at_start) {
+        json_object *disks = json_get(e->storage, "disks");
+        for (size_t i = 0; present_at_start && i < json_array_len(disks); i++) {
+                if (!present_at_start[i] || plan_disk_present(e, i))
+                        continue;
+                json_object *d = json_array_at(disks, i);
+                char *msg;
+                if (asprintf(&msg, "disk %s (serial %s) disappeared from the machine during stage %s: %s",
+                             strempty(json_get_string(d, "path")), json_get_string(d, "serial") ?: "unknown",
+                             stage_names[s], strempty(e->c->error)) < 0)
+                        return;
+                free(e->c->error);
+                e->c->error = msg;
+                return;
+        }
+}
+
 static void emit(const InstallContext *c, InstallEvent ev, InstallStage stage, const char *error) {
         if (c->hooks.event)
                 c->hooks.event(c->hooks.userdata, c, ev, stage, error);
@@ -195,6 +241,10 @@ int install_run(InstallContext *c) {
         if (!c->medium_dir)
                 c->medium_dir = "/run/forja/medium";
         emit(c, INSTALL_EVENT_STARTED, STAGE_CHECK, NULL);
+        size_t n_disks = json_array_len(json_get(e.storage, "disks"));
+        _cleanup_free_ bool *present = n_disks > 0 ? calloc(n_disks, sizeof(bool)) : NULL;
+        for (size_t i = 0; present && i < n_disks; i++)
+                present[i] = plan_disk_present(&e, i);
 
         for (InstallStage s = 0; s < _STAGE_MAX; s++) {
                 if (s == STAGE_DISKS) {
@@ -230,6 +280,8 @@ int install_run(InstallContext *c) {
                         /* A refusal before the first write is not an I/O failure. */
                         if (s < STAGE_DISKS)
                                 r = -ECANCELED;
+                        else
+                                name_vanished_disk(&e, s, present);
                         break;
                 }
         }

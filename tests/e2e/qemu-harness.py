@@ -15,13 +15,20 @@ Python API:
     m.respond(r"Please unlock disk", "passphrase")   # sent once, when seen
     m.send("text\n")                                  # sent now
 
+    # the QEMU monitor (QMP): a hard reset, a disk pulled out
+    m = Machine(..., disks=["8G", "4G"], hotplug=[1], qmp=True)
+    m.on(r"FORJA-STAGE-END disks ok", m.reset)        # called once, when seen
+    m.unplug(1)                                       # device_del of disk 1
+
 CLI (exit 0: every --expect seen in order; 1: failure marker, timeout or QEMU
 died; 77: QEMU or the firmware is missing):
     qemu-harness.py --iso forja.iso --firmware bios --expect FORJA-INSTALLER-READY
     qemu-harness.py --disk node.qcow2 --send 'unlock disk=secret' --expect LOGIN
+    qemu-harness.py --iso a.iso --disk 8G --on 'STAGE-END disks ok=reset' --expect ...
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -76,7 +83,7 @@ class Machine:
     def __init__(self, firmware="bios", iso=None, boot="cdrom", kernel=None, initrd=None,
                  append="", disks=(), memory=1024, smp=1, fw_cmdline=None, workdir=None,
                  serial_log=None, accel="tcg", net=True, extra_args=(), mac=None, guestfwd=(),
-                 tap=None, tftp=None, bootfile=None, serial_input=False):
+                 tap=None, tftp=None, bootfile=None, serial_input=False, qmp=False, hotplug=()):
         if firmware not in FIRMWARES:
             raise ValueError(f"unknown firmware {firmware!r} (bios, uefi, secureboot)")
         if not iso and not kernel and not disks and boot != "net":
@@ -108,7 +115,16 @@ class Machine:
         self.serial_socket = os.path.join(self.workdir, "serial.sock")
         self._sock = None
         self._drain = None
-        self.responses = []  # [regex, text, done]
+        self.responses = []  # [regex, action, done]: actions run once, when regex is seen
+        # QMP: a monitor socket in the work directory (reset(), unplug());
+        # hotplug: indexes of disks that sit on their own PCIe root port, so
+        # that device_del can take them away while the guest runs.
+        self.qmp_enabled = qmp or bool(hotplug)
+        self.qmp_socket = os.path.join(self.workdir, "qmp.sock")
+        self._qmp = None
+        self._qmp_buf = b""
+        self.qmp_events = []
+        self.hotplug = set(hotplug)
         self.proc = None
         self.started = None
         self.marks = []  # (seconds since start, pattern)
@@ -134,8 +150,13 @@ class Machine:
                 if not qemu_img:
                     raise HarnessSkip("qemu-img not found (install qemu-utils)")
                 subprocess.run([qemu_img, "create", "-q", "-f", "qcow2", path, str(spec)], check=True)
-            args += ["-drive", f"file={path},if=none,id=disk{i},format={fmt},cache=unsafe",
-                     "-device", f"virtio-blk-pci,drive=disk{i},serial=forja-disk{i}"]
+            args += ["-drive", f"file={path},if=none,id=disk{i},format={fmt},cache=unsafe"]
+            dev = f"virtio-blk-pci,drive=disk{i},serial=forja-disk{i},id=vdisk{i}"
+            if i in self.hotplug:
+                # A q35 root port is a hotplug slot (disks on pcie.0 are not).
+                args += ["-device", f"pcie-root-port,id=hotplug{i},bus=pcie.0,chassis={16 + i}"]
+                dev += f",bus=hotplug{i}"
+            args += ["-device", dev]
         return args
 
     def command(self):
@@ -143,6 +164,8 @@ class Machine:
                 "-accel", self.accel, "-cpu", "max", "-smp", str(self.smp), "-m", str(self.memory),
                 "-display", "none", "-vga", "std", *self._serial_args(),
                 "-monitor", "none", "-no-reboot"]
+        if self.qmp_enabled:
+            args += ["-qmp", f"unix:{self.qmp_socket},server=on,wait=off"]
         fw = FIRMWARES[self.firmware]
         if fw is None:
             args += ["-machine", "q35"]
@@ -216,14 +239,94 @@ class Machine:
     def respond(self, pattern, text):
         """Types text plus a newline once pattern (a regex) appears on the
         console; checked while wait_for() polls."""
-        self.responses.append([re.compile(pattern, re.M), text + "\n", False])
+        self.on(pattern, lambda: self.send(text + "\n"), f"sent a response to {pattern}")
+
+    def on(self, pattern, action, what=None):
+        """Calls action() once, the first time pattern (a regex) appears on
+        the console; checked while wait_for() and wait_exit() poll."""
+        self.responses.append([re.compile(pattern, re.M), action, False, what or f"{pattern}: {action}"])
 
     def _answer(self, text):
         for r in self.responses:
             if not r[2] and r[0].search(text):
                 r[2] = True
-                self.send(r[1])
-                self.marks.append((self.elapsed(), f"sent a response to {r[0].pattern}"))
+                r[1]()
+                self.marks.append((self.elapsed(), r[3]))
+
+    # -- QMP ---------------------------------------------------------------
+    def _qmp_read(self, deadline):
+        while b"\n" not in self._qmp_buf:
+            self._qmp.settimeout(max(0.1, deadline - time.monotonic()))
+            chunk = self._qmp.recv(65536)
+            if not chunk:
+                raise BootFailed("QMP: QEMU closed the monitor")
+            self._qmp_buf += chunk
+        line, self._qmp_buf = self._qmp_buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def qmp(self, command, timeout=30, **arguments):
+        """Runs a QMP command; returns its "return" value (BootFailed on an
+        error). Asynchronous events are kept in qmp_events."""
+        if not self.qmp_enabled:
+            raise ValueError("the machine was not started with qmp=True")
+        deadline = time.monotonic() + timeout
+        try:
+            if not self._qmp:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.qmp_socket)
+                self._qmp = s
+                self._qmp_read(deadline)  # the greeting
+                self._qmp.sendall(b'{"execute": "qmp_capabilities"}\n')
+                while "return" not in self._qmp_read(deadline):
+                    pass
+            msg = {"execute": command}
+            if arguments:
+                msg["arguments"] = arguments
+            self._qmp.sendall(json.dumps(msg).encode() + b"\n")
+            while True:
+                reply = self._qmp_read(deadline)
+                if "event" in reply:
+                    self.qmp_events.append(reply)
+                elif "error" in reply:
+                    raise BootFailed(f"QMP {command}: {reply['error'].get('desc', reply['error'])}")
+                elif "return" in reply:
+                    return reply["return"]
+        except (OSError, ValueError) as e:
+            raise BootFailed(f"QMP {command}: {e}")
+
+    def reset(self):
+        """A hard reset (the reset button): the guest loses everything it had
+        not written, then the firmware boots again. -no-reboot would turn it
+        into an exit: the reboot action is 'reset' for this one request."""
+        self.qmp("set-action", reboot="reset")
+        self.qmp("system_reset")
+        self.qmp("set-action", reboot="shutdown")
+        self.marks.append((self.elapsed(), "hard reset (QMP system_reset)"))
+
+    def unplug(self, index):
+        """Takes disk INDEX (one of hotplug) away: device_del on its root port;
+        the guest's hotplug driver acknowledges the removal."""
+        if index not in self.hotplug:
+            raise ValueError(f"disk {index} is not on a hotplug port")
+        self.qmp("device_del", id=f"vdisk{index}")
+        self.marks.append((self.elapsed(), f"device_del vdisk{index}"))
+
+    def wait_qmp_event(self, name, timeout):
+        """Waits for a QMP event (e.g. DEVICE_DELETED); returns it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.qmp_events:
+                if ev.get("event") == name:
+                    self.qmp_events.remove(ev)
+                    return ev
+            if time.monotonic() > deadline:
+                raise BootFailed(f"no QMP event {name} within {timeout} s")
+            try:
+                ev = self._qmp_read(min(deadline, time.monotonic() + 1))
+                if "event" in ev:
+                    self.qmp_events.append(ev)
+            except (socket.timeout, TimeoutError):
+                pass
 
     def _nic_spec(self):
         mac = f",mac={self.mac}" if self.mac else ""
@@ -313,6 +416,9 @@ class Machine:
         if self._sock:
             self._sock.close()
             self._sock = None
+        if self._qmp:
+            self._qmp.close()
+            self._qmp = None
 
     def cleanup(self):
         self.stop()
@@ -361,6 +467,9 @@ def main(argv=None):
     p.add_argument("--send", action="append", default=[], metavar="REGEX=TEXT",
                    help="type TEXT and a newline on the serial console once REGEX appears (split at the "
                         "first '='; write a '=' in REGEX as \\x3d); repeatable")
+    p.add_argument("--on", action="append", default=[], metavar="REGEX=ACTION",
+                   help="once REGEX appears: 'reset' (a hard reset through QMP, the medium boots again) or "
+                        "'unplug:N' (device_del of disk N, which then sits on a hotplug port); repeatable")
     p.add_argument("--print-command", action="store_true")
     a = p.parse_args(argv)
     sends = []
@@ -368,16 +477,29 @@ def main(argv=None):
         if "=" not in spec:
             p.error(f"--send {spec!r}: expected REGEX=TEXT")
         sends.append(spec.split("=", 1))
+    actions, hotplug = [], []
+    for spec in a.on:
+        pattern, _, action = spec.rpartition("=")
+        if not pattern or not (action == "reset" or re.fullmatch(r"unplug:\d+", action)):
+            p.error(f"--on {spec!r}: expected REGEX=reset or REGEX=unplug:N")
+        if action.startswith("unplug:"):
+            hotplug.append(int(action[7:]))
+        actions.append((pattern, action))
 
     try:
         m = Machine(firmware=a.firmware, iso=a.iso, boot=a.boot, kernel=a.kernel, initrd=a.initrd,
                     append=a.append, disks=a.disk, memory=a.memory, smp=a.smp, fw_cmdline=a.fw_cmdline,
                     workdir=a.workdir, serial_log=a.serial_log, accel=a.accel, mac=a.mac,
                     guestfwd=a.guestfwd, tap=a.tap, tftp=a.tftp, bootfile=a.bootfile,
-                    serial_input=bool(sends),
+                    serial_input=bool(sends), qmp=bool(actions), hotplug=hotplug,
                     extra_args=[arg for spec in a.smbios for arg in ("-smbios", spec)])
         for pattern, text in sends:
             m.respond(pattern, text)
+        for pattern, action in actions:
+            if action == "reset":
+                m.on(pattern, m.reset, f"hard reset at {pattern}")
+            else:
+                m.on(pattern, lambda n=int(action[7:]): m.unplug(n), f"{action} at {pattern}")
         if a.print_command:
             print(" ".join(m.command()))
             return 0

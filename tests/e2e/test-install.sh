@@ -2,8 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: a real unattended install, then a boot of the installed disk.
 #   test-install.sh SCENARIO
-#   ext4-bios        ext4 on LVM, one disk, SeaBIOS
-#   xfs-secureboot   xfs on LVM, one disk, OVMF with Secure Boot on
+#   ext4-bios        ext4 on LVM, one disk, SeaBIOS; in the same installer
+#                    boot a first install is killed (SIGKILL) halfway through
+#                    extraction (forja.kill-first=image-mid), then the real one
+#                    runs over its debris
+#   xfs-secureboot   xfs on LVM, one disk, OVMF with Secure Boot on; a hard
+#                    reset (QMP system_reset) as soon as the disks stage has
+#                    partitioned, then the medium boots again and installs
+#                    from scratch
 #   pxe              ext4-bios installed over the network: QEMU boots from
 #                    its TFTP, answer and image come over HTTP through fault
 #                    paths (tests/e2e/pxe-lib.sh), the probe hook from-url;
@@ -18,6 +24,9 @@
 # `forja iso prepare`; the installer runs unattended and powers off; the disk
 # then boots alone, and the probe (the answer's first-boot hook) reports the
 # node's facts on the serial console, which are compared with the plan.
+# ext4-bios and xfs-secureboot also carry a bystander disk holding data (not in
+# the plan), byte-identical after the faults and the install: CI's fault
+# injection subset (the whole chain is e2e-safety-full).
 . "$TESTS_LIB/testlib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
 . "$(dirname "$0")/pxe-lib.sh"
@@ -117,6 +126,29 @@ TOML
 qemu-img create -q -f qcow2 "$work/node.qcow2" 16G
 install_markers=(--expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' --expect '^FORJA-STAGE-END bootloader ok'
                  --expect '^FORJA-INSTALL-OK' --fail '^FORJA-INSTALL-FAILED' --wait-exit)
+# The fault before the real install, and a bystander disk (vdb) with data.
+fault_args=()
+case $scenario in
+ext4-bios)
+        fault_args=(--fw-cmdline forja.kill-first=image-mid
+                    --expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' --expect '^FORJA-STAGE 5/8 image'
+                    --expect 'FORJA_KILL_AT=image-mid: killing the installer here'
+                    --expect '^FORJA-INSTALL-END status=137 kill-at=image-mid') ;;
+xfs-secureboot)
+        fault_args=(--on '^FORJA-STAGE-END disks ok=reset'
+                    --expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' --expect '^FORJA-STAGE-END disks ok'
+                    --expect 'forja-init: forja installer .* starting') ;;
+esac
+bystander=()
+if [ ${#fault_args[@]} -gt 0 ]; then
+        truncate -s 64M "$work/bystander.raw"
+        printf 'label: gpt\nstart=2048, size=100000, type=linux\n' | sfdisk -q "$work/bystander.raw"
+        mkdir "$work/files"
+        echo "the only copy of the bystander's data" >"$work/files/precious.txt"
+        mkfs.ext4 -q -F -E offset=$((2048 * 512)) -d "$work/files" "$work/bystander.raw" 40M
+        bystander_sum=$(sha256sum <"$work/bystander.raw")
+        bystander=(--disk "$work/bystander.raw")
+fi
 
 t0=$SECONDS
 if [ "$scenario" = pxe ]; then
@@ -130,10 +162,29 @@ else
         expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/probe.sh" \
                 --in "$E2E_ISO" -o "$work/auto.iso"
         e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" --disk "$work/node.qcow2" \
-                --memory 1536 --timeout 1500 "${install_markers[@]}" || fail "the install failed (serial log $SERIAL_LOG)"
+                "${bystander[@]}" --memory 1536 --timeout 1800 "${fault_args[@]}" "${install_markers[@]}" ||
+                fail "the install failed (serial log $SERIAL_LOG)"
 fi
 install_log=$SERIAL_LOG
-echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included)"
+echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included${fault_args:+, the fault included})"
+if [ "$scenario" = ext4-bios ]; then
+        # The SIGKILL came while the image was half laid down: its progress
+        # before the kill between 40 and 60 %, the image stage never ended.
+        awk '/^FORJA-INSTALL-END status=137/ { exit } /^FORJA-STAGE-END image/ { ended = 1 }
+             /^FORJA-PROGRESS image/ { p = $3 + 0 } END { printf "%d %d\n", p, ended }' "$install_log" >"$work/kill.txt"
+        read -r pct ended <"$work/kill.txt"
+        [ "$pct" -ge 40 ] && [ "$pct" -le 60 ] && [ "$ended" = 0 ] ||
+                fail "the first install was not killed mid-extraction (image at $pct %, stage ended: $ended)"
+        echo "e2e: the first install was killed at image $pct %; the second one installed over its debris"
+fi
+if [ "$scenario" = xfs-secureboot ]; then
+        [ "$(grep -c '^FORJA-INSTALL-START' "$install_log")" = 2 ] || fail "expected two installs around the hard reset"
+        echo "e2e: hard reset after the disks stage; the medium booted again and installed from scratch"
+fi
+if [ ${#bystander[@]} -gt 0 ]; then
+        [ "$(sha256sum <"$work/bystander.raw")" = "$bystander_sum" ] || fail "the bystander disk vdb changed"
+        echo "e2e: the bystander disk (vdb, not in the plan) is byte-identical"
+fi
 grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total) ' "$install_log" || true
 # No secret on the console.
 ! grep -q "$password" "$install_log" || fail "the root password appeared on the serial console"
