@@ -20,8 +20,12 @@
 # is a dir pool (the host kernel has no device-mapper for an LVM pool), so the
 # node's answer asks for a dir pool too: a member's pool must have the
 # cluster's driver.
+# The real answer has a post-installation webhook: an HTTPS test server
+# (pinned) in a namespace of its own on the test bridge (hook .40) captures
+# the installer's events and the node's cluster-joined report from forja join.
 . "$TESTS_LIB/testlib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
+. "$TESTS_LIB/http-server.sh"
 
 e2e_require
 require_cmd ip incus openssl base64 sha256sum sfdisk mkfs.ext4 qemu-img
@@ -41,7 +45,7 @@ P=fje$$
 NET=198.18.101
 NODE=fjnode
 TAP=${P}tap
-declare -A IP=([n1]=$NET.11 [n2]=$NET.12 [$NODE]=$NET.30)
+declare -A IP=([n1]=$NET.11 [n2]=$NET.12 [$NODE]=$NET.30 [hook]=$NET.40)
 declare -A DPID=()
 NAMESPACES=()
 HPID=                   # the harness of the running QEMU boot
@@ -54,6 +58,7 @@ cleanup() {
         local rc=$?
         set +e
         trap - EXIT
+        http_servers_stop
         # QEMU runs in a session of its own inside $P-br: the namespace sweep
         # of stop_pids_and_namespaces ends it with the harness.
         stop_pids_and_namespaces ${HPID:+"$HPID"} "${DPID[@]}"
@@ -71,7 +76,7 @@ trap 'exit 130' INT TERM
 
 # --- the host cluster ---------------------------------------------------------
 add_bridge_ns
-for n in n1 n2; do add_node_ns "$n"; done
+for n in n1 n2 hook; do add_node_ns "$n"; done
 # The node's NIC: a tap on the test bridge, opened by QEMU inside $P-br.
 ip -n "$P-br" tuntap add dev "$TAP" mode tap
 ip -n "$P-br" link set "$TAP" master br0
@@ -108,7 +113,19 @@ HOST_API=$(inc n1 query /1.0 | python3 -c 'import json,sys; d=json.load(sys.stdi
 log "host cluster n1+n2 Online: incus $HOST_DEB (bookworm-backports), server/API extensions: $HOST_API"
 CLUSTER_FP=$(openssl x509 -in "$TMPD/n1/cluster.crt" -outform DER | sha256sum | cut -d' ' -f1)
 
-# answer TOKEN: the node's answer (static address on the test bridge, join).
+# The webhook: HTTPS in the hook namespace, its certificate pinned.
+http_make_cert
+mkdir -p "$TMPD/www"
+echo ok >"$TMPD/www/hook"
+HTTP_SERVER_WRAP=(ip netns exec "$P-hook")
+http_server_start hook "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem" --bind "${IP[hook]}"
+HOOK_AUTH="e2e-hook-$RANDOM-$RANDOM-auth"
+webhook_section() {
+        printf '[post-installation-webhook]\nurl = "https://%s:%s/hook"\ncert-fingerprint = "%s"\nauth-token = "%s"\n' \
+                "${IP[hook]}" "$HTTP_PORT" "$CERT_FP" "$HOOK_AUTH"
+}
+
+# answer TOKEN [MORE-TOML]: the node's answer (static address on the test bridge, join).
 password="e2e-$RANDOM-$RANDOM-secret"
 answer() {
         cat <<TOML
@@ -141,6 +158,8 @@ mode = "join"
 token = "$1"
 verify = true
 storage.driver = "dir"
+
+${2:-}
 TOML
 }
 MAC=52:54:00:fa:01:30
@@ -215,7 +234,7 @@ log "refusal in $T_REFUSE s (QEMU boot included), disk byte-identical: $REFUSE_M
 expect_exit 0 fj n1 cluster token --socket "$TMPD/n1/unix.socket" "$NODE"
 TOKEN=$(awk -v n="$NODE" '$1 == n {print $2}' <<<"$OUT")
 [ -n "$TOKEN" ] || fail "no token for $NODE: $OUT"
-answer "$TOKEN" >"$work/answer.toml"
+answer "$TOKEN" "$(webhook_section)" >"$work/answer.toml"
 chmod 600 "$work/answer.toml"
 expect_exit 0 "$FORJA" answer validate "$work/answer.toml"
 expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/join-probe.sh" \
@@ -234,8 +253,8 @@ if wait "$HPID"; then rc=0; else rc=$?; fi
 HPID=
 [ "$rc" = 0 ] || fail "the install failed (serial log $E2E_DIR/join-install.serial.log)"
 T_INSTALL=$((SECONDS - t0))
-! grep -qaF -e "$password" -e "$TOKEN" "$E2E_DIR/join-install.serial.log" ||
-        fail "the root password or the join token appeared on the serial console"
+! grep -qaF -e "$password" -e "$TOKEN" -e "$HOOK_AUTH" "$E2E_DIR/join-install.serial.log" ||
+        fail "the root password, the join token or the webhook's auth token appeared on the serial console"
 log "installed in $T_INSTALL s (QEMU wall time, boot included)"
 
 # --- first boot: forja-join.service joins ------------------------------------------
@@ -309,6 +328,40 @@ assert all(m["status"] == "Online" for m in s["members"]), s' "$STATUS" "$NODE" 
 [ "$(fact vmbr0 | awk '{print $3}')" = "${IP[$NODE]}/24" ] || fail "vmbr0 on the node: $(fact vmbr0)"
 # cluster.json is 0600 and lost its token after the join.
 [ "$(fact settings)" = "600 tokens=0" ] || fail "/etc/forja/cluster.json after the join: $(fact settings)"
+
+# The node's report to the webhook: one cluster-joined body from forja join
+# (after the installer's events), the node Online among n1 and n2, no secret.
+TOKEN_SECRET=$(base64 -d <<<"$TOKEN" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+python3 - "$TMPD/hook.log" "$NODE" "$NET" "$HOOK_AUTH" "$TOKEN" "$TOKEN_SECRET" "$password" <<'PY' ||
+import json, sys
+log, node, net, auth = sys.argv[1:5]
+secrets = sys.argv[4:]
+reqs = [json.loads(l) for l in open(log)]
+bodies = [json.loads(r["body"]) for r in reqs]
+events = [b.get("forja", {}).get("event") for b in bodies]
+print("webhook events: " + " ".join(map(str, events)))
+for r in reqs:
+    assert r["method"] == "POST" and r["path"] == "/hook", (r["method"], r["path"])
+    assert r["headers"].get("Authorization") == "Bearer " + auth, "bearer token header"
+    for s in secrets:
+        assert s not in r["body"] and s not in json.dumps(json.loads(r["body"])), "a secret in a body"
+joined = [b for b in bodies if b.get("forja", {}).get("event") == "cluster-joined"]
+assert "cluster-join-failed" not in events, events
+assert len(joined) == 1, events
+f = joined[0]["forja"]
+assert f["mode"] == "join" and f["server-name"] == node, f
+assert f["cluster-address"] == f"{net}.30:8443" and f["joined-through"] == f"{net}.11:8443", f
+assert sorted(m["name"] for m in f["members"]) == sorted(["n1", "n2", node]), f
+assert all(m["status"] == "Online" for m in f["members"]), f
+assert joined[0]["fqdn"] == f"{node}.forja.test", joined[0].get("fqdn")
+assert len(joined[0].get("machine-id", "")) == 32, joined[0].get("machine-id")
+assert "dmi" in joined[0] and joined[0]["product"]["short"] == "forja", joined[0]
+print("cluster-joined: " + json.dumps(joined[0], sort_keys=True))
+PY
+        fail "the webhook did not get the node's cluster-joined report as expected (requests: $TMPD/hook.log)"
+[ "$(fact webhook-file)" = absent ] || fail "/etc/forja/cluster-webhook.json after the report: $(fact webhook-file)"
+grep -q "Webhook: cluster-joined report delivered to https://${IP[hook]}:$HTTP_PORT/hook" <<<"$JOIN_LOG" ||
+        fail "forja join on the node did not log the delivered report: $JOIN_LOG"
 
 # Tell the node the host has seen it (a cluster-wide key), and let it power off.
 inc n1 config set user.forja-e2e-done true

@@ -26,6 +26,7 @@ probe members "$(incus cluster list -f csv 2>&1 | tr '\n' '|')"
 probe pools "$(incus query /1.0/storage-pools?recursion=1 2>&1 | oneline)"
 probe vmbr0 "$(ip -br addr show dev vmbr0 2>&1 | oneline)"
 probe settings "$(stat -c %a /etc/forja/cluster.json 2>&1) tokens=$(grep -c '"token"' /etc/forja/cluster.json 2>&1)"
+probe webhook-file "$(test -e /etc/forja/cluster-webhook.json && echo present || echo absent)"
 echo FORJA-PROBE-END
 
 i=0
