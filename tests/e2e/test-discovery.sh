@@ -155,7 +155,8 @@ for r in reqs:
     want(password not in json.dumps(r), f"the root password was sent in {r['method']} {r['path']}")
 if posts:
     info = json.loads(posts[0]["body"])
-    print("system-info keys:", sorted(info))
+    print(f"system-info POST ({len(posts[0]['body'])} bytes), keys {sorted(info)}: {posts[0]['body'][:400]}...")
+    want(len(posts) == 1, f"{len(posts)} POSTs of the system info, expected 1")
     # Proxmox's system-info fields, as proxmox-fetch-answer sends them.
     want(info.get("product", {}).get("product") == "forja" and "fullname" in info["product"], f"product {info.get('product')}")
     want({"release", "isorelease"} <= set(info.get("iso", {})), f"iso {info.get('iso')}")
@@ -183,6 +184,7 @@ print("webhook events:", sorted(hooks))
 ok = hooks.get("succeeded")
 want(ok is not None, "no succeeded webhook")
 if ok:
+    print(f"webhook succeeded: {json.dumps(ok)[:300]}...")
     want(ok.get("fqdn") == "discovered.forja.test", f"webhook fqdn {ok.get('fqdn')}")
     want(ok.get("dmi", {}).get("system", {}).get("serial") == serial, f"webhook dmi {ok.get('dmi')}")
     want(any(n.get("mac") == mac and n.get("is-management") for n in ok.get("network-interfaces", [])),
