@@ -102,12 +102,15 @@ os.write(fd, json.dumps({"url": url, "cert_fingerprint": fp, "auth_token": auth,
 os.close(fd)
 PY
 }
-# join NODE EXIT [ARGS...]: forja join on NODE with its settings, logging at debug level.
+# join NODE EXIT [ARGS...]: forja join on NODE with its settings, logging at
+# debug level; under valgrind when VG=(...) is set and valgrind is installed
+# (memory errors and definite leaks: exit 99).
+VG=()
 join() {
         local n=$1 want=$2
         shift 2
-        expect_exit "$want" fj "$n" --log-level debug --log-file "$TMPD/forja.log" join \
-                --settings "$TMPD/$n.json" --socket "$TMPD/$n/unix.socket" "$@"
+        expect_exit "$want" ip netns exec "$P-$n" "${VG[@]}" "$FORJA" --log-level debug --log-file "$TMPD/forja.log" \
+                join --settings "$TMPD/$n.json" --socket "$TMPD/$n/unix.socket" "$@"
         echo "$OUT" >&2
 }
 nreqs() { [ -s "$REQS" ] && wc -l <"$REQS" || echo 0; }
@@ -171,9 +174,12 @@ join n1 0
 expect_match "Webhook: the cluster-joined report was not delivered \(the result of forja join stands\): .*$HOOK/n1-again"
 [ "$(nreqs)" = 1 ] || fail "a report with a wrong pin reached the server"
 [ "$(stat -c %a "$TMPD/n1-webhook.json")" = 600 ] || fail "n1's webhook file is gone or not 0600 after an undelivered report"
-# ... and the next run, with the right pin, reports the joined node.
+# ... and the next run, with the right pin, reports the joined node (under valgrind).
 webhook n1 n1-again
+command -v valgrind >/dev/null && VG=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
+        --error-exitcode=99 --suppressions="$TESTS_LIB/../valgrind.supp")
 join n1 0
+VG=()
 expect_match "Webhook: cluster-joined report delivered to $HOOK/n1-again\."
 check_body 2 'r["path"] == "/n1-again"' 'b["forja"]["event"] == "cluster-joined"' \
         'b["forja"]["members"] == [{"name": "n1", "status": "Online"}]'
