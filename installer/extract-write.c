@@ -36,6 +36,15 @@ static ssize_t normalize_path(const char *p, char *out) {
         return n;
 }
 
+/* POSIX ACLs travel as ACL records (SCHILY.acl.*), which libarchive's writer
+ * restores; as xattrs (how some tools also store them, and how XFS shows
+ * them to root) they are left out, as libarchive's writer and GNU tar leave
+ * them out, so every extractor lays down the same tree. */
+static bool xattr_is_skipped(const char *name) {
+        return streq(name, "system.posix_acl_access") || streq(name, "system.posix_acl_default") ||
+                streq(name, "trusted.SGI_ACL_FILE") || streq(name, "trusted.SGI_ACL_DEFAULT");
+}
+
 static bool needs_fallback(struct archive_entry *e, size_t n_xattrs) {
         mode_t type = archive_entry_filetype(e);
         unsigned long set = 0, clear = 0;
@@ -61,15 +70,17 @@ int disk_entry_from_archive(struct archive_entry *e, DiskEntry **ret, char **ret
         const char *link = hardlink ?: symlink;
 
         size_t bytes = sizeof(DiskEntry) + strlen(strempty(path)) + 1 + (link ? strlen(link) + 1 : 0);
-        size_t n_xattrs = archive_entry_xattr_reset(e);
-        bytes += n_xattrs * sizeof(DiskXattr);
-        for (size_t i = 0; i < n_xattrs; i++) {
+        size_t n_listed = archive_entry_xattr_reset(e), n_xattrs = 0;
+        for (size_t i = 0; i < n_listed; i++) {
                 const char *name;
                 const void *value;
                 size_t size;
-                if (archive_entry_xattr_next(e, &name, &value, &size) != ARCHIVE_OK)
+                if (archive_entry_xattr_next(e, &name, &value, &size) != ARCHIVE_OK || !name)
                         return -EINVAL;
-                bytes += strlen(name) + 1 + size;
+                if (xattr_is_skipped(name))
+                        continue;
+                bytes += sizeof(DiskXattr) + strlen(name) + 1 + size;
+                n_xattrs++;
         }
 
         _cleanup_free_ DiskEntry *d = calloc(1, bytes);
@@ -101,18 +112,20 @@ int disk_entry_from_archive(struct archive_entry *e, DiskEntry **ret, char **ret
         }
 
         archive_entry_xattr_reset(e);
-        for (size_t i = 0; i < n_xattrs; i++) {
+        for (size_t i = 0; i < n_listed; i++) {
                 const char *name;
                 const void *value;
                 size_t size;
                 archive_entry_xattr_next(e, &name, &value, &size);
-                d->xattrs[i].name = strcpy(s, name);
+                if (xattr_is_skipped(name))
+                        continue;
+                DiskXattr *x = &d->xattrs[d->n_xattrs++];
+                x->name = strcpy(s, name);
                 s += strlen(name) + 1;
-                d->xattrs[i].value = memcpy(s, value, size);
-                d->xattrs[i].size = size;
+                x->value = memcpy(s, value, size);
+                x->size = size;
                 s += size;
         }
-        d->n_xattrs = n_xattrs;
 
         d->mode = archive_entry_mode(e);
         d->uid = (uid_t) archive_entry_uid(e);

@@ -8,6 +8,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
+#include <zstd.h>
 
 #include "extract-write.h"
 #include "extract.h"
@@ -319,6 +320,7 @@ typedef enum ItemKind {
         ITEM_HEADER,            /* entry: disk_writer_begin() */
         ITEM_DATA,              /* len bytes at data, for offset in the file */
         ITEM_FINISH,            /* disk_writer_finish() */
+        ITEM_RELEASE,           /* nothing to write: frees ring bytes (own zstd) */
 } ItemKind;
 
 typedef struct Item {
@@ -328,6 +330,7 @@ typedef struct Item {
         size_t len;
         int64_t offset;
         size_t release;                 /* ring bytes freed once done (len + padding before it) */
+        bool borrowed;                  /* data points into a decompressed block of the ring */
 } Item;
 
 typedef struct Queue {
@@ -347,6 +350,14 @@ typedef struct Queue {
         struct archive *in;
         Reader *rd;
 
+        /* Own zstd decompression (see decoder_read()). */
+        bool format_known;              /* the first bytes were looked at */
+        ZSTD_DCtx *dctx;                /* non-NULL: zstd, decompressed by us into the ring */
+        ZSTD_inBuffer zin;              /* the compressed chunk being decompressed */
+        bool zin_eof;
+        size_t zlast;                   /* ZSTD_decompressStream()'s last hint: 0 at a frame's end */
+        size_t unreleased;              /* ring bytes taken since the last ITEM_RELEASE */
+
         /* Serial mode (one CPU): no decoder thread and no ring; the decoder
          * calls the writer for every item itself. */
         bool serial;
@@ -357,30 +368,52 @@ typedef struct Queue {
         int write_error;
 } Queue;
 
-/* Waits for room for one item and len contiguous ring bytes; returns the
- * item to fill, or NULL when the writer gave up. Called with the lock held. */
-static Item *queue_reserve(Queue *q, size_t len) {
+/* Waits for room for one more item and len contiguous ring bytes; false
+ * when the writer gave up. Called with the lock held. */
+static bool queue_wait_room(Queue *q, size_t len) {
         for (;;) {
                 if (q->abort)
-                        return NULL;
+                        return false;
                 size_t pad = len > 0 && RING_SIZE - q->ring_pos < len ? RING_SIZE - q->ring_pos : 0;
-                if (q->count < N_ITEMS && q->ring_used + pad + len <= RING_SIZE) {
-                        Item *it = &q->items[(q->head + q->count) % N_ITEMS];
-                        *it = (Item) { .release = pad + len };
-                        if (pad > 0)
-                                q->ring_pos = 0;
-                        it->data = q->ring + q->ring_pos;
-                        it->len = len;
-                        q->ring_pos = (q->ring_pos + len) % RING_SIZE;
-                        q->ring_used += pad + len;
-                        return it;
-                }
+                if (q->count < N_ITEMS && q->ring_used + pad + len <= RING_SIZE)
+                        return true;
                 if (q->writer_waiting)
                         pthread_cond_signal(&q->items_cond);
                 q->decoder_waiting = true;
                 pthread_cond_wait(&q->space_cond, &q->lock);
                 q->decoder_waiting = false;
         }
+}
+
+/* Takes len contiguous ring bytes (after queue_wait_room()); *ret_used is
+ * what they cost with the padding skipped at the ring's end. */
+static uint8_t *ring_take(Queue *q, size_t len, size_t *ret_used) {
+        size_t pad = len > 0 && RING_SIZE - q->ring_pos < len ? RING_SIZE - q->ring_pos : 0;
+        if (pad > 0)
+                q->ring_pos = 0;
+        uint8_t *p = q->ring + q->ring_pos;
+        q->ring_pos = (q->ring_pos + len) % RING_SIZE;
+        q->ring_used += pad + len;
+        *ret_used = pad + len;
+        return p;
+}
+
+/* Waits for room for one item and len contiguous ring bytes; returns the
+ * item to fill, or NULL when the writer gave up. Called with the lock held.
+ * With own zstd decompression the bytes are freed by the next ITEM_RELEASE,
+ * in ring order with the decompressed blocks. */
+static Item *queue_reserve(Queue *q, size_t len) {
+        if (!queue_wait_room(q, len))
+                return NULL;
+        Item *it = &q->items[(q->head + q->count) % N_ITEMS];
+        size_t used;
+        *it = (Item) { .len = len };
+        it->data = ring_take(q, len, &used);
+        if (q->dctx)
+                q->unreleased += used;
+        else
+                it->release = used;
+        return it;
 }
 
 static void queue_publish(Queue *q) {
@@ -400,7 +433,7 @@ static void queue_kick(void *userdata) {
 
 static int write_item(const Item *it, DiskWriter *out, Flusher *flusher, ExtractStats *st, char **ret_error);
 
-static int queue_push(Queue *q, ItemKind kind, DiskEntry *entry, const void *data, size_t len, int64_t offset) {
+static int queue_push_item(Queue *q, ItemKind kind, DiskEntry *entry, const void *data, size_t len, int64_t offset, bool borrowed) {
         if (q->serial) {
                 Item it = { .kind = kind, .entry = entry, .data = data, .len = len, .offset = offset };
                 int r = write_item(&it, q->out, q->flusher, q->st, q->ret_error);
@@ -411,7 +444,7 @@ static int queue_push(Queue *q, ItemKind kind, DiskEntry *entry, const void *dat
                 return 0;
         }
         pthread_mutex_lock(&q->lock);
-        Item *it = queue_reserve(q, len);
+        Item *it = queue_reserve(q, borrowed || kind == ITEM_RELEASE ? 0 : len);
         if (!it) {
                 pthread_mutex_unlock(&q->lock);
                 return -ECANCELED;
@@ -421,12 +454,114 @@ static int queue_push(Queue *q, ItemKind kind, DiskEntry *entry, const void *dat
         it->kind = kind;
         it->entry = entry;
         it->offset = offset;
-        if (len > 0)
+        it->borrowed = borrowed;
+        it->release += kind == ITEM_RELEASE ? len : 0;
+        if (borrowed) {
+                it->data = data;
+                it->len = len;
+        } else if (kind == ITEM_RELEASE)
+                it->len = 0;
+        else if (len > 0)
                 memcpy((uint8_t *) it->data, data, len);
         pthread_mutex_lock(&q->lock);
         queue_publish(q);
         pthread_mutex_unlock(&q->lock);
         return 0;
+}
+
+static int queue_push(Queue *q, ItemKind kind, DiskEntry *entry, const void *data, size_t len, int64_t offset) {
+        return queue_push_item(q, kind, entry, data, len, offset, false);
+}
+
+/* Hands the ring bytes taken so far back once the writer has passed them. */
+static int queue_release(Queue *q) {
+        size_t n = q->unreleased;
+        if (n == 0)
+                return 0;
+        q->unreleased = 0;
+        return queue_push_item(q, ITEM_RELEASE, NULL, NULL, n, 0, false);
+}
+
+/* Own zstd decompression: with libarchive's zstd filter every byte was
+ * decompressed into libarchive's buffer and then copied into the ring. Here
+ * the decoder thread decompresses straight into a block of the ring and
+ * libarchive reads the tar from there, so file data reaches the writer with
+ * no copy at all. Images that are not zstd go to libarchive as they are. */
+#define ZBLOCK (512u << 10)
+/* zstd's default limit is 128 MiB of window; forja's images use 4 MiB
+ * (level 19), and the install must stay under 64 MiB. */
+#define ZSTD_WINDOW_LOG_MAX 25
+
+static la_ssize_t decoder_read(struct archive *a, void *userdata, const void **ret_buf) {
+        Queue *q = userdata;
+
+        if (!q->format_known) {
+                const void *buf;
+                la_ssize_t n = reader_read(a, q->rd, &buf);
+                if (n <= 0)
+                        return n;
+                q->format_known = true;
+                static const uint8_t magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+                if (n < 4 || memcmp(buf, magic, 4) != 0 || !q->ring) {
+                        *ret_buf = buf;
+                        return n;
+                }
+                q->dctx = ZSTD_createDCtx();
+                if (!q->dctx || ZSTD_isError(ZSTD_DCtx_setParameter(q->dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
+                        archive_set_error(a, ENOMEM, "Cannot set up zstd decompression");
+                        return -1;
+                }
+                q->zin = (ZSTD_inBuffer) { .src = buf, .size = n };
+        }
+        if (!q->dctx)
+                return reader_read(a, q->rd, ret_buf);
+
+        /* libarchive is done with the previous block (it copies what it still
+         * needs before asking for more): free it behind the data queued from it. */
+        if (queue_release(q) < 0) {
+                archive_set_error(a, ECANCELED, "Extraction stopped");
+                return -1;
+        }
+        pthread_mutex_lock(&q->lock);
+        if (!queue_wait_room(q, ZBLOCK)) {
+                pthread_mutex_unlock(&q->lock);
+                archive_set_error(a, ECANCELED, "Extraction stopped");
+                return -1;
+        }
+        size_t used;
+        uint8_t *block = ring_take(q, ZBLOCK, &used);
+        q->unreleased += used;
+        pthread_mutex_unlock(&q->lock);
+
+        ZSTD_outBuffer out = { .dst = block, .size = ZBLOCK };
+        while (out.pos < out.size) {
+                if (q->zin.pos == q->zin.size && !q->zin_eof) {
+                        const void *buf;
+                        la_ssize_t n = reader_read(a, q->rd, &buf);
+                        if (n < 0)
+                                return n;
+                        if (n == 0)
+                                q->zin_eof = true;
+                        else
+                                q->zin = (ZSTD_inBuffer) { .src = buf, .size = n };
+                        continue;
+                }
+                size_t before = out.pos;
+                size_t k = ZSTD_decompressStream(q->dctx, &out, &q->zin);
+                if (ZSTD_isError(k)) {
+                        archive_set_error(a, EINVAL, "zstd: %s", ZSTD_getErrorName(k));
+                        return -1;
+                }
+                q->zlast = k;
+                if (q->zin_eof && out.pos == before)
+                        break;
+        }
+        if (out.pos == 0 && q->zlast != 0) {
+                archive_set_error(a, EINVAL, "zstd: the image ends inside a frame");
+                return -1;
+        }
+        *ret_buf = block;
+        return (la_ssize_t) out.pos;
 }
 
 static int decode_entry_data(Queue *q) {
@@ -439,6 +574,14 @@ static int decode_entry_data(Queue *q) {
                         return 0;
                 if (k < ARCHIVE_OK)
                         return -EIO;
+                /* Straight from a decompressed block in the ring: no copy;
+                 * the block stays until the writer passes its ITEM_RELEASE. */
+                if (q->dctx && (const uint8_t *) buf >= q->ring && (const uint8_t *) buf + size <= q->ring + RING_SIZE) {
+                        int r = queue_push_item(q, ITEM_DATA, NULL, buf, size, offset, true);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 for (size_t done = 0; done < size;) {
                         size_t n = MIN(size - done, (size_t) MAX_PIECE);
                         int r = queue_push(q, ITEM_DATA, NULL, (const uint8_t *) buf + done, n, offset + (int64_t) done);
@@ -491,7 +634,8 @@ static void *decoder_thread(void *userdata) {
         char *message = NULL;
         int r;
 
-        if (archive_read_open(q->in, q->rd, NULL, reader_read, NULL) != ARCHIVE_OK)
+        if (q->serial ? archive_read_open(q->in, q->rd, NULL, reader_read, NULL) != ARCHIVE_OK :
+                        archive_read_open(q->in, q, NULL, decoder_read, NULL) != ARCHIVE_OK)
                 r = -EIO;
         else
                 r = decode_stream(q, &message);
@@ -525,6 +669,8 @@ static void *decoder_thread(void *userdata) {
 static int write_item(const Item *it, DiskWriter *out, Flusher *flusher, ExtractStats *st, char **ret_error) {
         if (it->kind == ITEM_HEADER)
                 return disk_writer_begin(out, it->entry, ret_error);
+        if (it->kind == ITEM_RELEASE)
+                return 0;
         if (it->kind == ITEM_DATA) {
                 int r = disk_writer_data(out, it->data, it->len, it->offset, ret_error);
                 if (r < 0)
@@ -641,6 +787,7 @@ static int extract_stream(struct archive *in, DiskWriter *out, Reader *rd, Flush
         for (; q->count > 0; q->count--, q->head = (q->head + 1) % N_ITEMS)
                 if (q->items[q->head].kind == ITEM_HEADER)
                         disk_entry_free(q->items[q->head].entry);
+        ZSTD_freeDCtx(q->dctx);
         free(q->message);
         return r;
 }
