@@ -82,9 +82,7 @@ def check_common(c, a):
         c.errors.append(f"the node's records could not be read from the probe: {e}")
         files = {}
     c.want("etc/forja/answer.toml" in files, f"records without etc/forja/answer.toml: {sorted(files)}")
-    if not any(n.startswith("var/log/forja/") for n in files):
-        # the unattended installer does not pass forja install a log file yet
-        print("note: no /var/log/forja on the node; searched", sorted(files))
+    c.want("var/log/forja/install.log" in files, f"records without var/log/forja/install.log: {sorted(files)}")
     for name, data in files.items():
         for s in a.secret:
             c.want(s.encode() not in data, f"a secret of the answer is in the node's /{name}")
@@ -171,6 +169,10 @@ def check_luks(c, files):
            f"/boot is not a plain partition: {boot}")
     bpart = nodes.get(boot.get("source", "").removeprefix("/dev/"), ({}, None))[0]
     c.want(bpart.get("type") == "part", f"/boot's device {bpart}")
+    # the stored answer keeps the key, its value redacted
+    answer = files.get("etc/forja/answer.toml", b"").decode(errors="replace")
+    c.want(re.search(r'^encrypt-passphrase = "<redacted>"$', answer, re.M) is not None,
+           "/etc/forja/answer.toml has no redacted encrypt-passphrase")
     crypttab = files.get("etc/crypttab", b"").decode(errors="replace")
     c.want(re.search(r"^cryptroot UUID=\S+ none luks", crypttab, re.M) is not None,
            f"/etc/crypttab {crypttab!r} (want cryptroot by UUID, passphrase typed at boot)")

@@ -107,10 +107,12 @@ class Machine:
         self.workdir = workdir or tempfile.mkdtemp(prefix="forja-qemu-")
         os.makedirs(self.workdir, exist_ok=True)
         self.serial_log = serial_log or os.path.join(self.workdir, "serial.log")
-        # Serial input: the console is a UNIX socket (QEMU the server) whose
-        # output QEMU also writes to serial_log; the harness connects, drains
-        # what the guest prints (the log is read from the file) and writes
-        # what send() and the responses type.
+        # Serial input: the console is a UNIX socket (QEMU the server); the
+        # harness connects, writes what the guest prints to serial_log (read
+        # back from the file like the plain log) and writes what send() and
+        # the responses type. Not QEMU's chardev logfile: under TCG it
+        # doubled or dropped characters whenever the socket was busy (18 of
+        # 1000 lines damaged, while the socket itself carried them intact).
         self.serial_input = serial_input
         self.serial_socket = os.path.join(self.workdir, "serial.sock")
         self._sock = None
@@ -203,8 +205,7 @@ class Machine:
     def _serial_args(self):
         if not self.serial_input:
             return ["-serial", f"file:{self.serial_log}"]
-        return ["-chardev", f"socket,id=serial0,path={self.serial_socket},server=on,wait=off,"
-                            f"logfile={self.serial_log},logappend=off",
+        return ["-chardev", f"socket,id=serial0,path={self.serial_socket},server=on,wait=off",
                 "-serial", "chardev:serial0"]
 
     def _connect_serial(self):
@@ -222,11 +223,15 @@ class Machine:
         self._sock = s
 
         def drain():
-            try:
-                while s.recv(65536):
+            with open(self.serial_log, "ab", buffering=0) as log:
+                try:
+                    while True:
+                        data = s.recv(65536)
+                        if not data:
+                            break
+                        log.write(data)
+                except OSError:
                     pass
-            except OSError:
-                pass
         self._drain = threading.Thread(target=drain, daemon=True)
         self._drain.start()
 
@@ -398,10 +403,16 @@ class Machine:
                 self._answer(self.serial_text())
             try:
                 self.proc.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+                self._drain_done()
                 return self.proc.returncode
             except subprocess.TimeoutExpired:
                 if time.monotonic() >= deadline:
                     raise BootFailed(f"QEMU still running {timeout} s later")
+
+    def _drain_done(self):
+        """QEMU has exited: the socket ends, the last output reaches the log."""
+        if self._drain:
+            self._drain.join(10)
 
     def stop(self):
         if self.running():
@@ -413,6 +424,7 @@ class Machine:
                 self.proc.wait()
         if self.proc and self.proc.stdout:
             self.proc.stdout.close()
+        self._drain_done()
         if self._sock:
             self._sock.close()
             self._sock = None

@@ -3,23 +3,25 @@
 # e2e: unattended installs onto the storage layouts beyond one plain disk,
 # then boots of the installed disks.
 #   test-install-storage.sh SCENARIO
-#   btrfs-raid1-uefi  Btrfs raid1 over two disks, OVMF; a third disk holding
-#                     data is attached during the install and must be
-#                     byte-identical afterwards; the node boots with both
-#                     disks, then with only the second one
+#   btrfs-raid1-uefi  Btrfs raid1 over two disks, OVMF; the node boots with
+#                     both disks, then with only the second one
 #   md-raid1-bios     ext4 on LVM on md RAID1 over two disks, SeaBIOS; boots
 #                     with both disks, then with only the second one
 #   luks-lvm-bios     ext4 on LVM on LUKS2, one disk, separate /boot, SeaBIOS;
-#                     the test types the passphrase on the serial console
+#                     the test types the passphrase on the serial console at
+#                     the node's unlock prompt; the passphrase must be in no
+#                     serial log, nor in the node's install log or stored answer
+# In every scenario a disk outside the plan holding data is attached during
+# the install and must be byte-identical afterwards.
 # The probe (tests/e2e/data/probe.sh, the answer's first-boot hook) reports
 # the node's facts on serial; check-storage.py compares them with the answer.
 . "$TESTS_LIB/testlib.sh"
 . "$(dirname "$0")/e2e-lib.sh"
 
 scenario=${1:?scenario}
-disks=2 degraded=1 data_disk=0 extra=''
+disks=2 degraded=1 extra=''
 case $scenario in
-btrfs-raid1-uefi) firmware=uefi data_disk=1
+btrfs-raid1-uefi) firmware=uefi
         extra='filesystem = "btrfs"
 btrfs.raid = "raid1"
 disk-list = ["vda", "vdb"]' ;;
@@ -75,18 +77,16 @@ for i in $(seq 1 "$disks"); do
         qemu-img create -q -f qcow2 "$work/node$i.qcow2" 16G
         node_disks+=(--disk "$work/node$i.qcow2")
 done
-install_disks=("${node_disks[@]}")
-if [ "$data_disk" = 1 ]; then
-        # A disk that is not in the plan, holding someone's data (vdc).
-        data=$work/data.raw
-        truncate -s 2G "$data"
-        printf 'label: gpt\nstart=2048, size=2097152, type=linux\n' | sfdisk -q "$data"
-        mkdir "$work/files"
-        echo "not forja's disk" >"$work/files/keep.txt"
-        mkfs.ext4 -q -F -E offset=$((2048 * 512)) -d "$work/files" "$data" 1G
-        data_before=$(sha256sum <"$data")
-        install_disks+=(--disk "$data")
-fi
+# A disk that is not in the plan, holding someone's data (the one after the
+# node's disks).
+data=$work/data.raw
+truncate -s 2G "$data"
+printf 'label: gpt\nstart=2048, size=2097152, type=linux\n' | sfdisk -q "$data"
+mkdir "$work/files"
+echo "not forja's disk" >"$work/files/keep.txt"
+mkfs.ext4 -q -F -E offset=$((2048 * 512)) -d "$work/files" "$data" 1G
+data_before=$(sha256sum <"$data")
+install_disks=("${node_disks[@]}" --disk "$data")
 
 t0=$SECONDS
 e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" "${install_disks[@]}" \
@@ -95,16 +95,14 @@ e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" "${in
         --expect '^FORJA-STAGE-END bootloader ok' --expect '^FORJA-INSTALL-OK' \
         --fail '^FORJA-INSTALL-FAILED' --wait-exit || fail "the install failed (serial log $SERIAL_LOG)"
 install_log=$SERIAL_LOG
-echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included)"
-grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total) ' "$install_log" || true
+echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included); load $(cut -d' ' -f1-3 /proc/loadavg)"
+grep -E '^Stage [a-z]+ done in ' "$install_log" | sed 's/^/e2e:   /' || true
 ! grep -q -F "$password" "$install_log" || fail "the root password appeared on the serial console"
 if [ -n "${passphrase:-}" ]; then
         ! grep -q -F "$passphrase" "$install_log" || fail "the LUKS passphrase appeared on the serial console"
 fi
-if [ "$data_disk" = 1 ]; then
-        [ "$(sha256sum <"$data")" = "$data_before" ] || fail "the data disk outside the plan changed during the install"
-        echo "e2e: the disk outside the plan is byte-identical after the install"
-fi
+[ "$(sha256sum <"$data")" = "$data_before" ] || fail "the data disk outside the plan changed during the install"
+echo "e2e: the disk outside the plan is byte-identical after the install"
 
 # boot_node NAME EXPECTATION DISK-ARGS...: boots the node to its probe and
 # compares the facts with the answer.
@@ -116,7 +114,12 @@ boot_node() {
         e2e_boot "$name" --firmware "$firmware" "$@" "${send[@]}" --memory 1536 --timeout 2400 \
                 --expect 'FORJA-PROBE-BEGIN' --expect 'FORJA-PROBE-END' --wait-exit ||
                 fail "$name: the installed node did not boot to its probe (serial log $SERIAL_LOG)"
-        echo "e2e: $name booted and probed in $((SECONDS - t0)) s"
+        echo "e2e: $name booted and probed in $((SECONDS - t0)) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+        if [ -n "${passphrase:-}" ]; then
+                # the passphrase was typed at the prompt (no echo)
+                grep -q 'Please unlock disk cryptroot' "$SERIAL_LOG" || fail "$name: no unlock prompt on the console"
+                ! grep -q -F "$passphrase" "$SERIAL_LOG" || fail "$name: the LUKS passphrase appeared on the serial console"
+        fi
         python3 "$E2E_HERE/check-storage.py" --scenario "$scenario" --expect "$expect" \
                 --hostname "$scenario" --key-fingerprint "$(ssh-keygen -lf "$work/key.pub" | awk '{print $2}')" \
                 --secret "$password" ${passphrase:+--secret "$passphrase"} "$SERIAL_LOG" ||
