@@ -10,7 +10,7 @@
 #include "util.h"
 
 /* The kinds of entry this cache holds; clean removes only these. */
-static const char *const cache_kinds[] = { "deb-", "node-", "installer-", ".tmp-" };
+static const char *const cache_kinds[] = { "deb-", "nodebase-", "node-", "installerbase-", "installer-", ".tmp-" };
 
 int cache_lookup(const char *cache_dir, const char *kind, const char *key_text, CacheEntry *ret) {
         CacheEntry e = {};

@@ -53,8 +53,11 @@ static void context_done(BuildContext *c) {
         free(c->sources_text);
         free(c->forja_deb);
         cache_entry_done(&c->deb);
+        cache_entry_done(&c->node_base);
         cache_entry_done(&c->node);
+        cache_entry_done(&c->installer_base);
         cache_entry_done(&c->installer);
+        strv_free(c->forja_depends);
 }
 
 int iso_build(const IsoBuildOptions *opts) {
@@ -109,12 +112,14 @@ int iso_build(const IsoBuildOptions *opts) {
         if (r >= 0)
                 log_info("Done in %.0f s: %s", now_sec() - t0, opts->output);
         if (r >= 0) {
-                /* Bounded cache: what this build used plus the two most recent others. */
-                const struct { const char *kind; const CacheEntry *e; } used[] = {
-                        { "deb", &c.deb }, { "node", &c.node }, { "installer", &c.installer },
+                /* Bounded cache: what this build used plus the most recent
+                 * others (two of each layer, one of each ~1 GB base). */
+                const struct { const char *kind; const CacheEntry *e; unsigned keep; } used[] = {
+                        { "deb", &c.deb, 2 }, { "nodebase", &c.node_base, 1 }, { "node", &c.node, 2 },
+                        { "installerbase", &c.installer_base, 1 }, { "installer", &c.installer, 2 },
                 };
                 for (size_t i = 0; i < ELEMENTSOF(used); i++)
-                        if (cache_prune(c.cache_dir, used[i].kind, used[i].e, 2) < 0)
+                        if (cache_prune(c.cache_dir, used[i].kind, used[i].e, used[i].keep) < 0)
                                 log_warning("Could not prune old %s entries in %s.", used[i].kind, c.cache_dir);
         }
 finish:

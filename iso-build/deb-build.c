@@ -11,6 +11,7 @@
 #include "log.h"
 #include "pkglist.h"
 #include "source-tree.h"
+#include "spawn.h"
 #include "steps.h"
 
 static int find_deb(const char *dir, char **ret) {
@@ -78,6 +79,24 @@ static int build_in_chroot(BuildContext *c, char **build_deps, const char *src_t
         return rm_rf(out);
 }
 
+/* The .deb's Depends: the base images install these by name, so the .deb
+ * itself can be laid onto them later without a dependency resolver. */
+static int read_depends(BuildContext *c) {
+        char *argv[] = { (char *) "dpkg-deb", (char *) "--field", c->forja_deb, (char *) "Depends", NULL };
+        SpawnOptions o = { .capture_stdout = true, .quiet = true };
+        _cleanup_free_ char *out = NULL;
+        int r = spawn_checked(argv, &o, &out);
+        if (r < 0)
+                return log_error_errno(r, "Cannot read the Depends of %s.", c->forja_deb);
+        c->forja_depends = calloc(1, sizeof(char *));
+        if (!c->forja_depends)
+                return log_oom();
+        r = pkglist_add_depends(&c->forja_depends, out ?: "");
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot parse its Depends '%s'.", c->forja_deb, out ?: "");
+        return 0;
+}
+
 int step_forja_deb(BuildContext *c) {
         int r;
         if (c->opts->forja_deb) {
@@ -143,5 +162,5 @@ int step_forja_deb(BuildContext *c) {
                 return log_error_errno(r, "Failed to read %s: %m", c->forja_deb);
         if (!path_is_hook_safe(c->forja_deb))
                 return log_error_errno(EINVAL, "The .deb path '%s' contains characters mmdebstrap cannot take.", c->forja_deb);
-        return 0;
+        return read_depends(c);
 }

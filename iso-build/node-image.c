@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The node image: mmdebstrap --variant=apt with data/node.packages and the
- * forja .deb, customized by data/node-customize.sh (which also exports the
- * boot files the ISO needs from the same packages), packed by mmdebstrap as
- * a pax tar with xattrs, compressed with zstd and described by a manifest. */
+/* The node image: a base made by mmdebstrap --variant=apt with
+ * data/node.packages and the forja .deb's dependencies, customized by
+ * data/node-customize.sh (which also exports the boot files the ISO needs from
+ * the same packages); then the .deb installed into it by data/node-layer.sh,
+ * packed as a pax tar with xattrs, compressed with zstd and described by a
+ * manifest. Only the second layer is rebuilt when forja changes. */
 
 #include "log.h"
 #include "manifest.h"
@@ -45,8 +47,10 @@ static int key_file_line(StrBuf *b, const char *data_dir, const char *name) {
 
 int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **packages, const char *const *files) {
         _cleanup_free_ char *pk = pkglist_join(packages, " ");
-        if (!pk || strbuf_printf(b, "forja-iso-cache 1\nstep: %s\nsuite: %s\n%spackages: %s\nforja-deb: %s\n", step,
-                                 c->opts->suite, c->sources_text, pk, c->forja_deb_sha256) < 0)
+        _cleanup_free_ char *deps = pkglist_join(c->forja_depends, " ");
+        if (!pk || !deps ||
+            strbuf_printf(b, "forja-iso-cache 1\nstep: %s\nsuite: %s\n%spackages: %s\nforja-depends: %s\n", step,
+                          c->opts->suite, c->sources_text, pk, deps) < 0)
                 return log_oom();
         for (size_t i = 0; files[i]; i++) {
                 int r = key_file_line(b, c->data_dir, files[i]);
@@ -56,7 +60,29 @@ int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **package
         return 0;
 }
 
-int step_node_image(BuildContext *c) {
+int step_key_layer(BuildContext *c, StrBuf *b, const char *step, const CacheEntry *base, const char *const *files) {
+        if (strbuf_printf(b, "forja-iso-cache 1\nstep: %s\nbase: %s\nforja-deb: %s\n", step, base->key,
+                          c->forja_deb_sha256) < 0)
+                return log_oom();
+        for (size_t i = 0; files[i]; i++) {
+                int r = key_file_line(b, c->data_dir, files[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+char *step_include_list(BuildContext *c, char **packages) {
+        _cleanup_free_ char *pk = pkglist_join(packages, ",");
+        _cleanup_free_ char *deps = pkglist_join(c->forja_depends, ",");
+        char *s = NULL;
+        if (!pk || !deps || asprintf(&s, "%s%s%s", pk, *deps ? "," : "", deps) < 0)
+                return NULL;
+        return s;
+}
+
+/* The base layer: everything but forja. */
+static int step_node_base(BuildContext *c) {
         static const char *const files[] = { "node.packages", "node-customize.sh", "grub-bios-early.cfg", NULL };
         _cleanup_free_ char *list_path = path_join(c->data_dir, "node.packages");
         _cleanup_strv_free_ char **packages = NULL;
@@ -68,39 +94,37 @@ int step_node_image(BuildContext *c) {
         r = pkglist_read(list_path, &packages);
         if (r < 0)
                 return log_error_errno(r, "Failed to read the package list %s: %m", list_path);
-        r = step_key_common(c, &key, "node", packages, files);
+        r = step_key_common(c, &key, "nodebase", packages, files);
         if (r >= 0)
-                r = cache_lookup(c->cache_dir, "node", key.s, &c->node);
+                r = cache_lookup(c->cache_dir, "nodebase", key.s, &c->node_base);
         strbuf_done(&key);
         if (r < 0)
                 return log_error_errno(r, "Failed to use the cache %s: %m", c->cache_dir);
-        if (c->node.hit) {
-                log_info("node image: cached (%s)", c->node.dir);
+        if (c->node_base.hit) {
+                log_info("node image base: cached (%s)", c->node_base.dir);
                 return 0;
         }
 
-        log_info("node image: mmdebstrap %s with %zu packages (a few minutes)...", c->opts->suite, pkglist_length(packages));
+        log_info("node image base: mmdebstrap %s with %zu packages (a few minutes)...", c->opts->suite,
+                 pkglist_length(packages));
         double t0 = now_sec();
-        _cleanup_free_ char *include = pkglist_join(packages, ",");
+        _cleanup_free_ char *include = step_include_list(c, packages);
         _cleanup_free_ char *script = path_join(c->data_dir, "node-customize.sh");
-        _cleanup_free_ char *tar = path_join(c->node.tmp, "node.tar");
-        _cleanup_free_ char *zst = path_join(c->node.tmp, "node.tar.zst");
-        _cleanup_free_ char *tsv = path_join(c->node.tmp, "node-packages.tsv");
-        _cleanup_free_ char *json = path_join(c->node.tmp, "node.manifest.json");
-        if (!include || !script || !tar || !zst || !tsv || !json)
+        _cleanup_free_ char *tar = path_join(c->node_base.tmp, "node-base.tar");
+        if (!include || !script || !tar)
                 return log_oom();
-        if (!path_is_hook_safe(script) || !path_is_hook_safe(c->node.tmp) || !path_is_hook_safe(c->data_dir))
+        if (!path_is_hook_safe(script) || !path_is_hook_safe(c->node_base.tmp) || !path_is_hook_safe(c->data_dir))
                 return log_error_errno(EINVAL, "Paths for mmdebstrap hooks must not contain blanks or quotes: %s, %s.",
-                                       c->data_dir, c->node.tmp);
+                                       c->data_dir, c->node_base.tmp);
 
         ArgV a = {};
         r = 0;
         r = r ?: argv_add(&a, "mmdebstrap");
         r = r ?: argv_add(&a, "--variant=apt");
-        r = r ?: argv_addf(&a, "--include=%s,%s", include, c->forja_deb);
+        r = r ?: argv_addf(&a, "--include=%s", include);
         r = r ?: argv_add(&a, "--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount");
         r = r ?: mmdebstrap_common_args(&a);
-        r = r ?: argv_addf(&a, "--customize-hook=%s \"$1\" %s %s", script, c->node.tmp, c->data_dir);
+        r = r ?: argv_addf(&a, "--customize-hook=%s \"$1\" %s %s", script, c->node_base.tmp, c->data_dir);
         r = r ?: argv_add(&a, c->opts->suite);
         r = r ?: argv_add(&a, tar);
         for (char **s = c->sources; r == 0 && *s; s++)
@@ -117,11 +141,42 @@ int step_node_image(BuildContext *c) {
         argv_done(&a);
         if (r < 0)
                 return r;
-        log_info("node image: mmdebstrap done in %.0f s; compressing (zstd %s)...", now_sec() - t0, NODE_ZSTD_LEVEL);
+        r = cache_commit(&c->node_base);
+        if (r < 0)
+                return log_error_errno(r, "Failed to store the node image base in the cache: %m");
+        log_info("node image base: done in %.0f s.", now_sec() - t0);
+        return 0;
+}
 
-        char *zargv[] = { (char *) "zstd", (char *) "-q", (char *) "-T0", (char *) NODE_ZSTD_LEVEL, (char *) "--rm",
-                          tar, (char *) "-o", zst, NULL };
-        r = run_visible(zargv, NULL);
+int step_node_image(BuildContext *c) {
+        static const char *const files[] = { "node-layer.sh", NULL };
+        StrBuf key = {};
+        int r;
+
+        r = step_node_base(c);
+        if (r < 0)
+                return r;
+        r = step_key_layer(c, &key, "node", &c->node_base, files);
+        if (r >= 0)
+                r = cache_lookup(c->cache_dir, "node", key.s, &c->node);
+        strbuf_done(&key);
+        if (r < 0)
+                return log_error_errno(r, "Failed to use the cache %s: %m", c->cache_dir);
+        if (c->node.hit) {
+                log_info("node image: cached (%s)", c->node.dir);
+                return 0;
+        }
+
+        log_info("node image: installing the forja .deb into the base and packing it (zstd %s)...", NODE_ZSTD_LEVEL);
+        double t0 = now_sec();
+        _cleanup_free_ char *script = path_join(c->data_dir, "node-layer.sh");
+        _cleanup_free_ char *zst = path_join(c->node.tmp, "node.tar.zst");
+        _cleanup_free_ char *tsv = path_join(c->node.tmp, "node-packages.tsv");
+        _cleanup_free_ char *json = path_join(c->node.tmp, "node.manifest.json");
+        if (!script || !zst || !tsv || !json)
+                return log_oom();
+        char *largv[] = { (char *) "sh", script, c->node_base.dir, c->node.tmp, c->forja_deb, (char *) NODE_ZSTD_LEVEL, NULL };
+        r = run_visible(largv, NULL);
         if (r < 0)
                 return r;
         log_info("node image: writing the manifest...");

@@ -114,8 +114,8 @@ static int add_relations(char ***l, const char *value) {
         char *save = NULL;
         for (char *rel = strtok_r(copy, ",", &save); rel; rel = strtok_r(NULL, ",", &save)) {
                 rel[strcspn(rel, "|")] = 0;             /* first alternative */
-                rel += strspn(rel, " \t");
-                rel[strcspn(rel, " \t([<:")] = 0;       /* version, arch, profile, :any */
+                rel += strspn(rel, " \t\r\n");
+                rel[strcspn(rel, " \t\r\n([<:")] = 0; /* version, arch, profile, :any */
                 if (!*rel)
                         continue;
                 const char *name = streq(rel, "debhelper-compat") ? "debhelper" : rel;
@@ -126,6 +126,10 @@ static int add_relations(char ***l, const char *value) {
                         return r;
         }
         return 0;
+}
+
+int pkglist_add_depends(char ***l, const char *value) {
+        return add_relations(l, value);
 }
 
 int pkglist_build_depends(const char *control_text, char ***ret) {

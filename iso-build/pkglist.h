@@ -13,6 +13,10 @@ int pkglist_read(const char *path, char ***ret);
  * qualifiers dropped, debhelper-compat replaced by debhelper. */
 int pkglist_build_depends(const char *control_text, char ***ret);
 
+/* Appends the package names of a Depends-style value ("a (>= 1), b | c") to
+ * *l: first alternative of each, qualifiers dropped, as above. */
+int pkglist_add_depends(char ***l, const char *value);
+
 /* Joins a list with sep into a new string. */
 char *pkglist_join(char **l, const char *sep);
 size_t pkglist_length(char **l);

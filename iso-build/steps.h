@@ -25,24 +25,43 @@ typedef struct BuildContext {
         char *sources_text;           /* the same, one per line, for cache keys */
         char *forja_deb;              /* path of the forja .deb (cache or --forja-deb) */
         char forja_deb_sha256[65];
-        CacheEntry deb, node, installer;
+        char **forja_depends;         /* package names from the .deb's Depends */
+        CacheEntry deb, node_base, node, installer_base, installer;
 } BuildContext;
 
 /* Builds the forja .deb inside a trixie chroot (or takes --forja-deb). */
 int step_forja_deb(BuildContext *c);
-/* node.tar.zst, node.manifest.json, node-packages.tsv and the boot files
- * (GRUB El Torito image, boot_hybrid.img, shim and signed GRUB) in c->node. */
+/* The node image in two cached layers. The base: mmdebstrap with
+ * data/node.packages and the .deb's dependencies, customized by
+ * data/node-customize.sh, kept as node-base.tar with node-packages.tsv and the
+ * boot files (GRUB El Torito image, boot_hybrid.img, shim and signed GRUB).
+ * The image: the base with the .deb installed by dpkg (data/node-layer.sh),
+ * packed as node.tar.zst with node.manifest.json, in c->node. A forja change
+ * rebuilds only the second layer. */
 int step_node_image(BuildContext *c);
-/* vmlinuz and initrd.img in c->installer. */
+/* The installer environment in two cached layers: the base (vmlinuz and a
+ * zstd cpio initramfs without forja) and the forja layer (the .deb's files,
+ * /init and the network scripts as a second cpio appended to the base's,
+ * which the kernel unpacks over the first), vmlinuz and initrd.img in
+ * c->installer. */
 int step_installer_env(BuildContext *c);
 /* Assembles the ISO from the three entries. */
 int step_iso_image(BuildContext *c, const char *output);
 /* Writes pxe/ beside output: kernel, initrd, node image, boot.ipxe, UEFI netboot. */
 int step_pxe_artifacts(BuildContext *c, const char *output);
 
-/* Writes the cache key text of an mmdebstrap step: suite, sources, packages,
- * the forja .deb and the content of the data files it uses. */
+/* Writes the cache key text of a base (mmdebstrap) step: suite, sources,
+ * packages and the content of the data files it uses. The .deb is not part of
+ * it: bases only hold its dependencies. */
 int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **packages, const char *const *files);
+
+/* Writes the cache key text of a layer put on a base entry: the base's key,
+ * the .deb's sha256 and the content of the data files the layer uses. */
+int step_key_layer(BuildContext *c, StrBuf *b, const char *step, const CacheEntry *base, const char *const *files);
+
+/* packages followed by the .deb's dependencies, joined with ",", for
+ * mmdebstrap --include. */
+char *step_include_list(BuildContext *c, char **packages);
 
 /* The common mmdebstrap arguments: mode, dpkg path excludes (docs, man pages,
  * locales), and the suite. Appended to a. */

@@ -2,7 +2,8 @@
 # mmdebstrap --customize-hook that turns the installer userland into a kernel
 # and an initramfs.
 #   $1  the userland root   $2  the cache entry being built   $3  iso-build data dir
-# Writes $2/vmlinuz and $2/initrd.img (newc cpio, zstd). Runs on the build host
+# Writes $2/vmlinuz and $2/initrd.img (newc cpio, zstd): the base of the
+# installer environment, everything but forja. Runs on the build host
 # as root. The tree is thrown away afterwards (mmdebstrap target /dev/null).
 set -eu
 root=$1 out=$2 data=$3
@@ -44,9 +45,8 @@ rm -f "$root"/usr/sbin/xfs_scrub "$root"/usr/sbin/xfs_scrub_all
 # udev reads the compiled hwdb.bin; its sources are not needed.
 rm -rf "$root/usr/lib/udev/hwdb.d"
 
-install -m 0755 "$data/init" "$root/init"
-install -D -m 0755 "$data/net-up.sh" "$root/usr/lib/forja/net-up"
-install -D -m 0755 "$data/udhcpc.script" "$root/usr/lib/forja/udhcpc.script"
+# /init, the network scripts and forja itself come in the forja layer
+# (data/installer-layer.sh), a second cpio appended to this one.
 
 rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/* \
        "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/locale \

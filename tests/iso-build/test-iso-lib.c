@@ -43,6 +43,29 @@ static void test_build_depends(void) {
         CHECK_INTEQ(pkglist_build_depends("Source: x\n", &l), -ENOENT);
 }
 
+/* The Depends of a .deb as `dpkg-deb --field DEB Depends` prints it: the
+ * base images install these names. */
+static void test_deb_depends(void) {
+        char **l = calloc(1, sizeof(char *));
+        CHECK(l != NULL);
+        if (!l)
+                return;
+        CHECK_INTEQ(pkglist_add_depends(&l, "libarchive13t64 (>= 3.0.4), libc6 (>= 2.38), libcurl4t64 | libcurl3t64-gnutls,\n"
+                                            " libjson-c5:any (>= 0.15), libssl3t64\n"), 0);
+        CHECK_INTEQ(pkglist_length(l), 5);
+        if (pkglist_length(l) == 5) {
+                CHECK_STREQ(l[0], "libarchive13t64");
+                CHECK_STREQ(l[1], "libc6");
+                CHECK_STREQ(l[2], "libcurl4t64");
+                CHECK_STREQ(l[3], "libjson-c5");
+                CHECK_STREQ(l[4], "libssl3t64");
+        }
+        CHECK_INTEQ(pkglist_add_depends(&l, ""), 0);
+        CHECK_INTEQ(pkglist_length(l), 5);
+        CHECK_INTEQ(pkglist_add_depends(&l, "libfoo, Not_A_Package"), -EINVAL);
+        strv_free(l);
+}
+
 static void write_text(const char *path, const char *text) {
         FILE *f = fopen(path, "we");
         CHECK(f != NULL);
@@ -177,6 +200,7 @@ int main(void) {
         if (!dir)
                 return test_result();
         test_build_depends();
+        test_deb_depends();
         test_pkglist_file(dir);
         test_source_hash(dir);
         test_cache(dir);
