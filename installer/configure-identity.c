@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What makes each node unique, which the image deliberately lacks.
- *  - /etc/machine-id empty (0444): systemd makes an ID on the first boot and
- *    writes it, without entering "first boot" mode. "uninitialized" (or no
- *    file) would set ConditionFirstBoot, which in trixie runs
+ *  - /etc/machine-id (0444): a new random ID (a v4 UUID in systemd's 32-hex
+ *    form, as systemd-machine-id-setup makes), so the post-installation
+ *    webhook reports the ID the node will have (Proxmox's installer does the
+ *    same). A valid ID does not start "first boot" mode; "uninitialized" (or
+ *    no file) would set ConditionFirstBoot, which in trixie runs
  *    systemd-firstboot (console prompts) and applies unit presets: neither is
  *    wanted on a configured node.
  *  - SSH host keys made here, by the target's own ssh-keygen in a chroot (the
  *    installer environment has none, and the keys must suit the node's
  *    OpenSSH): sshd-keygen.service only runs on a "first boot", which the
- *    empty machine-id does not start, and the keys exist before the node is
+ *    machine-id set here does not start, and the keys exist before the node is
  *    on the network. Their comment names the node, not the installer. */
 
 #include <dirent.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "configure-internal.h"
@@ -19,8 +22,35 @@
 
 #define SSH_KEYGEN "/usr/bin/ssh-keygen"
 
+/* 32 lowercase hex digits and a newline: 128 random bits with the version (4)
+ * and variant (10xx) bits of a random UUID, like sd_id128_randomize(). */
+static int random_machine_id(char ret[static 34]) {
+        uint8_t b[16];
+        size_t got = 0;
+        while (got < sizeof b) {
+                ssize_t n = getrandom(b + got, sizeof b - got, 0);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                got += (size_t) n;
+        }
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        for (size_t i = 0; i < sizeof b; i++)
+                snprintf(ret + 2 * i, 3, "%02x", b[i]);
+        ret[32] = '\n';
+        ret[33] = '\0';
+        return 0;
+}
+
 int configure_machine_id(const ConfigureInput *in, char **ret_error) {
-        int r = target_write(in->root, "/etc/machine-id", "", 0444, ret_error);
+        char id[34];
+        int r = random_machine_id(id);
+        if (r < 0)
+                return target_error(ret_error, r, in->root, "/etc/machine-id", "no random bytes for a machine ID");
+        r = target_write(in->root, "/etc/machine-id", id, 0444, ret_error);
         if (r < 0)
                 return r;
         /* D-Bus keeps a link to /etc/machine-id; a copy would be a stale ID */

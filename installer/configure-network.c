@@ -84,7 +84,7 @@ static int write_bridge(const ConfigureInput *in, const char *port, const char *
         _cleanup_free_ char *netdev = NULL, *port_path = NULL, *port_net = NULL, *bridge_net = NULL, *resolv = NULL;
         /* The bridge takes the NIC's MAC (as Proxmox does): DHCP reservations and
          * switch port security keep working, and it does not depend on the
-         * machine-id, which is made on first boot. */
+         * machine-id. */
         if (text_append(&netdev,
                         "# The management bridge, written by forja (docs/node-config.md).\n"
                         "[NetDev]\n"

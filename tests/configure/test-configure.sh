@@ -12,6 +12,7 @@ require_root
 require_cmd ssh-keygen ldd diff
 DRIVER=$1 DECODER=$2
 HERE=$FORJA_SRCDIR/tests/configure
+MACHINE_IDS=()          # the machine-id of each install (check_common)
 HW=$FORJA_SRCDIR/tests/inventory/hardware
 [ -f /usr/share/zoneinfo/Europe/Vienna ] || skip "needs tzdata"
 make_tmpdir
@@ -88,7 +89,12 @@ no_secret() { # TREE STRING...
 check_common() { # TREE HOSTNAME
         local t=$1 host=$2 k
         # identity
-        [ -f "$t/etc/machine-id" ] && [ ! -s "$t/etc/machine-id" ] || fail "machine-id is not an empty file"
+        # A new random ID (v4 UUID bits), not the image's
+        grep -qxE '[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}' "$t/etc/machine-id" &&
+                [ "$(wc -l <"$t/etc/machine-id")" = 1 ] ||
+                fail "machine-id is not one line of 32 hex digits of a random UUID: $(cat "$t/etc/machine-id")"
+        [ "$(cat "$t/etc/machine-id")" != 0123456789abcdef0123456789abcdef ] || fail "the image's machine-id was kept"
+        MACHINE_IDS+=("$(cat "$t/etc/machine-id")")
         expect_mode "$t/etc/machine-id" "444 0:0"
         [ ! -e "$t/var/lib/dbus/machine-id" ] || fail "the stale D-Bus machine-id is still there"
         [ ! -e "$t/etc/ssh/ssh_host_dsa_key" ] || fail "a stale host key was kept"
@@ -201,6 +207,9 @@ check_common "$T" static-node
 run_driver 0 "$DRIVER" --verify-shadow "$T/etc/shadow" Static-Pass-9902
 no_secret "$T" Static-Pass-9902 'Luks-' Phrase Webhook-Token-6671 Cluster-Token
 "$FORJA" answer validate "$T/etc/forja/answer.toml" >/dev/null 2>&1 || fail "the redacted answer is not a valid answer"
+# Every install made its own machine ID.
+[ "$(printf '%s\n' "${MACHINE_IDS[@]}" | sort -u | wc -l)" = "${#MACHINE_IDS[@]}" ] ||
+        fail "two installs got the same machine-id: ${MACHINE_IDS[*]}"
 
 # --- 5. serial console ------------------------------------------------------
 T=$TMPD/serial; make_tree "$T"
