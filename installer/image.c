@@ -152,9 +152,13 @@ int stage_image(Engine *e) {
                 r = image_extract_fd(fd, e->c->target, &o, &st, &error);
         }
         /* libarchive says only "Write failed" when the target fills up. */
-        if (r == -ENOSPC || r == -EDQUOT)
-                return engine_fail(e, r, "extracting %s onto %s: %s: %s: the target file systems of the plan are too small for the node image",
-                                   e->c->image, e->c->target, error ?: "write failed", strerror(-r));
+        if (r == -ENOSPC || r == -EDQUOT) {
+                /* The extractor may have named the errno already. */
+                bool named = error && strstr(error, strerror(-r));
+                return engine_fail(e, r, "extracting %s onto %s: %s%s%s: the target file systems of the plan are too small for the node image",
+                                   e->c->image, e->c->target, error ?: "write failed", named ? "" : ": ",
+                                   named ? "" : strerror(-r));
+        }
         if (r < 0)
                 return engine_fail(e, r, "extracting %s onto %s: %s", e->c->image, e->c->target, error ?: strerror(-r));
         log_info("Extracted %" PRIu64 " entries, %" PRIu64 " bytes of file data from %" PRIu64 " compressed bytes.",

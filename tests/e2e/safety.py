@@ -323,7 +323,7 @@ def run_matrix(a, work, iso, boot_mode, extra_cases=(), disk_full=True):
         if got != 1:
             bad.append(f"status {got}, expected 1")
         for rx in [r"^FORJA-STAGE-END image failed", r"^FORJA-INSTALL-FAILED stage=image",
-                   r"Failed to write '[^']+': Write failed: No space left on device: the target file systems of the plan "
+                   r"Failed to write '[^']+': (Write failed: )?No space left on device: the target file systems of the plan "
                    r"are too small for the node image"]:
             if not re.search(rx, seg, re.M):
                 bad.append(f"no /{rx}/")
