@@ -186,16 +186,21 @@ static la_ssize_t reader_read(struct archive *a, void *userdata, const void **re
         return (la_ssize_t) b->len;
 }
 
-/* With sync requested, writeback starts while extraction goes on: the paths
- * of written files are queued to a flusher thread that asks the kernel to
- * start writing each one out (sync_file_range, which does not wait and does
- * not force a journal commit), so the final syncfs() finds little left to do
- * instead of the whole image. Only big files are flushed early: starting
- * writeback file by file for the thousands of small ones splits the writes
- * into small requests (measured: 13000 writes of 72 KiB on average instead of
- * 2200 of 420 KiB for the node image), which costs more than it overlaps;
- * syncfs() writes them out together at the end. */
+/* With sync requested, writeback starts while extraction goes on, so the
+ * final syncfs() finds little left to do instead of the whole image (it took
+ * 0.35-0.55 s of a 1.5 s extraction, measured on ext4 and XFS). A flusher
+ * thread does two things:
+ * - big files are written out as soon as they are complete: their paths are
+ *   queued and the thread starts their writeback with sync_file_range, which
+ *   does not wait and forces no journal commit. Only big files: starting
+ *   writeback file by file for the thousands of small ones splits the writes
+ *   into small requests (13000 writes of 72 KiB on average instead of 2200 of
+ *   420 KiB for the node image), which costs more than it overlaps;
+ * - every FLUSH_STEP bytes of file data, it runs syncfs() itself, which
+ *   writes the small files and the metadata out in big batches while the
+ *   other threads go on; the final syncfs() then waited 0.02-0.12 s. */
 #define FLUSH_MIN_SIZE (1u << 20)
+#define FLUSH_STEP (64u << 20)
 
 typedef struct Flusher {
         int dir_fd;
@@ -204,22 +209,20 @@ typedef struct Flusher {
         char **queue;
         size_t n, cap;
         bool stop;
-        bool want_sync;
-        uint64_t pending;
+        bool want_syncfs;
+        uint64_t unsynced;      /* data bytes written since the last syncfs request (the writer's) */
 } Flusher;
-static int flush_mode(void) { const char *e = getenv("FORJA_FLUSH_MODE"); return e ? atoi(e) : 1; }
-static uint64_t flush_step(void) { const char *e = getenv("FORJA_FLUSH_STEP"); return (e ? atoi(e) : 64) << 20; }
-
 
 static void *flusher_thread(void *userdata) {
         Flusher *f = userdata;
         pthread_mutex_lock(&f->lock);
         for (;;) {
-                while (!f->stop && f->n == 0 && !f->want_sync)
+                while (!f->stop && f->n == 0 && !f->want_syncfs)
                         pthread_cond_wait(&f->cond, &f->lock);
-                if (!f->stop && f->want_sync) {
-                        f->want_sync = false;
+                if (!f->stop && f->want_syncfs) {
+                        f->want_syncfs = false;
                         pthread_mutex_unlock(&f->lock);
+                        /* Errors surface in the final syncfs(). */
                         (void) syncfs(f->dir_fd);
                         pthread_mutex_lock(&f->lock);
                         continue;
@@ -252,20 +255,21 @@ static void *flusher_thread(void *userdata) {
         return NULL;
 }
 
-static void flusher_bytes(Flusher *f, size_t n) {
-        if (!f || !(flush_mode() & 2))
+static void flusher_written(Flusher *f, size_t n) {
+        if (!f)
                 return;
-        f->pending += n;
-        if (f->pending >= flush_step()) {
-                f->pending = 0;
-                pthread_mutex_lock(&f->lock);
-                f->want_sync = true;
-                pthread_cond_signal(&f->cond);
-                pthread_mutex_unlock(&f->lock);
-        }
+        f->unsynced += n;
+        if (f->unsynced < FLUSH_STEP)
+                return;
+        f->unsynced = 0;
+        pthread_mutex_lock(&f->lock);
+        f->want_syncfs = true;
+        pthread_cond_signal(&f->cond);
+        pthread_mutex_unlock(&f->lock);
 }
+
 static void flusher_queue(Flusher *f, const char *path) {
-        if (!f || !(flush_mode() & 1))
+        if (!f)
                 return;
         char *p = strdup(path);
         if (!p)
@@ -303,11 +307,14 @@ static int archive_failure(struct archive *a, int fallback) {
         return e > 0 ? -e : -fallback;
 }
 
-/* Decompression and writing overlap too: a decoder thread runs libarchive's
- * reader (zstd, tar headers, path checks) and queues cloned entries and
- * copies of their data, in order, into a bounded ring; the calling thread
- * writes them with the disk writer. So the writes' system calls and page
- * cache copies run beside decompression instead of after it. */
+/* Decompression and writing overlap too: a decoder thread decompresses,
+ * runs libarchive's tar reader (headers, path checks) and queues the entries
+ * and their data, in order, into a bounded ring; the calling thread writes
+ * them with forja's disk writer (extract-write.c). So the writes' system
+ * calls and page cache copies run beside decompression instead of after it.
+ * zstd images are decompressed into the ring itself and their file data is
+ * queued as pointers into it (decoder_read()); other formats go through
+ * libarchive's filters and their data is copied into the ring. */
 #define RING_SIZE (8u << 20)    /* decompressed bytes in flight */
 #define MAX_PIECE (512u << 10)  /* largest data item */
 #define N_ITEMS 4096
@@ -676,7 +683,7 @@ static int write_item(const Item *it, DiskWriter *out, Flusher *flusher, Extract
                 if (r < 0)
                         return r;
                 st->data_bytes += it->len;
-                flusher_bytes(flusher, it->len);
+                flusher_written(flusher, it->len);
                 return 0;
         }
         int r = disk_writer_finish(out, ret_error);
