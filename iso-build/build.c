@@ -2,8 +2,12 @@
 /* forja iso build: resolves the mirror, then runs the cached steps in order
  * (forja .deb, node image, installer environment) and assembles the ISO. */
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include "fileio.h"
 #include "isobuild-paths.h"
 #include "isobuild.h"
 #include "log.h"
@@ -60,6 +64,72 @@ static void context_done(BuildContext *c) {
         strv_free(c->forja_depends);
 }
 
+/* The installer environment is built by a child process while this one
+ * builds the node image: on a cold cache their two mmdebstrap runs overlap
+ * (both wait on downloads and dpkg as much as on a CPU). The child's output
+ * goes to a log file, shown in part if it fails; a cached environment makes
+ * the child return at once. */
+typedef struct Background {
+        pid_t pid;
+        char log[64];
+} Background;
+
+static int installer_env_start(BuildContext *c, Background *ret) {
+        snprintf(ret->log, sizeof(ret->log), "/tmp/forja-iso-installer.XXXXXX");
+        int fd = mkostemp(ret->log, O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(errno, "Cannot create a log file for the installer environment: %m");
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0) {
+                int r = negative_errno();
+                close(fd);
+                (void) unlink(ret->log);
+                return log_error_errno(r, "Cannot start the installer environment's build: %m");
+        }
+        if (pid == 0) {
+                (void) setpgid(0, 0); /* its own group: stopped as a whole on failure */
+                if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+                        _exit(1);
+                int r = step_installer_env(c);
+                fflush(NULL);
+                _exit(r < 0 ? 1 : 0);
+        }
+        close(fd);
+        (void) setpgid(pid, pid);
+        ret->pid = pid;
+        log_info("installer environment: building beside the node image (log: %s)...", ret->log);
+        return 0;
+}
+
+/* Waits for the child (stopping it first when `stop`); returns 0 when it
+ * succeeded, else shows the end of its log. */
+static int installer_env_wait(Background *b, bool stop) {
+        int status = 0;
+        if (b->pid <= 0)
+                return 0;
+        if (stop)
+                (void) kill(-b->pid, SIGTERM);
+        while (waitpid(b->pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return log_error_errno(errno, "Lost the installer environment's build: %m");
+        b->pid = 0;
+        _cleanup_free_ char *text = NULL;
+        bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (!ok && !stop && read_full_file(b->log, 16 << 20, &text, NULL) >= 0 && text) {
+                const char *tail = text + strlen(text);
+                for (int lines = 0; tail > text && lines <= 30; tail--)
+                        if (tail[-1] == '\n')
+                                lines++;
+                fprintf(stderr, "%s", tail);
+        }
+        if (ok || stop)
+                (void) unlink(b->log);
+        if (!ok && !stop)
+                return log_error_errno(EIO, "The installer environment's build failed (log: %s).", b->log);
+        return ok ? 0 : -EIO;
+}
+
 int iso_build(const IsoBuildOptions *opts) {
         BuildContext c = { .opts = opts };
         int r;
@@ -100,11 +170,18 @@ int iso_build(const IsoBuildOptions *opts) {
                 log_warning("Could not remove the leftovers of interrupted builds in %s.", c.cache_dir);
         double t0 = now_sec();
 
+        Background bg = {};
         r = step_forja_deb(&c);
         if (r >= 0)
+                r = installer_env_start(&c, &bg);
+        if (r >= 0) {
                 r = step_node_image(&c);
+                int k = installer_env_wait(&bg, r < 0);
+                if (r >= 0)
+                        r = k;
+        }
         if (r >= 0)
-                r = step_installer_env(&c);
+                r = step_installer_env(&c); /* a cache hit: the child committed it */
         if (r >= 0)
                 r = step_iso_image(&c, opts->output);
         if (r >= 0)
