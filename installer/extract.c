@@ -8,6 +8,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
+/* The buffer-less streaming API (ZSTD_decompressContinue) is in the part of
+ * zstd.h behind this macro; libzstd.so exports it and it has not changed
+ * since zstd 1.0. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include "extract-write.h"
@@ -315,9 +319,9 @@ static int archive_failure(struct archive *a, int fallback) {
  * zstd images are decompressed into the ring itself and their file data is
  * queued as pointers into it (decoder_read()); other formats go through
  * libarchive's filters and their data is copied into the ring. */
-#define RING_SIZE (8u << 20)    /* decompressed bytes in flight */
+#define RING_SIZE (16u << 20)   /* decompressed bytes in flight */
 #define MAX_PIECE (512u << 10)  /* largest data item */
-#define N_ITEMS 4096
+#define N_ITEMS 16384
 /* A waiting writer is woken once this much is queued (or when the decoder
  * itself is about to wait), not for every item. */
 #define WAKE_ITEMS 64
@@ -338,6 +342,7 @@ typedef struct Item {
         int64_t offset;
         size_t release;                 /* ring bytes freed once done (len + padding before it) */
         bool borrowed;                  /* data points into a decompressed block of the ring */
+        bool heap;                      /* data is a malloc'd copy, freed once written */
 } Item;
 
 typedef struct Queue {
@@ -361,8 +366,11 @@ typedef struct Queue {
         bool format_known;              /* the first bytes were looked at */
         ZSTD_DCtx *dctx;                /* non-NULL: zstd, decompressed by us into the ring */
         ZSTD_inBuffer zin;              /* the compressed chunk being decompressed */
-        bool zin_eof;
-        size_t zlast;                   /* ZSTD_decompressStream()'s last hint: 0 at a frame's end */
+        uint8_t *zstage;                /* a zstd block that straddles two chunks, gathered */
+        bool zin_frame;                 /* inside a frame (an end of input here is a truncation) */
+        bool zeof;
+        uint8_t zhdr[ZSTD_FRAMEHEADERSIZE_MAX];        /* the frame header being read */
+        size_t zhdr_len;
         size_t unreleased;              /* ring bytes taken since the last ITEM_RELEASE */
 
         /* Serial mode (one CPU): no decoder thread and no ring; the decoder
@@ -451,9 +459,21 @@ static int queue_push_item(Queue *q, ItemKind kind, DiskEntry *entry, const void
                 return 0;
         }
         pthread_mutex_lock(&q->lock);
-        Item *it = queue_reserve(q, borrowed || kind == ITEM_RELEASE ? 0 : len);
+        /* With own zstd decompression the ring holds zstd's output alone
+         * (its window must stay contiguous): the rare data that libarchive
+         * hands over from its own buffer is copied to the heap instead. */
+        bool heap = q->dctx && !borrowed && kind == ITEM_DATA && len > 0;
+        uint8_t *copy = NULL;
+        if (heap) {
+                copy = malloc(len);
+                if (!copy)
+                        return -ENOMEM;
+                memcpy(copy, data, len);
+        }
+        Item *it = queue_reserve(q, borrowed || heap || kind == ITEM_RELEASE ? 0 : len);
         if (!it) {
                 pthread_mutex_unlock(&q->lock);
+                free(copy);
                 return -ECANCELED;
         }
         pthread_mutex_unlock(&q->lock);
@@ -463,8 +483,9 @@ static int queue_push_item(Queue *q, ItemKind kind, DiskEntry *entry, const void
         it->offset = offset;
         it->borrowed = borrowed;
         it->release += kind == ITEM_RELEASE ? len : 0;
-        if (borrowed) {
-                it->data = data;
+        it->heap = heap;
+        if (borrowed || heap) {
+                it->data = heap ? copy : data;
                 it->len = len;
         } else if (kind == ITEM_RELEASE)
                 it->len = 0;
@@ -490,35 +511,152 @@ static int queue_release(Queue *q) {
 }
 
 /* Own zstd decompression: with libarchive's zstd filter every byte was
- * decompressed into libarchive's buffer and then copied into the ring. Here
- * the decoder thread decompresses straight into a block of the ring and
- * libarchive reads the tar from there, so file data reaches the writer with
- * no copy at all. Images that are not zstd go to libarchive as they are. */
+ * decompressed into zstd's window buffer, copied into libarchive's buffer and
+ * copied again into the ring. Here the decoder thread decompresses zstd
+ * blocks straight into the ring with zstd's buffer-less API, which keeps its
+ * history (the window) in the output itself: the ring is never overwritten
+ * less than ZSTD_WINDOW_MAX bytes of output behind, since a ring position is
+ * reused only after the output has gone round it once, less one wrap's
+ * padding (< ZBLOCK) and the block being filled (ZBLOCK). libarchive reads the
+ * tar from the ring, and file data reaches the writer as pointers into it,
+ * with no copy at all. Images that are not zstd, or whose first frame has a
+ * larger window, go to libarchive's filters as they are. */
 #define ZBLOCK (512u << 10)
-/* zstd's default limit is 128 MiB of window; forja's images use 4 MiB
- * (level 19), and the install must stay under 64 MiB. */
-#define ZSTD_WINDOW_LOG_MAX 25
+#define ZSTD_WINDOW_MAX (RING_SIZE - 2 * ZBLOCK)
+
+/* Points *ret at the next n compressed bytes (at most ZSTD_BLOCKSIZE_MAX):
+ * in the current chunk, or gathered across chunks. Returns 0, 1 at the end
+ * of the input (no byte taken), or -1 with the archive error set. */
+static int zstd_input(struct archive *a, Queue *q, size_t n, const void **ret) {
+        size_t have = 0;
+        for (;;) {
+                const uint8_t *src = (const uint8_t *) q->zin.src + q->zin.pos;
+                size_t avail = q->zin.size - q->zin.pos;
+                if (have == 0 && avail >= n) {
+                        q->zin.pos += n;
+                        *ret = src;
+                        return 0;
+                }
+                size_t k = MIN(n - have, avail);
+                memcpy(q->zstage + have, src, k);
+                q->zin.pos += k;
+                have += k;
+                if (have == n) {
+                        *ret = q->zstage;
+                        return 0;
+                }
+                const void *buf;
+                la_ssize_t m = reader_read(a, q->rd, &buf);
+                if (m < 0)
+                        return -1;
+                if (m == 0) {
+                        if (have == 0)
+                                return 1;
+                        archive_set_error(a, EINVAL, "zstd: the image ends inside a frame");
+                        return -1;
+                }
+                q->zin = (ZSTD_inBuffer) { .src = buf, .size = m };
+        }
+}
+
+/* The window a frame needs, from its header; 0 while the header is incomplete. */
+static int zstd_frame_window(const void *hdr, size_t len, uint64_t *ret) {
+        ZSTD_frameHeader h;
+        size_t k = ZSTD_getFrameHeader(&h, hdr, len);
+        if (ZSTD_isError(k))
+                return -EINVAL;
+        if (k > 0)
+                return 0;
+        *ret = h.frameType == ZSTD_skippableFrame ? 1 : MAX(h.windowSize, (uint64_t) 1);
+        return 0;
+}
+
+/* Decompresses zstd blocks into block (ZBLOCK bytes) until less than a
+ * block's worth of room is left or the input ends; returns the bytes filled
+ * or -1 with the archive error set. */
+static la_ssize_t zstd_fill(struct archive *a, Queue *q, uint8_t *block) {
+        size_t filled = 0;
+        while (!q->zeof && ZBLOCK - filled >= ZSTD_BLOCKSIZE_MAX) {
+                size_t n = ZSTD_nextSrcSizeToDecompress(q->dctx);
+                if (n == 0) {
+                        /* A frame ended: the next one may follow. */
+                        ZSTD_decompressBegin(q->dctx);
+                        q->zin_frame = false;
+                        q->zhdr_len = 0;
+                        continue;
+                }
+                const void *src;
+                int k = zstd_input(a, q, n, &src);
+                if (k < 0)
+                        return -1;
+                if (k > 0) {
+                        if (q->zin_frame) {
+                                archive_set_error(a, EINVAL, "zstd: the image ends inside a frame");
+                                return -1;
+                        }
+                        q->zeof = true;
+                        break;
+                }
+                if (q->zhdr_len + n <= sizeof(q->zhdr) && (!q->zin_frame || q->zhdr_len > 0)) {
+                        /* Still in the frame header: check its window first. */
+                        memcpy(q->zhdr + q->zhdr_len, src, n);
+                        q->zhdr_len += n;
+                        uint64_t window = 0;
+                        if (zstd_frame_window(q->zhdr, q->zhdr_len, &window) < 0) {
+                                archive_set_error(a, EINVAL, "zstd: not a zstd frame header");
+                                return -1;
+                        }
+                        if (window > ZSTD_WINDOW_MAX) {
+                                archive_set_error(a, EINVAL, "zstd: a frame needs a %" PRIu64 " MiB window, more than %u MiB",
+                                                  window >> 20, ZSTD_WINDOW_MAX >> 20);
+                                return -1;
+                        }
+                        if (window > 0)
+                                q->zhdr_len = 0;        /* header complete */
+                }
+                q->zin_frame = true;
+                size_t out = ZSTD_decompressContinue(q->dctx, block + filled, ZBLOCK - filled, src, n);
+                if (ZSTD_isError(out)) {
+                        archive_set_error(a, EINVAL, "zstd: %s", ZSTD_getErrorName(out));
+                        return -1;
+                }
+                filled += out;
+        }
+        return (la_ssize_t) filled;
+}
+
+/* Takes the first chunk and decides: own zstd decompression, or libarchive's
+ * filters (returns the chunk in *ret_buf then). */
+static la_ssize_t decoder_start(struct archive *a, Queue *q, const void **ret_buf) {
+        const void *buf;
+        la_ssize_t n = reader_read(a, q->rd, &buf);
+        if (n <= 0)
+                return n;
+        q->format_known = true;
+        uint64_t window = 0;
+        bool own = q->ring && (size_t) n >= ZSTD_FRAMEHEADERSIZE_MAX && ZSTD_isFrame(buf, n) &&
+                zstd_frame_window(buf, n, &window) >= 0 && window > 0 && window <= ZSTD_WINDOW_MAX;
+        if (!own) {
+                *ret_buf = buf;
+                return n;
+        }
+        q->dctx = ZSTD_createDCtx();
+        q->zstage = malloc(ZSTD_BLOCKSIZE_MAX);
+        if (!q->dctx || !q->zstage || ZSTD_isError(ZSTD_decompressBegin(q->dctx))) {
+                archive_set_error(a, ENOMEM, "Cannot set up zstd decompression");
+                return -1;
+        }
+        q->zin = (ZSTD_inBuffer) { .src = buf, .size = n };
+        return 0;
+}
 
 static la_ssize_t decoder_read(struct archive *a, void *userdata, const void **ret_buf) {
         Queue *q = userdata;
 
         if (!q->format_known) {
-                const void *buf;
-                la_ssize_t n = reader_read(a, q->rd, &buf);
-                if (n <= 0)
+                la_ssize_t n = decoder_start(a, q, ret_buf);
+                if (n != 0 || !q->dctx)
                         return n;
-                q->format_known = true;
-                static const uint8_t magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
-                if (n < 4 || memcmp(buf, magic, 4) != 0 || !q->ring) {
-                        *ret_buf = buf;
-                        return n;
-                }
-                q->dctx = ZSTD_createDCtx();
-                if (!q->dctx || ZSTD_isError(ZSTD_DCtx_setParameter(q->dctx, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX))) {
-                        archive_set_error(a, ENOMEM, "Cannot set up zstd decompression");
-                        return -1;
-                }
-                q->zin = (ZSTD_inBuffer) { .src = buf, .size = n };
         }
         if (!q->dctx)
                 return reader_read(a, q->rd, ret_buf);
@@ -537,38 +675,19 @@ static la_ssize_t decoder_read(struct archive *a, void *userdata, const void **r
         }
         size_t used;
         uint8_t *block = ring_take(q, ZBLOCK, &used);
-        q->unreleased += used;
         pthread_mutex_unlock(&q->lock);
 
-        ZSTD_outBuffer out = { .dst = block, .size = ZBLOCK };
-        while (out.pos < out.size) {
-                if (q->zin.pos == q->zin.size && !q->zin_eof) {
-                        const void *buf;
-                        la_ssize_t n = reader_read(a, q->rd, &buf);
-                        if (n < 0)
-                                return n;
-                        if (n == 0)
-                                q->zin_eof = true;
-                        else
-                                q->zin = (ZSTD_inBuffer) { .src = buf, .size = n };
-                        continue;
-                }
-                size_t before = out.pos;
-                size_t k = ZSTD_decompressStream(q->dctx, &out, &q->zin);
-                if (ZSTD_isError(k)) {
-                        archive_set_error(a, EINVAL, "zstd: %s", ZSTD_getErrorName(k));
-                        return -1;
-                }
-                q->zlast = k;
-                if (q->zin_eof && out.pos == before)
-                        break;
-        }
-        if (out.pos == 0 && q->zlast != 0) {
-                archive_set_error(a, EINVAL, "zstd: the image ends inside a frame");
+        la_ssize_t filled = zstd_fill(a, q, block);
+        if (filled < 0)
                 return -1;
-        }
+        /* Give the unfilled end of the block back (nothing was taken after it). */
+        pthread_mutex_lock(&q->lock);
+        q->ring_pos = ((size_t) (block - q->ring) + (size_t) filled) % RING_SIZE;
+        q->ring_used -= ZBLOCK - (size_t) filled;
+        pthread_mutex_unlock(&q->lock);
+        q->unreleased += used - (ZBLOCK - (size_t) filled);
         *ret_buf = block;
-        return (la_ssize_t) out.pos;
+        return filled;
 }
 
 static int decode_entry_data(Queue *q) {
@@ -719,6 +838,8 @@ static int write_stream(Queue *q, DiskWriter *out, Flusher *flusher, ExtractStat
                 pthread_mutex_unlock(&q->lock);
 
                 r = write_item(it, out, flusher, st, ret_error);
+                if (it->heap)
+                        free((void *) it->data);
 
                 pthread_mutex_lock(&q->lock);
                 q->head = (q->head + 1) % N_ITEMS;
@@ -794,7 +915,10 @@ static int extract_stream(struct archive *in, DiskWriter *out, Reader *rd, Flush
         for (; q->count > 0; q->count--, q->head = (q->head + 1) % N_ITEMS)
                 if (q->items[q->head].kind == ITEM_HEADER)
                         disk_entry_free(q->items[q->head].entry);
+                else if (q->items[q->head].heap)
+                        free((void *) q->items[q->head].data);
         ZSTD_freeDCtx(q->dctx);
+        free(q->zstage);
         free(q->message);
         return r;
 }
