@@ -7,7 +7,8 @@
 # and read-only directories, sparse files), the entries it hands to
 # libarchive's writer (POSIX ACLs), exact times (nanoseconds, directories and
 # symlinks too, which treecmp.py leaves out), missing parent directories,
-# duplicate entries, and zstd input in several frames, gzip and plain tar.
+# duplicate entries, and zstd input in several frames or with a large
+# window, gzip and plain tar.
 #   test-extract-writer.sh EXTRACT_IMAGE
 . "$TESTS_LIB/testlib.sh"
 EXTRACT=$1
@@ -43,6 +44,23 @@ truncate -s 20M "$src/srv/sparse"
 printf 'middle' | dd of="$src/srv/sparse" bs=1 seek=$((8 << 20)) conv=notrunc status=none
 printf 'start' | dd of="$src/srv/sparse" bs=1 conv=notrunc status=none
 printf 'in the read-only directory\n' >"$src/srv/ro/inside"
+# 40 MiB that zstd compresses with matches reaching 1-3 MiB back: the
+# extractor's 16 MiB ring goes round twice, with zstd's window across the wrap.
+python3 - "$src/srv/big" <<'PY'
+import random, sys
+rng = random.Random(7)
+out, blocks = bytearray(), []
+while len(out) < 40 << 20:
+    if blocks and rng.random() < 0.6:
+        b = bytearray(rng.choice(blocks[-3:]))
+        for _ in range(64):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+    else:
+        b = rng.randbytes(1 << 20)
+    blocks.append(bytes(b))
+    out += b
+open(sys.argv[1], "wb").write(out)
+PY
 chmod 0555 "$src/srv/ro"
 chmod 2775 "$src/var/sgid"
 chown 0:50 "$src/var/sgid"
@@ -121,6 +139,11 @@ head -c $((size / 3)) "$TMPD/tree.tar" | zstd -q -3 >"$TMPD/frames.tar.zst"
 tail -c +$((size / 3 + 1)) "$TMPD/tree.tar" | zstd -q -3 >>"$TMPD/frames.tar.zst"
 [ "$(zstd -lv "$TMPD/frames.tar.zst" 2>/dev/null | sed -n 's/^# Zstandard Frames: //p')" = 2 ] || fail "expected 2 zstd frames"
 extract_and_check "two zstd frames" "$TMPD/frames.tar.zst"
+# A window larger than the ring can keep (no content size, --long=25: 32 MiB):
+# left to libarchive's zstd filter.
+zstd -q -3 --long=25 <"$TMPD/tree.tar" >"$TMPD/long.tar.zst"
+zstd -lv "$TMPD/long.tar.zst" 2>/dev/null | grep -q 'Window Size: 32.0 MiB' || fail "expected a 32 MiB zstd window"
+extract_and_check "zstd with a 32 MiB window" "$TMPD/long.tar.zst"
 
 # A zstd image cut short, without a manifest: refused, not taken as complete.
 head -c $(($(stat -c %s "$TMPD/tree.tar.zst") - 64)) "$TMPD/tree.tar.zst" >"$TMPD/cut.tar.zst"
