@@ -126,21 +126,23 @@ TOML
 qemu-img create -q -f qcow2 "$work/node.qcow2" 16G
 install_markers=(--expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' --expect '^FORJA-STAGE-END bootloader ok'
                  --expect '^FORJA-INSTALL-OK' --fail '^FORJA-INSTALL-FAILED' --wait-exit)
-# The fault before the real install, and a bystander disk (vdb) with data.
-fault_args=()
+# The fault before the real install (its markers first, then the real
+# install's), and a bystander disk (vdb) with data.
+fault=
 case $scenario in
 ext4-bios)
-        fault_args=(--fw-cmdline forja.kill-first=image-mid
+        # The second install runs in the same boot: no second FORJA-UNATTENDED.
+        fault=kill install_markers=(--fw-cmdline forja.kill-first=image-mid
                     --expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' --expect '^FORJA-STAGE 5/8 image'
                     --expect 'FORJA_KILL_AT=image-mid: killing the installer here'
-                    --expect '^FORJA-INSTALL-END status=137 kill-at=image-mid') ;;
+                    --expect '^FORJA-INSTALL-END status=137 kill-at=image-mid' "${install_markers[@]:2}") ;;
 xfs-secureboot)
-        fault_args=(--on '^FORJA-STAGE-END disks ok=reset'
+        fault=reset install_markers=(--on '^FORJA-STAGE-END disks ok=reset'
                     --expect '^FORJA-UNATTENDED ' --expect '^FORJA-INSTALL-START' --expect '^FORJA-STAGE-END disks ok'
-                    --expect 'forja-init: forja installer .* starting') ;;
+                    --expect 'forja-init: forja installer .* starting' "${install_markers[@]}") ;;
 esac
 bystander=()
-if [ ${#fault_args[@]} -gt 0 ]; then
+if [ -n "$fault" ]; then
         truncate -s 64M "$work/bystander.raw"
         printf 'label: gpt\nstart=2048, size=100000, type=linux\n' | sfdisk -q "$work/bystander.raw"
         mkdir "$work/files"
@@ -162,11 +164,11 @@ else
         expect_exit 0 "$FORJA" iso prepare --answer "$work/answer.toml" --on-first-boot "$E2E_HERE/data/probe.sh" \
                 --in "$E2E_ISO" -o "$work/auto.iso"
         e2e_boot "install-$scenario" --iso "$work/auto.iso" --firmware "$firmware" --disk "$work/node.qcow2" \
-                "${bystander[@]}" --memory 1536 --timeout 1800 "${fault_args[@]}" "${install_markers[@]}" ||
+                "${bystander[@]}" --memory 1536 --timeout 1800 "${install_markers[@]}" ||
                 fail "the install failed (serial log $SERIAL_LOG)"
 fi
 install_log=$SERIAL_LOG
-echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included${fault_args:+, the fault included})"
+echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included${fault:+, the fault included})"
 if [ "$scenario" = ext4-bios ]; then
         # The SIGKILL came while the image was half laid down: its progress
         # before the kill between 40 and 60 %, the image stage never ended.
