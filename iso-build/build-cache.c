@@ -2,15 +2,24 @@
 #include <dirent.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "build-cache.h"
 #include "fileio.h"
+#include "log.h"
 #include "util.h"
 
 /* The kinds of entry this cache holds; clean removes only these. */
-static const char *const cache_kinds[] = { "deb-", "nodebase-", "node-", "installerbase-", "installer-", ".tmp-" };
+static const char *const cache_kinds[] = { "deb-", "nodebase-", "node-", "installerbase-", "installer-", ".tmp-", ".lock-" };
+
+static void cache_unlock(CacheEntry *e) {
+        if (e->locked)
+                (void) close(e->lock_fd); /* releases the flock */
+        e->locked = false;
+        e->lock_fd = -1;
+}
 
 int cache_lookup(const char *cache_dir, const char *kind, const char *key_text, CacheEntry *ret) {
         CacheEntry e = {};
@@ -28,11 +37,34 @@ int cache_lookup(const char *cache_dir, const char *kind, const char *key_text, 
                 return r;
         }
 
+        _cleanup_free_ char *lock_path = NULL;
+        if (asprintf(&lock_path, "%s/.lock-%s-%.24s", cache_dir, kind, e.key) < 0) {
+                cache_entry_done(&e);
+                return -ENOMEM;
+        }
+        e.lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (e.lock_fd < 0) {
+                r = negative_errno();
+                cache_entry_done(&e);
+                return r;
+        }
+        e.locked = true;
+        if (flock(e.lock_fd, LOCK_EX | LOCK_NB) < 0) {
+                log_info("%s-%.24s: another build is making it; waiting for it...", kind, e.key);
+                while (flock(e.lock_fd, LOCK_EX) < 0)
+                        if (errno != EINTR) {
+                                r = negative_errno();
+                                cache_entry_done(&e);
+                                return r;
+                        }
+        }
+
         _cleanup_free_ char *key_file = path_join(e.dir, "key.txt");
         _cleanup_free_ char *stored = NULL;
         if (key_file && read_full_file(key_file, 1 << 20, &stored, NULL) >= 0 && streq(stored, key_text)) {
                 e.hit = true;
                 (void) utimensat(AT_FDCWD, e.dir, NULL, 0); /* recently used: kept by cache_prune() */
+                cache_unlock(&e);
                 *ret = e;
                 return 0;
         }
@@ -66,12 +98,14 @@ int cache_commit(CacheEntry *e) {
         free(e->tmp);
         e->tmp = NULL;
         e->hit = true;
+        cache_unlock(e);
         return 0;
 }
 
 void cache_entry_done(CacheEntry *e) {
         if (e->tmp)
                 (void) rm_rf(e->tmp);
+        cache_unlock(e);
         free(e->tmp);
         free(e->dir);
         free(e->key_text);

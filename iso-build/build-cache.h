@@ -15,9 +15,14 @@ typedef struct CacheEntry {
         char *key_text;
         char key[65];
         bool hit;
+        bool locked;      /* lock_fd holds the entry's build lock (a miss being built) */
+        int lock_fd;
 } CacheEntry;
 
-/* Looks the entry up; on a miss creates the temporary directory. */
+/* Looks the entry up; on a miss creates the temporary directory. Two builds
+ * of the same entry at once (two `forja iso build` runs, two e2e runs) do not
+ * both build it: the second waits for the first's lock, then finds a hit. The
+ * lock is held from a miss until cache_commit() or cache_entry_done(). */
 int cache_lookup(const char *cache_dir, const char *kind, const char *key_text, CacheEntry *ret);
 
 /* Makes a miss's temporary directory the entry (writes key.txt first). */

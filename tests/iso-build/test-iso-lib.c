@@ -9,6 +9,7 @@
 
 #include "build-cache.h"
 #include "config.h"
+#include "fileio.h"
 #include "pkglist.h"
 #include "source-tree.h"
 #include "steps.h"
@@ -160,6 +161,44 @@ static void test_cache(const char *dir) {
         free(tmp_copy);
 }
 
+/* A second lookup of an entry being built waits for the first build and then
+ * finds it: a child misses, holds the lock for a while and commits; the
+ * parent's lookup must come back as a hit with the child's output. */
+static void test_cache_lock(const char *dir) {
+        char cache[4096], ready[4200];
+        snprintf(cache, sizeof(cache), "%s/locked", dir);
+        snprintf(ready, sizeof(ready), "%s/locked-ready", dir);
+        pid_t child = fork();
+        CHECK(child >= 0);
+        if (child == 0) {
+                CacheEntry e = {};
+                if (cache_lookup(cache, "installer", "locked key\n", &e) < 0 || e.hit)
+                        _exit(1);
+                char *out = cache_path(&e, "initrd.img");
+                write_text(out, "from the child");
+                write_text(ready, "");
+                usleep(500 * 1000);
+                int r = cache_commit(&e);
+                cache_entry_done(&e);
+                _exit(r < 0 ? 1 : 0);
+        }
+        struct stat st;
+        for (int i = 0; i < 1000 && stat(ready, &st) < 0; i++)
+                usleep(10 * 1000);
+        CacheEntry e = {};
+        CHECK_INTEQ(cache_lookup(cache, "installer", "locked key\n", &e), 0);
+        CHECK(e.hit);
+        char *out = cache_path(&e, "initrd.img"), *text = NULL;
+        CHECK(read_full_file(out, 1024, &text, NULL) >= 0);
+        CHECK_STREQ(text, "from the child");
+        free(text);
+        free(out);
+        cache_entry_done(&e);
+        int status = -1;
+        waitpid(child, &status, 0);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_stale(const char *dir) {
         char cache[1024], dead[2048], alive[2048];
         snprintf(cache, sizeof(cache), "%s/stale", dir);
@@ -204,6 +243,7 @@ int main(void) {
         test_pkglist_file(dir);
         test_source_hash(dir);
         test_cache(dir);
+        test_cache_lock(dir);
         test_stale(dir);
         test_label();
         CHECK_INTEQ(rm_rf(dir), 0);
