@@ -35,9 +35,15 @@ for disk in /sys/block/vd*; do
         probe "mbr-$d" "$(head -c 512 "/dev/$d" | grep -q -a GRUB && echo grub || echo none)"
 done
 mkdir -p /run/probe-esp
+esp_files() { (cd "$1" && ls EFI/BOOT/BOOTX64.EFI EFI/debian/shimx64.efi EFI/debian/grubx64.efi 2>/dev/null | tr '\n' ' '); }
 for p in $(lsblk -l -n -o NAME,PARTTYPE | awk 'tolower($2) == "c12a7328-f81f-11d2-ba4b-00a0c93ec93b" {print $1}'); do
-        if mount -o ro "/dev/$p" /run/probe-esp 2>/dev/null; then
-                probe "esp-$p" "$(cd /run/probe-esp && ls EFI/BOOT/BOOTX64.EFI EFI/debian/shimx64.efi EFI/debian/grubx64.efi 2>/dev/null | tr '\n' ' ')"
+        # the first disk's ESP is mounted at /boot/efi already (a second,
+        # read-only mount of it fails)
+        mounted=$(findmnt -n -o TARGET --source "/dev/$p" | head -n 1)
+        if [ -n "$mounted" ]; then
+                probe "esp-$p" "$(esp_files "$mounted")"
+        elif mount -o ro "/dev/$p" /run/probe-esp 2>/dev/null; then
+                probe "esp-$p" "$(esp_files /run/probe-esp)"
                 umount /run/probe-esp
         else
                 probe "esp-$p" "unmountable"
