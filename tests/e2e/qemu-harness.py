@@ -123,6 +123,8 @@ class Machine:
         # that device_del can take them away while the guest runs.
         self.qmp_enabled = qmp or bool(hotplug)
         self.qmp_socket = os.path.join(self.workdir, "qmp.sock")
+        if len(self.qmp_socket) > 100:  # sun_path holds 108 bytes
+            self.qmp_socket = os.path.join(tempfile.mkdtemp(prefix="forja-qmp-"), "qmp.sock")
         self._qmp = None
         self._qmp_buf = b""
         self.qmp_events = []
@@ -431,6 +433,8 @@ class Machine:
         if self._qmp:
             self._qmp.close()
             self._qmp = None
+        if self.qmp_enabled and not self.qmp_socket.startswith(self.workdir + os.sep):
+            shutil.rmtree(os.path.dirname(self.qmp_socket), ignore_errors=True)
 
     def cleanup(self):
         self.stop()
