@@ -176,6 +176,7 @@ static void test_cache_lock(const char *dir) {
                         _exit(1);
                 char *out = cache_path(&e, "initrd.img");
                 write_text(out, "from the child");
+                free(out);
                 write_text(ready, "");
                 usleep(500 * 1000);
                 int r = cache_commit(&e);
