@@ -81,79 +81,26 @@ char *step_include_list(BuildContext *c, char **packages) {
         return s;
 }
 
-/* The base layer: everything but forja. */
-static int step_node_base(BuildContext *c) {
-        static const char *const files[] = { "node.packages", "node-customize.sh", "grub-bios-early.cfg", NULL };
-        _cleanup_free_ char *list_path = path_join(c->data_dir, "node.packages");
-        _cleanup_strv_free_ char **packages = NULL;
-        StrBuf key = {};
-        int r;
-
-        if (!list_path)
-                return log_oom();
-        r = pkglist_read(list_path, &packages);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read the package list %s: %m", list_path);
-        r = step_key_common(c, &key, "nodebase", packages, files);
-        if (r >= 0)
-                r = cache_lookup(c->cache_dir, "nodebase", key.s, &c->node_base);
-        strbuf_done(&key);
-        if (r < 0)
-                return log_error_errno(r, "Failed to use the cache %s: %m", c->cache_dir);
-        if (c->node_base.hit) {
-                log_info("node image base: cached (%s)", c->node_base.dir);
-                return 0;
-        }
-
-        log_info("node image base: mmdebstrap %s with %zu packages (a few minutes)...", c->opts->suite,
-                 pkglist_length(packages));
-        double t0 = now_sec();
-        _cleanup_free_ char *include = step_include_list(c, packages);
-        _cleanup_free_ char *script = path_join(c->data_dir, "node-customize.sh");
-        _cleanup_free_ char *tar = path_join(c->node_base.tmp, "node-base.tar");
-        if (!include || !script || !tar)
-                return log_oom();
-        if (!path_is_hook_safe(script) || !path_is_hook_safe(c->node_base.tmp) || !path_is_hook_safe(c->data_dir))
-                return log_error_errno(EINVAL, "Paths for mmdebstrap hooks must not contain blanks or quotes: %s, %s.",
-                                       c->data_dir, c->node_base.tmp);
-
-        ArgV a = {};
-        r = 0;
-        r = r ?: argv_add(&a, "mmdebstrap");
-        r = r ?: argv_add(&a, "--variant=apt");
-        r = r ?: argv_addf(&a, "--include=%s", include);
-        r = r ?: argv_add(&a, "--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount");
-        r = r ?: mmdebstrap_common_args(&a);
-        r = r ?: argv_addf(&a, "--customize-hook=%s \"$1\" %s %s", script, c->node_base.tmp, c->data_dir);
-        r = r ?: argv_add(&a, c->opts->suite);
-        r = r ?: argv_add(&a, tar);
-        for (char **s = c->sources; r == 0 && *s; s++)
-                r = argv_add(&a, *s);
-        if (r < 0) {
-                argv_done(&a);
-                return log_oom();
-        }
-        /* The kernel's postinst makes a generic initramfs (MODULES=most, LVM
-         * and cryptsetup hooks): the node boots on any hardware even when the
-         * engine has nothing to change in it; the engine updates it when it
-         * writes crypttab or mdadm.conf. */
-        r = run_visible(a.v, NULL);
-        argv_done(&a);
-        if (r < 0)
-                return r;
-        r = cache_commit(&c->node_base);
-        if (r < 0)
-                return log_error_errno(r, "Failed to store the node image base in the cache: %m");
-        log_info("node image base: done in %.0f s.", now_sec() - t0);
-        return 0;
-}
+/* The base layer: everything but forja. The kernel's postinst makes a
+ * generic initramfs (MODULES=most, LVM and cryptsetup hooks): the node boots
+ * on any hardware even when the engine has nothing to change in it; the engine
+ * adds crypttab and mdadm.conf to it when it writes them. */
+static const BaseStep node_base = {
+        .kind = "nodebase",
+        .label = "node image base",
+        .package_list = "node.packages",
+        .customize_script = "node-customize.sh",
+        .variant = "apt",
+        .target = "node-base.tar",
+        .files = (const char *const[]) { "node.packages", "node-customize.sh", "grub-bios-early.cfg", NULL },
+};
 
 int step_node_image(BuildContext *c) {
         static const char *const files[] = { "node-layer.sh", NULL };
         StrBuf key = {};
         int r;
 
-        r = step_node_base(c);
+        r = step_base(c, &node_base, &c->node_base);
         if (r < 0)
                 return r;
         r = step_key_layer(c, &key, "node", &c->node_base, files);

@@ -31,6 +31,23 @@ typedef struct BuildContext {
 
 /* Builds the forja .deb inside a trixie chroot (or takes --forja-deb). */
 int step_forja_deb(BuildContext *c);
+/* A base layer: mmdebstrap --variant=VARIANT of the packages in
+ * data/PACKAGE_LIST plus the .deb's dependencies, data/CUSTOMIZE_SCRIPT as its
+ * customize hook (called with the root, the entry being built and the data
+ * dir), cached as KIND-KEY (the key: step_key_common() with files). */
+typedef struct BaseStep {
+        const char *kind;             /* cache kind: "nodebase", "installerbase" */
+        const char *label;            /* for the log: "node image base" */
+        const char *package_list;
+        const char *customize_script;
+        const char *variant;
+        const char *target;           /* mmdebstrap's output, a file in the entry; NULL: /dev/null */
+        const char *const *files;     /* data files in the key */
+        const char *const *outputs;   /* files the hook must have made in the entry, or NULL */
+        char *const *env;             /* extra environment for mmdebstrap, or NULL */
+} BaseStep;
+int step_base(BuildContext *c, const BaseStep *s, CacheEntry *e);
+
 /* The node image in two cached layers. The base: mmdebstrap with
  * data/node.packages and the .deb's dependencies, customized by
  * data/node-customize.sh, kept as node-base.tar with node-packages.tsv and the
