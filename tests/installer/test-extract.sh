@@ -86,7 +86,7 @@ python3 "$TESTS_LIB/treecmp.py" "$src" "$TMPD/mnt/target" >/dev/null || fail "tr
 
 # 3. One flipped byte in chunk 2: refused with the chunk named.
 cp "$image" "$TMPD/bad.tar.zst"
-printf '\xff' | dd of="$TMPD/bad.tar.zst" bs=1 seek=$((2 * chunk + 100)) conv=notrunc status=none
+flip_byte "$TMPD/bad.tar.zst" $((2 * chunk + 100))
 cmp -s "$image" "$TMPD/bad.tar.zst" && fail "corruption did not change the image"
 fresh_target
 expect_exit 3 "$EXTRACT" --chunks "$TMPD/chunks.txt" "$TMPD/bad.tar.zst" "$TMPD/mnt/target"

@@ -25,7 +25,7 @@ echo "node" >"$src/etc/hostname"
 size=$(stat -c %s "$TMPD/root/node.tar.zst")
 # The same image with one byte changed in its middle chunk, beside the good manifest.
 cp "$TMPD/root/node.tar.zst" "$TMPD/root/node.manifest.json" "$TMPD/bad/"
-printf 'X' | dd of="$TMPD/bad/node.tar.zst" bs=1 seek=$((size / 2)) conv=notrunc status=none
+flip_byte "$TMPD/bad/node.tar.zst" $((size / 2))
 ln -s "$TMPD/bad" "$TMPD/root/bad"
 
 http_server_start plain "$TMPD/root"

@@ -59,3 +59,14 @@ make_tmpdir() {
         TMPD=$(mktemp -d "${TMPDIR:-/tmp}/forja-test.XXXXXX")
         trap 'rm -rf "$TMPD"' EXIT
 }
+
+# flip_byte FILE OFFSET: invert every bit of one byte, so the file changes
+# whatever the byte held (writing a fixed value leaves it unchanged when the
+# byte already had that value).
+flip_byte() {
+        local old
+        old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+        [ -n "$old" ] || fail "flip_byte: offset $2 is beyond the end of $1"
+        printf "\\$(printf '%03o' $((old ^ 255)))" |
+                dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
