@@ -21,7 +21,7 @@
 #define GUID_LUKS       "CA7D7CCB-63ED-4C53-861C-1742536059CC"
 #define GUID_ZFS        "6A898CC3-1DD2-11B2-99A6-080020736631"
 
-#define BOOT_PART_MIB 1024ULL                   /* forja's /boot when the root is encrypted */
+#define BOOT_PART_MIB 1024ULL                   /* forja's /boot when the root is encrypted or on ZFS */
 #define MD_DATA_OFFSET (128ULL * LAYOUT_MIB)    /* md superblock area, passed to mdadm --data-offset */
 #define LUKS2_HEADER (16ULL * LAYOUT_MIB)       /* cryptsetup's default LUKS2 header */
 #define LVM_PE_START LAYOUT_MIB                 /* pvcreate --metadatasize 250k gives pe_start = 1 MiB */
@@ -216,7 +216,7 @@ static json_object *partition_disk(Builder *b, size_t i, json_object *disks, con
 
         if (l->bios_boot)
                 json_object_array_add(parts, partition(d, 1, "bios-boot", GUID_BIOS_BOOT, 34ULL * lbs, 2048ULL * lbs, NULL));
-        bool mount_esp = i == 0 && b->hw->uefi && b->a->disks.filesystem != ANSWER_FS_ZFS;
+        bool mount_esp = i == 0 && b->hw->uefi;
         /* With an ESP on several disks, the node must come up without the
          * first one (its /boot/efi): the mount is not required for booting. */
         const char *esp_options = mount_esp && b->r->n_disks > 1 ? "nofail" : NULL;
@@ -353,8 +353,24 @@ static int build_zfs(Builder *b, json_object *disks) {
         const Resolved *r = b->r;
         json_object *pool = json_object_new_object(), *vdevs = json_object_new_array(), *cur = NULL;
 
+        /* /boot is ext4 on its own partition (an md RAID1 of them over
+         * several disks, metadata 1.0 so GRUB reads each member as plain
+         * ext4): GRUB then needs no ZFS support, and the pool may use every
+         * feature (zstd compression included), which GRUB's ZFS reader
+         * does not. */
+        bool md = r->n_disks > 1;
+        json_object *boot_members = md ? json_object_new_array() : NULL;
+        uint64_t min_boot = UINT64_MAX;
         for (size_t i = 0; i < r->n_disks; i++) {
-                json_object *os = partition_member(b, i, disks, "zfs-member", GUID_ZFS, "pool", "zpool:rpool", NULL);
+                json_object *bootp = NULL;
+                json_object *os = partition_disk(b, i, disks, "zfs-member", GUID_ZFS, content_ref("zfs-member", "pool", "zpool:rpool"),
+                                                 md ? content_ref("md-member", "array", "md:md0")
+                                                    : content_fs("ext4", "/boot", "defaults"),
+                                                 &bootp);
+                if (md && bootp) {
+                        json_object_array_add(boot_members, json_object_new_string(part_id(bootp)));
+                        min_boot = MIN(min_boot, (uint64_t) json_object_get_int64(json_get(bootp, "size-bytes")));
+                }
                 bool new_vdev = !cur || (a->disks.raid == ANSWER_RAID10 && i % 2 == 0) ||
                                 a->disks.raid == ANSWER_RAID0;
                 if (new_vdev) {
@@ -388,6 +404,9 @@ static int build_zfs(Builder *b, json_object *disks) {
         }
         json_add(pool, "datasets", ds);
         json_object_array_add(b->pools, pool);
+        if (md)
+                json_object_array_add(b->md, md_node("md0", "1.0", boot_members, min_boot - LAYOUT_MIB,
+                                                     content_fs("ext4", "/boot", "defaults")));
         return 0;
 }
 
@@ -438,7 +457,7 @@ static int build_storage(Builder *b, json_object *plan) {
         b->layouts = calloc(r->n_disks ?: 1, sizeof(BootDiskLayout));
         if (!b->layouts)
                 return -ENOMEM;
-        uint64_t extra = a->disks.encrypt ? BOOT_PART_MIB : 0;
+        uint64_t extra = a->disks.encrypt || a->disks.filesystem == ANSWER_FS_ZFS ? BOOT_PART_MIB : 0;
         for (size_t i = 0; i < r->n_disks; i++) {
                 const HwDisk *d = &b->hw->disks[r->disks[i]];
                 q = layout_boot_disk(d->size_bytes, d->logical_sector_size, r->hdsize, extra, &b->layouts[i]);

@@ -275,7 +275,8 @@ int plan_print_text(FILE *f, json_object *plan) {
         fprintf(f, "Machine: %s firmware%s, %s memory\n", streq_ptr(json_get_string(hw, "firmware"), "uefi") ? "UEFI" : "BIOS",
                 jbool(hw, "secure-boot") ? " with Secure Boot" : "", size_str(jint(hw, "memory-bytes"), a));
         const char *fs = json_get_string(s, "filesystem");
-        bool md = jlen(json_get(s, "md-arrays")) > 0;
+        /* ZFS keeps /boot on an md array of its own; its RAID level is the pool's */
+        bool md = jlen(json_get(s, "md-arrays")) > 0 && !streq_ptr(fs, "zfs");
         fprintf(f, "Root file system: %s%s%s, hdsize %.2f GiB, existing data: %s%s\n\n", fs,
                 json_get_string(s, "raid") ? (md ? " on Linux software " : " ") : "", json_get_string(s, "raid") ?: "",
                 json_object_get_double(json_get(s, "hdsize-gib")), json_get_string(s, "existing-data"),

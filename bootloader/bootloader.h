@@ -18,11 +18,12 @@ typedef struct BootloaderInput {
         char *const *extra_esps;        /* ESP devices of the other disks, NULL-terminated (UEFI) */
         bool initramfs_mdadm;           /* /etc/mdadm/mdadm.conf goes into the initramfs */
         bool initramfs_crypttab;        /* /etc/crypttab goes into the initramfs (cryptroot/crypttab) */
+        bool initramfs_zfs;             /* /etc/hostid and /etc/modprobe.d/zfs.conf (if any) go into the initramfs */
 } BootloaderInput;
 
 /* Returns 0, or -errno with a message naming the step and the tool's stderr. */
 int bootloader_install(const BootloaderInput *in, char **ret_error);
 
-/* Puts the node's mdadm.conf and crypttab into every /boot/initrd.img-* of
+/* Puts the node's mdadm.conf, crypttab and ZFS settings into every /boot/initrd.img-* of
  * the target (initramfs.c); 0 or -errno with a message. */
 int initramfs_add_storage_config(const BootloaderInput *in, char **ret_error);

@@ -9,7 +9,10 @@
 #include "spawn.h"
 #include "strutil.h"
 
-static char *const chroot_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "DEBIAN_FRONTEND=noninteractive", NULL };
+/* ZPOOL_VDEV_NAME_PATH: `zpool status` (which grub-probe runs for a ZFS
+ * root) prints whole device paths that grub-probe can open. */
+static char *const chroot_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "DEBIAN_FRONTEND=noninteractive",
+                                    "ZPOOL_VDEV_NAME_PATH=1", NULL };
 
 static int run(const BootloaderInput *in, bool in_chroot, const char *what, char *const argv[], char **ret_error) {
         SpawnResult res = {};

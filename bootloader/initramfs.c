@@ -52,10 +52,19 @@ static int add_entry(struct archive *a, const char *name, mode_t mode, const cha
 }
 
 /* The appended archive: newc cpio (the format the kernel reads), zstd. */
+static bool target_has(const BootloaderInput *in, const char *inner) {
+        _cleanup_free_ char *p = NULL;
+        return asprintf(&p, "%s%s", in->root, inner) >= 0 && access(p, F_OK) == 0;
+}
+
 static int build_archive(const BootloaderInput *in, char **ret_buf, size_t *ret_size, char **ret_error) {
         struct { bool wanted; const char *source, *dir, *name; mode_t mode; } files[] = {
                 { in->initramfs_mdadm, "/etc/mdadm/mdadm.conf", "etc/mdadm", "etc/mdadm/mdadm.conf", 0644 },
                 { in->initramfs_crypttab, "/etc/crypttab", "cryptroot", "cryptroot/crypttab", 0600 },
+                /* the pool is imported in the initramfs with the node's own hostid */
+                { in->initramfs_zfs, "/etc/hostid", "etc", "etc/hostid", 0644 },
+                { in->initramfs_zfs && target_has(in, "/etc/modprobe.d/zfs.conf"), "/etc/modprobe.d/zfs.conf",
+                  "etc/modprobe.d", "etc/modprobe.d/zfs.conf", 0644 },
         };
         /* The whole frame is built in memory and appended with one write. */
         size_t cap = 4 * INITRAMFS_FILE_MAX, used = 0;
@@ -113,7 +122,7 @@ static int append_to(const char *path, const char *buf, size_t size, char **ret_
 }
 
 int initramfs_add_storage_config(const BootloaderInput *in, char **ret_error) {
-        if (!in->initramfs_mdadm && !in->initramfs_crypttab)
+        if (!in->initramfs_mdadm && !in->initramfs_crypttab && !in->initramfs_zfs)
                 return 0;
         _cleanup_free_ char *boot = NULL, *buf = NULL;
         size_t size = 0, n = 0;

@@ -93,7 +93,8 @@ static int strv_push_pair(char ***l, const char *k, const char *v) {
 }
 
 int cluster_write_target(const ClusterSettings *in, const ClusterWebhook *webhook, const char *target,
-                         const char *vg_name, const char *thin_pool, const char *root_fstype, char **ret_error) {
+                         const char *vg_name, const char *thin_pool, const char *root_fstype,
+                         const char *zfs_dataset, char **ret_error) {
         ClusterSettings s = *in;
         _cleanup_free_ char *dir = NULL, *path = NULL, *wants = NULL, *link = NULL, *hook = NULL;
         _cleanup_strv_free_ char **config = NULL;
@@ -110,6 +111,11 @@ int cluster_write_target(const ClusterSettings *in, const ClusterWebhook *webhoo
                         s.storage_source = (char *) vg_name;
                 } else if (streq_ptr(root_fstype, "btrfs"))
                         s.storage_driver = "btrfs";
+                else if (streq_ptr(root_fstype, "zfs") && zfs_dataset) {
+                        /* POOL/data, made empty for the guests by the install */
+                        s.storage_driver = "zfs";
+                        s.storage_source = (char *) zfs_dataset;
+                }
                 else
                         s.storage_driver = "dir";
                 s.storage_config = config;

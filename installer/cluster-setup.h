@@ -20,10 +20,12 @@ void cluster_hook_install(ClusterHook *h, InstallContext *c);
 void cluster_hook_done(ClusterHook *h);
 
 /* Writes /etc/forja/cluster.json (0600) into the target with the storage pool
- * on the node's own storage (the LVM thin pool vg_name/thin_pool, Btrfs, or a
+ * on the node's own storage (the LVM thin pool vg_name/thin_pool, Btrfs, the ZFS
+ * dataset zfs_dataset (POOL/data) when root_fstype is zfs, or a
  * directory), and enables forja-join.service. With a webhook (the answer's
  * [post-installation-webhook]; NULL: none), also /etc/forja/cluster-webhook.json
  * (0600: it holds the auth token), named by the settings' webhook_file, for
  * forja join's report. */
 int cluster_write_target(const ClusterSettings *s, const ClusterWebhook *webhook, const char *target,
-                         const char *vg_name, const char *thin_pool, const char *root_fstype, char **ret_error);
+                         const char *vg_name, const char *thin_pool, const char *root_fstype,
+                         const char *zfs_dataset, char **ret_error);

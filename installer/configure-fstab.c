@@ -25,7 +25,15 @@ static int mount_compare(const void *a, const void *b) {
         return strcmp(x->mountpoint, y->mountpoint);
 }
 
+static bool is_zfs(const TargetMount *m) {
+        return streq_ptr(m->fstype, "zfs");
+}
+
 static int check_mount(const ConfigureInput *in, const TargetMount *m, char **ret_error) {
+        if (is_zfs(m))
+                return m->mountpoint && m->device && config_value_ok(m->device) && !strpbrk(m->device, " \t\n")
+                               ? 0
+                               : target_error(ret_error, -EINVAL, in->root, "/etc/fstab", "a ZFS mount lacks its mount point or dataset");
         if (!m->mountpoint || !m->fstype || !m->uuid)
                 return target_error(ret_error, -EINVAL, in->root, "/etc/fstab",
                                     "a mount lacks its mount point, type or UUID");
@@ -67,6 +75,14 @@ int configure_fstab(const ConfigureInput *in, char **ret_error) {
         for (size_t i = 0; i < in->n_mounts; i++) {
                 const TargetMount *m = sorted[i];
                 const char *options = m->options ?: (is_swap(m) ? SWAP_OPTIONS : "defaults");
+                /* ZFS datasets are mounted by ZFS: the root by the initramfs
+                 * (root=ZFS=), the others by zfs-mount.service. */
+                if (is_zfs(m)) {
+                        if (text_append(&text, "# %s is the ZFS dataset %s, mounted by ZFS, not from this file\n",
+                                        m->mountpoint, m->device) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
                 if (text_append(&text, "UUID=%s %s %s %s 0 %d\n", m->uuid, m->mountpoint, m->fstype, options,
                                 is_swap(m) ? 0 : m->pass) < 0)
                         return -ENOMEM;

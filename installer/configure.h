@@ -19,7 +19,8 @@
 
 typedef struct TargetMount {
         const char *mountpoint;   /* "/", "/boot/efi", "none" for swap */
-        const char *fstype;       /* ext4, xfs, btrfs, vfat, swap */
+        const char *fstype;       /* ext4, xfs, btrfs, vfat, swap, zfs (a dataset: not in fstab) */
+        const char *device;       /* zfs: the dataset, named in a comment in fstab; otherwise unused */
         const char *uuid;         /* filesystem UUID (blkid), used in fstab */
         const char *options;      /* mount options, NULL: "defaults" ("sw" for swap) */
         int pass;                 /* fsck pass: 1 for /, 2 others, 0 none */

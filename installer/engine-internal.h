@@ -23,6 +23,7 @@ typedef struct MountRecord {
         char *uuid;
         char *options;
         int pass;
+        bool mounted_by_tool;   /* mounted by the tool that made it (a ZFS dataset): not by mount_all, not in fstab */
 } MountRecord;
 
 typedef struct Engine {
@@ -49,6 +50,8 @@ typedef struct Engine {
         size_t n_luks_open;
         char **md_running;
         size_t n_md_running;
+        char **zpools;                  /* ZFS pools created, exported at the end */
+        size_t n_zpools;
 } Engine;
 
 /* Stage bodies: 0 or -errno, with engine_fail() having set the message. */

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "spawn.h"
 #include "strutil.h"
+#include "zfs.h"
 
 static const char *const stage_names[_STAGE_MAX] = {
         [STAGE_CHECK] = "check",
@@ -153,6 +154,7 @@ int engine_unwind(Engine *e) {
                 free(e->mounted[i - 1]);
         }
         e->n_mounted = 0;
+        failures += zfs_export_all(e);
         for (size_t i = e->n_vgs_active; i > 0; i--) {
                 char *argv[] = { "vgchange", "-an", e->vgs_active[i - 1], NULL };
                 failures += unwind_tool(argv);
@@ -196,6 +198,7 @@ static void engine_done(Engine *e) {
         free(e->vgs_active);
         free(e->luks_open);
         free(e->md_running);
+        free(e->zpools);
 }
 
 /* Whether the plan's disk I is in the machine now (its /sys/class/block

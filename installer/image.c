@@ -15,6 +15,7 @@
 #include "image-http.h"
 #include "json-out.h"
 #include "log.h"
+#include "zfs.h"
 
 static int load_manifest(Engine *e, uint64_t *ret_size, uint8_t ret_sha[32]) {
         const char *path = e->c->manifest;
@@ -32,6 +33,11 @@ static int load_manifest(Engine *e, uint64_t *ret_size, uint8_t ret_sha[32]) {
                 return engine_fail(e, -EINVAL, "image manifest %s: cannot read it as JSON", path);
         if (!streq_ptr(json_get_string(m, "format"), "forja-node-image/1"))
                 return engine_fail(e, -EINVAL, "image manifest %s: format is not forja-node-image/1", path);
+
+        if (json_array_len(json_get(e->storage, "zfs-pools")) > 0 && !zfs_manifest_has_zfs(m))
+                return engine_fail(e, -EOPNOTSUPP, "the answer asks for ZFS, and the node image of %s has no ZFS "
+                                   "(zfsutils-linux and zfs-initramfs; build it with `forja iso build --with-zfs`): "
+                                   "nothing was written", path);
 
         int64_t size = json_get_int(m, "size"), chunk = json_get_int(m, "chunk_size");
         json_object *chunks = json_get(m, "chunks");

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "spawn.h"
 #include "strutil.h"
+#include "zfs.h"
 
 static int bind_kernel_filesystems(Engine *e) {
         static const char *const binds[] = { "/dev", "/dev/pts", "/proc", "/sys", "/run", "/sys/firmware/efi/efivars" };
@@ -125,7 +126,7 @@ int stage_bootloader(Engine *e) {
         json_object *disks = json_get(e->storage, "disks");
         size_t n = json_array_len(disks);
         _cleanup_free_ char **devs = calloc(n + 1, sizeof(char *)), **esps = calloc(n + 1, sizeof(char *));
-        bool initramfs_mdadm = false, initramfs_crypttab = false;
+        bool initramfs_mdadm = false, initramfs_crypttab = false, initramfs_zfs = false;
         size_t n_esps = 0;
         int r;
 
@@ -140,7 +141,7 @@ int stage_bootloader(Engine *e) {
                                 esps[n_esps++] = (char *) json_get_string(json_array_at(parts, j), "path");
         }
         if ((r = write_crypttab(e, &initramfs_crypttab)) < 0 || (r = write_mdadm_conf(e, &initramfs_mdadm)) < 0 ||
-            (r = write_grub_storage_defaults(e)) < 0)
+            (r = write_grub_storage_defaults(e)) < 0 || (r = zfs_write_node_settings(e, &initramfs_zfs)) < 0)
                 return r;
         r = bind_kernel_filesystems(e);
         if (r < 0)
@@ -153,6 +154,7 @@ int stage_bootloader(Engine *e) {
                 .extra_esps = esps,
                 .initramfs_mdadm = initramfs_mdadm,
                 .initramfs_crypttab = initramfs_crypttab,
+                .initramfs_zfs = initramfs_zfs,
         };
         _cleanup_free_ char *error = NULL;
         r = bootloader_install(&in, &error);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "reinstall-guard.h"
 #include "strutil.h"
+#include "zfs.h"
 
 static int check_hardware(Engine *e) {
         json_object *waived = json_get(e->c->plan, "checks-waived");
@@ -176,9 +177,10 @@ static int check_disks(Engine *e) {
                                            name, hd->pttype ? hd->pttype : "", hd->pttype && hd->contents && hd->contents[0] ? ", " : "",
                                            hd->contents && hd->contents[0] ? hd->contents[0] : hd->contents_unknown ? "unreadable" : "");
         }
-        if (json_array_len(json_get(e->storage, "zfs-pools")) > 0)
+        _cleanup_free_ char *why = NULL;
+        if (json_array_len(json_get(e->storage, "zfs-pools")) > 0 && !zfs_supported(&why))
                 return engine_fail(e, -EOPNOTSUPP, "the answer asks for ZFS, and this installer was built without ZFS support "
-                                   "(build the ISO with `forja iso build --with-zfs`); nothing was written");
+                                   "(%s; build the ISO with `forja iso build --with-zfs`); nothing was written", strempty(why));
         return 0;
 }
 

@@ -16,6 +16,7 @@ int stage_configure(Engine *e) {
                 mounts[i] = (TargetMount) {
                         .mountpoint = e->mounts[i].mountpoint,
                         .fstype = e->mounts[i].fstype,
+                        .device = e->mounts[i].device,
                         .uuid = e->mounts[i].uuid,
                         .options = e->mounts[i].options,
                         .pass = e->mounts[i].pass,
@@ -71,7 +72,11 @@ int stage_configure(Engine *e) {
                         .fqdn = fqdn,
                 };
         }
-        r = cluster_write_target(e->c->cluster, has_hook ? &hook : NULL, e->c->target, vg, thin, root_fstype, &error);
+        _cleanup_free_ char *zfs_data = NULL;
+        if (streq_ptr(root_fstype, "zfs") && e->n_zpools > 0 && asprintf(&zfs_data, "%s/data", e->zpools[0]) < 0)
+                return engine_fail(e, -ENOMEM, "writing the cluster settings: out of memory");
+        r = cluster_write_target(e->c->cluster, has_hook ? &hook : NULL, e->c->target, vg, thin, root_fstype, zfs_data,
+                                 &error);
         if (r < 0)
                 return engine_fail(e, r, "writing the cluster settings: %s", error ?: strerror(-r));
         return 0;

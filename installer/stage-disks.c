@@ -24,6 +24,7 @@
 #include "json-out.h"
 #include "log.h"
 #include "spawn.h"
+#include "zfs.h"
 
 #include <parted/parted.h>
 
@@ -397,6 +398,8 @@ int stage_disks(Engine *e) {
                 if (!name || !path)
                         return engine_fail(e, -EINVAL, "plan: disk %zu has no name or path", i);
                 r = stop_users(e, name);
+                if (r >= 0)
+                        r = zfs_export_pools_on(e, name);
                 if (r < 0)
                         return r;
                 r = wipe_disk(e, d, path);

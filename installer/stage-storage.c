@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Stage "storage": the plan's storage tree below the partitions, in
  * dependency order: md arrays, LUKS2 containers, LVM (physical volumes,
- * volume group, logical volumes, the thin pool), Btrfs over its members, then
+ * volume group, logical volumes, the thin pool), Btrfs over its members, ZFS
+ * pools (installer/zfs.c), then
  * every file system and swap, then the mounts under the target. Names of
  * volume groups, md arrays and LUKS mappings never clash with ones that
  * exist elsewhere on the machine: a free name is picked instead (nothing on
@@ -18,6 +19,7 @@
 #include "json-out.h"
 #include "log.h"
 #include "spawn.h"
+#include "zfs.h"
 
 /* ---- free names ---- */
 
@@ -405,7 +407,7 @@ static int mount_all(Engine *e) {
                 return engine_fail(e, -EINVAL, "plan: no root file system");
         for (size_t i = 0; i < e->n_mounts; i++) {
                 MountRecord *m = &e->mounts[i];
-                if (streq(m->mountpoint, "none"))
+                if (streq(m->mountpoint, "none") || m->mounted_by_tool)
                         continue;
                 _cleanup_free_ char *where = engine_target_path(e, m->mountpoint);
                 if (!where)
@@ -429,6 +431,7 @@ int stage_storage(Engine *e) {
             (r = make_luks(e)) < 0 ||
             (r = make_volume_groups(e)) < 0 ||
             (r = make_btrfs(e)) < 0 ||
+            (r = zfs_make_pools(e)) < 0 ||
             (r = make_other_filesystems(e)) < 0)
                 return r;
         return mount_all(e);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* forja iso build: resolves the mirror, then runs the cached steps in order
- * (forja .deb, node image, installer environment) and assembles the ISO. */
+ * (forja .deb, with --with-zfs the ZFS modules, node image, installer
+ * environment) and assembles the ISO. */
 
 #include <fcntl.h>
 #include <signal.h>
@@ -57,6 +58,8 @@ static void context_done(BuildContext *c) {
         free(c->sources_text);
         free(c->forja_deb);
         cache_entry_done(&c->deb);
+        cache_entry_done(&c->zfs);
+        free(c->zfs_deb);
         cache_entry_done(&c->node_base);
         cache_entry_done(&c->node);
         cache_entry_done(&c->installer_base);
@@ -154,7 +157,9 @@ int iso_build(const IsoBuildOptions *opts) {
                 log_error_errno(r, "No Debian mirror from '%s': %m", opts->mirror ?: ISOBUILD_DEFAULT_SOURCES);
                 goto finish;
         }
-        r = mirror_source_lines(&c.mirror, opts->suite, "main non-free-firmware", &c.sources);
+        /* ZFS (zfs-dkms, zfsutils-linux) is in contrib */
+        r = mirror_source_lines(&c.mirror, opts->suite, opts->with_zfs ? "main contrib non-free-firmware" : "main non-free-firmware",
+                                &c.sources);
         if (r >= 0) {
                 StrBuf b = {};
                 for (char **s = c.sources; r >= 0 && *s; s++)
@@ -172,6 +177,8 @@ int iso_build(const IsoBuildOptions *opts) {
 
         Background bg = {};
         r = step_forja_deb(&c);
+        if (r >= 0 && opts->with_zfs)
+                r = step_zfs_modules(&c); /* both bases install its .deb */
         if (r >= 0)
                 r = installer_env_start(&c, &bg);
         if (r >= 0) {
@@ -194,9 +201,12 @@ int iso_build(const IsoBuildOptions *opts) {
                 const struct { const char *kind; const CacheEntry *e; unsigned keep; } used[] = {
                         { "deb", &c.deb, 2 }, { "nodebase", &c.node_base, 1 }, { "node", &c.node, 2 },
                         { "installerbase", &c.installer_base, 1 }, { "installer", &c.installer, 2 },
+                        { "zfsmodules", &c.zfs, 1 },
                 };
+                /* (a build without ZFS leaves the ZFS modules alone) */
                 for (size_t i = 0; i < ELEMENTSOF(used); i++)
-                        if (cache_prune(c.cache_dir, used[i].kind, used[i].e, used[i].keep) < 0)
+                        if ((used[i].e->dir || !streq(used[i].kind, "zfsmodules")) &&
+                            cache_prune(c.cache_dir, used[i].kind, used[i].e, used[i].keep) < 0)
                                 log_warning("Could not prune old %s entries in %s.", used[i].kind, c.cache_dir);
         }
 finish:

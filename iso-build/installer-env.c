@@ -19,6 +19,7 @@ static const BaseStep installer_base = {
         .files = (const char *const[]) { "installer.packages", "installer-customize.sh", NULL },
         .outputs = (const char *const[]) { "vmlinuz", "initrd.img", NULL },
         .env = (char *const[]) { (char *) "INITRD=No", NULL },
+        .zfs_packages = "zfsutils-linux",
 };
 
 int step_installer_env(BuildContext *c) {

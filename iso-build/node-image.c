@@ -45,13 +45,7 @@ static int key_file_line(StrBuf *b, const char *data_dir, const char *name) {
         return strbuf_printf(b, "%s: %s\n", name, hex);
 }
 
-int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **packages, const char *const *files) {
-        _cleanup_free_ char *pk = pkglist_join(packages, " ");
-        _cleanup_free_ char *deps = pkglist_join(c->forja_depends, " ");
-        if (!pk || !deps ||
-            strbuf_printf(b, "forja-iso-cache 1\nstep: %s\nsuite: %s\n%spackages: %s\nforja-depends: %s\n", step,
-                          c->opts->suite, c->sources_text, pk, deps) < 0)
-                return log_oom();
+int step_key_files(BuildContext *c, StrBuf *b, const char *const *files) {
         for (size_t i = 0; files[i]; i++) {
                 int r = key_file_line(b, c->data_dir, files[i]);
                 if (r < 0)
@@ -60,16 +54,21 @@ int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **package
         return 0;
 }
 
+int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **packages, const char *const *files) {
+        _cleanup_free_ char *pk = pkglist_join(packages, " ");
+        _cleanup_free_ char *deps = pkglist_join(c->forja_depends, " ");
+        if (!pk || !deps ||
+            strbuf_printf(b, "forja-iso-cache 1\nstep: %s\nsuite: %s\n%spackages: %s\nforja-depends: %s\n", step,
+                          c->opts->suite, c->sources_text, pk, deps) < 0)
+                return log_oom();
+        return step_key_files(c, b, files);
+}
+
 int step_key_layer(BuildContext *c, StrBuf *b, const char *step, const CacheEntry *base, const char *const *files) {
         if (strbuf_printf(b, "forja-iso-cache 1\nstep: %s\nbase: %s\nforja-deb: %s\n", step, base->key,
                           c->forja_deb_sha256) < 0)
                 return log_oom();
-        for (size_t i = 0; files[i]; i++) {
-                int r = key_file_line(b, c->data_dir, files[i]);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return step_key_files(c, b, files);
 }
 
 char *step_include_list(BuildContext *c, char **packages) {
@@ -93,6 +92,8 @@ static const BaseStep node_base = {
         .variant = "apt",
         .target = "node-base.tar",
         .files = (const char *const[]) { "node.packages", "node-customize.sh", "grub-bios-early.cfg", NULL },
+        .zfs_packages = "zfsutils-linux,zfs-initramfs,zfs-zed",
+        .zfs_customize_script = "node-zfs.sh",
 };
 
 int step_node_image(BuildContext *c) {

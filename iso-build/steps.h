@@ -26,7 +26,9 @@ typedef struct BuildContext {
         char *forja_deb;              /* path of the forja .deb (cache or --forja-deb) */
         char forja_deb_sha256[65];
         char **forja_depends;         /* package names from the .deb's Depends */
-        CacheEntry deb, node_base, node, installer_base, installer;
+        char *zfs_deb;                /* --with-zfs: the ZFS modules .deb (in c->zfs), else NULL */
+        char zfs_deb_sha256[65];
+        CacheEntry deb, zfs, node_base, node, installer_base, installer;
 } BuildContext;
 
 /* Builds the forja .deb inside a trixie chroot (or takes --forja-deb). */
@@ -45,8 +47,16 @@ typedef struct BaseStep {
         const char *const *files;     /* data files in the key */
         const char *const *outputs;   /* files the hook must have made in the entry, or NULL */
         char *const *env;             /* extra environment for mmdebstrap, or NULL */
+        bool without_forja_depends;   /* do not add the .deb's dependencies */
+        const char *zfs_packages;     /* with --with-zfs: these (comma-separated) and the ZFS modules .deb too */
+        const char *zfs_customize_script; /* with --with-zfs: a second customize hook (same arguments), or NULL */
 } BaseStep;
 int step_base(BuildContext *c, const BaseStep *s, CacheEntry *e);
+
+/* With --with-zfs: the ZFS kernel modules for the image kernel, built by
+ * zfs-dkms (Debian contrib) in a throw-away chroot and packed as a .deb by
+ * data/zfs-modules.sh (c->zfs_deb), which both bases then install. */
+int step_zfs_modules(BuildContext *c);
 
 /* The node image in two cached layers. The base: mmdebstrap with
  * data/node.packages and the .deb's dependencies, customized by
@@ -71,6 +81,9 @@ int step_pxe_artifacts(BuildContext *c, const char *output);
  * packages and the content of the data files it uses. The .deb is not part of
  * it: bases only hold its dependencies. */
 int step_key_common(BuildContext *c, StrBuf *b, const char *step, char **packages, const char *const *files);
+
+/* Appends "NAME: SHA-256" of each data file (NULL-terminated) to a key text. */
+int step_key_files(BuildContext *c, StrBuf *b, const char *const *files);
 
 /* Writes the cache key text of a layer put on a base entry: the base's key,
  * the .deb's sha256 and the content of the data files the layer uses. */

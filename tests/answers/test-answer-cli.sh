@@ -182,13 +182,18 @@ expect_exit 0 "$FORJA" plan --answer "$D/md-luks-join.toml" --hardware "$HW"
 expect_match 'Cluster: join as member node1'
 ok
 
-# --- every section: ZFS RAID-Z1 by filter-match all, pinning, first boot, webhook
+# --- every section: ZFS RAID-Z1 (with /boot on md RAID1) by filter-match all, pinning, first boot, webhook
 expect_exit 0 "$FORJA" plan --answer "$D/full.toml" --hardware "$HW" --json
 python3 -c '
 import json, sys
 p = json.loads(sys.stdin.read())
 z = p["storage"]["zfs-pools"][0]
-assert z["vdevs"] == [{"type": "raidz1", "members": ["part:sda3", "part:sdb3", "part:sdc3", "part:sdd3"]}], z["vdevs"]
+assert z["vdevs"] == [{"type": "raidz1", "members": ["part:sda4", "part:sdb4", "part:sdc4", "part:sdd4"]}], z["vdevs"]
+# /boot: ext4 on an md RAID1 (metadata 1.0) of partition 3 of every disk
+m = p["storage"]["md-arrays"]
+assert len(m) == 1 and m[0]["metadata"] == "1.0" and m[0]["members"] == ["part:sda3", "part:sdb3", "part:sdc3", "part:sdd3"], m
+assert m[0]["content"]["fstype"] == "ext4" and m[0]["content"]["mountpoint"] == "/boot", m[0]
+assert [d["name"] for d in z["datasets"]] == ["rpool/ROOT", "rpool/ROOT/pve-1", "rpool/data"], z["datasets"]
 assert z["properties"]["compression"] == "zstd" and z["arc-max-mib"] == 4096
 n = p["network"]
 assert n["interface"] == "enp65s0f0" and n["interface-on-target"] == "mgmt0", n

@@ -178,6 +178,47 @@ def check_luks(c, files):
            f"/etc/crypttab {crypttab!r} (want cryptroot by UUID, passphrase typed at boot)")
 
 
+def check_zfs(c, expect):
+    """ZFS mirror rpool over partition 4 of each disk, root rpool/ROOT/pve-1
+    (root=ZFS= on the command line), /boot ext4 on an md RAID1 of partition 3,
+    the answer's zstd compression and ARC maximum, Incus on rpool/data."""
+    f = c.facts
+    root, children = c.root_mounts()
+    c.want(root.get("fstype") == "zfs" and root.get("source") == "rpool/ROOT/pve-1", f"root file system {root}")
+    c.want("root=ZFS=rpool/ROOT/pve-1" in f.get("cmdline", ""), f"kernel command line {f.get('cmdline')!r}")
+    c.want(f.get("zpool-bootfs") == "rpool/ROOT/pve-1", f"bootfs {f.get('zpool-bootfs')!r}")
+    props = f.get("zfs-props", "")
+    for want in ("compression=zstd", "checksum=on", "copies=1", "acltype=posix", "xattr=sa"):
+        c.want(want in props, f"pool property {want} not in {props!r}")
+    c.want(f.get("zfs-arc-max") == str(128 << 20), f"zfs_arc_max {f.get('zfs-arc-max')!r} (answer: 128 MiB)")
+    hid = f.get("hostid", "").split()
+    c.want(len(hid) == 2 and hid[0] == hid[1] and hid[0] != "00000000",
+           f"hostid {f.get('hostid')!r}: the kernel's must be /etc/hostid's, not zero")
+    listing = f.get("zfs-list", "")
+    # (Incus may have set rpool/data's properties by now: its name only)
+    for ds in ("rpool/ROOT,none,off", "rpool/ROOT/pve-1,/,on", "rpool/data,"):
+        c.want(ds in listing, f"dataset {ds} not in {listing!r}")
+    status = f.get("zpool-status", "")
+    members = re.findall(r"/dev/(vd[a-z])4 +(ONLINE|UNAVAIL|REMOVED|FAULTED)", status)
+    disks = c.disks()
+    boot = children.get("/boot", {})
+    c.want(boot.get("fstype") == "ext4" and re.fullmatch(r"/dev/md\d+", boot.get("source", "")) is not None,
+           f"/boot is not ext4 on md: {boot}")
+    mdstat = f.get("mdstat", "")
+    if expect == "complete":
+        c.want(disks == ["vda", "vdb"], f"disks {disks}")
+        c.want("mirror-0" in status and "state: ONLINE" in status, f"pool not an ONLINE mirror: {status[:300]!r}")
+        c.want(sorted(members) == [("vda", "ONLINE"), ("vdb", "ONLINE")], f"pool members {members}")
+        c.want(re.search(r"active raid1 .*\[2/2\] \[UU\]", mdstat) is not None, f"/boot array: {mdstat!r}")
+    else:
+        c.want(disks == ["vda"], f"disks {disks} (the first disk was removed)")
+        c.want("state: DEGRADED" in status and ("vda", "ONLINE") in members, f"degraded pool: {status[:400]!r}")
+        c.want(re.search(r"active raid1 .*\[2/1\]", mdstat) is not None, f"degraded /boot array: {mdstat!r}")
+    for d in disks:
+        c.want(f.get(f"mbr-{d}") == "grub", f"no GRUB boot code on {d}: {f.get(f'mbr-{d}')!r}")
+    c.want('"driver":"zfs"' in f.get("incus-pools", "").replace(" ", ""), f"incus pools {f.get('incus-pools', '')[:300]!r}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--scenario", required=True)
@@ -193,6 +234,8 @@ def main():
         check_btrfs(c, a.expect)
     elif a.scenario.startswith("md-raid1"):
         check_md(c, a.expect)
+    elif a.scenario.startswith("zfs-raid1"):
+        check_zfs(c, a.expect)
     elif a.scenario.startswith("luks-lvm"):
         check_luks(c, files)
     else:

@@ -30,8 +30,16 @@ e2e_iso_is_fresh() {
 
 # Builds $E2E_ISO through the cache: the first run of the suite builds every
 # part (several minutes), later runs only assemble the ISO. One build at a
-# time (flock), so tests started together share it.
+# time (flock), so tests started together share it. With --with-zfs,
+# $E2E_ISO is the ZFS build (forja-zfs.iso; its first build compiles the ZFS
+# modules, about 5 more minutes).
 e2e_build_iso() {
+        local flags=() log=$E2E_DIR/iso-build.log
+        if [ "${1:-}" = --with-zfs ]; then
+                flags=(--with-zfs)
+                E2E_ISO=$E2E_DIR/forja-zfs.iso
+                log=$E2E_DIR/iso-build-zfs.log
+        fi
         mkdir -p "$E2E_DIR"
         local t0=$SECONDS
         exec 9>"$E2E_DIR/.build.lock"
@@ -39,10 +47,10 @@ e2e_build_iso() {
         if e2e_iso_is_fresh; then
                 echo "e2e: reusing $E2E_ISO"
         else
-                "$FORJA" iso build --cache-dir "$E2E_CACHE" ${FORJA_E2E_SOURCE:+--source "$FORJA_E2E_SOURCE"} \
-                        -o "$E2E_ISO" >"$E2E_DIR/iso-build.log" 2>&1 || {
-                        tail -n 40 "$E2E_DIR/iso-build.log" >&2
-                        fail "forja iso build failed (log: $E2E_DIR/iso-build.log)"
+                "$FORJA" iso build "${flags[@]}" --cache-dir "$E2E_CACHE" ${FORJA_E2E_SOURCE:+--source "$FORJA_E2E_SOURCE"} \
+                        -o "$E2E_ISO" >"$log" 2>&1 || {
+                        tail -n 40 "$log" >&2
+                        fail "forja iso build failed (log: $log)"
                 }
                 echo "e2e: ISO built in $((SECONDS - t0)) s: $E2E_ISO ($(du -m "$E2E_ISO" | cut -f1) MiB)"
         fi

@@ -7,6 +7,10 @@
 #                     both disks, then with only the second one
 #   md-raid1-bios     ext4 on LVM on md RAID1 over two disks, SeaBIOS; boots
 #                     with both disks, then with only the second one
+#   zfs-raid1-bios    a ZFS mirror over two disks (zstd compression, ARC
+#                     maximum), /boot on md RAID1, SeaBIOS, from an ISO built
+#                     with --with-zfs; boots with both disks, then with only
+#                     the second one
 #   luks-lvm-bios     ext4 on LVM on LUKS2, one disk, separate /boot, SeaBIOS;
 #                     the test types the passphrase on the serial console at
 #                     the node's unlock prompt; the passphrase must be in no
@@ -19,7 +23,7 @@
 . "$(dirname "$0")/e2e-lib.sh"
 
 scenario=${1:?scenario}
-disks=2 degraded=1 extra=''
+disks=2 degraded=1 extra='' iso_flags=''
 case $scenario in
 btrfs-raid1-uefi) firmware=uefi
         extra='filesystem = "btrfs"
@@ -28,6 +32,12 @@ disk-list = ["vda", "vdb"]' ;;
 md-raid1-bios) firmware=bios
         extra='filesystem = "ext4"
 raid = "raid1"
+disk-list = ["vda", "vdb"]' ;;
+zfs-raid1-bios) firmware=bios iso_flags=--with-zfs
+        extra='filesystem = "zfs"
+zfs.raid = "raid1"
+zfs.compress = "zstd"
+zfs.arc-max = 128
 disk-list = ["vda", "vdb"]' ;;
 luks-lvm-bios) firmware=bios disks=1 degraded=0
         passphrase="luks-$RANDOM-$RANDOM-$RANDOM"
@@ -40,7 +50,7 @@ esac
 
 e2e_require
 require_cmd ssh-keygen sfdisk mkfs.ext4 sha256sum
-e2e_build_iso
+e2e_build_iso $iso_flags
 
 work=$E2E_DIR/install-$scenario
 rm -rf "$work"

@@ -14,33 +14,17 @@
 # (its init gets SIGHUP, or SIGINT for power-off).
 . "$TESTS_LIB/testlib.sh"
 . "$TESTS_LIB/http-server.sh"
+. "$TESTS_LIB/described-machine.sh"
 require_root
 require_cmd python3 openssl
 make_tmpdir
 trap 'http_servers_stop; rm -rf "$TMPD"' EXIT
 
 # The machine: a disk that does not exist here (forja refuses the test mode otherwise).
-cat >"$TMPD/hw.json" <<'JSON'
-{
-  "format_version": 1,
-  "firmware": { "mode": "uefi", "secure_boot": false },
-  "memory_bytes": 17179869184,
-  "cpu": { "vendor": "GenuineIntel", "model": "Xeon", "threads": 8, "x86_64": true, "virt_verdict": "usable" },
-  "disks": [
-    { "name": "vdz", "path": "/dev/vdz", "size": 68719476736, "logical_sector_size": 512, "physical_sector_size": 512,
-      "model": "TESTDISK", "serial": "T1", "properties": { "ID_MODEL": "TESTDISK" } }
-  ],
-  "nics": [
-    { "name": "eno1", "mac": "3c:ec:ef:aa:10:01", "driver": "igb", "link": true,
-      "properties": { "ID_NET_NAME_MAC": "enx3cecefaa1001" } }
-  ],
-  "dmi": { "system_vendor": "ACME", "system_product": "Rack 1U", "system_serial": "SN-4711",
-           "system_uuid": "4c4c4544-0042-3310-8057-b4c04f4d3332" }
-}
-JSON
+described_machine "$TMPD/hw.json" uefi vdz
 # Every hardware check waived, so stage check passes on any host and the
-# install stops at the missing image (forja check exits 1 when a check fails).
-WAIVE=$({ "$FORJA" check --json || true; } | python3 -c 'import json, sys; print(", ".join(json.dumps(c["id"]) for c in json.load(sys.stdin)["checks"]))')
+# install stops at the missing image.
+WAIVE=$(every_check_id)
 ROOT_PW='Sup3rS3cretRootPw'
 TOKEN='webhook-T0ken-xyz'
 write_answer() { # FILE URL [FINGERPRINT] [ROOT-PASSWORD] [MORE-GLOBAL-LINES]

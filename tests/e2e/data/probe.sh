@@ -27,6 +27,15 @@ if findmnt -n -o FSTYPE / | grep -qx btrfs; then
         probe btrfs-df "$(btrfs filesystem df / 2>&1 | tr '\n' ' ')"
         probe btrfs-show "$(btrfs filesystem show / 2>&1 | oneline)"
 fi
+if findmnt -n -o FSTYPE / | grep -qx zfs; then
+        pool=$(findmnt -n -o SOURCE / | cut -d/ -f1)
+        probe zpool-status "$(zpool status -P "$pool" 2>&1 | oneline)"
+        probe zfs-list "$(zfs list -H -o name,mountpoint,canmount 2>&1 | tr '\t\n' ', ')"
+        probe zfs-props "$(zfs get -H -o property,value compression,checksum,copies,acltype,xattr "$pool" 2>&1 | tr '\t\n' '= ')"
+        probe zpool-bootfs "$(zpool get -H -o value bootfs "$pool")"
+        probe zfs-arc-max "$(cat /sys/module/zfs/parameters/zfs_arc_max)"
+        probe hostid "$(hostid) $(od -An -tx4 /etc/hostid | tr -d ' ')"
+fi
 probe crypt "$(dmsetup table --target crypt 2>&1 | awk '{print $1}' | oneline)"
 probe lsblk-tree "$(lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINT 2>&1 | oneline)"
 for disk in /sys/block/vd*; do
