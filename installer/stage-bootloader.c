@@ -10,6 +10,7 @@
 #define FORJA_CLEANUP_BLKID
 #include "bootloader.h"
 #include "cleanup-libs.h"
+#include "configure-internal.h"
 #include "engine-internal.h"
 #include "fileio.h"
 #include "json-out.h"
@@ -73,7 +74,8 @@ static int write_crypttab(Engine *e, bool *changed) {
         return 0;
 }
 
-/* /etc/mdadm/mdadm.conf: the arrays, so the initramfs assembles them. */
+/* /etc/mdadm/mdadm.conf: the arrays, so the initramfs assembles them, and
+ * forja-md-degraded.service enabled. */
 static int write_mdadm_conf(Engine *e, bool *changed) {
         if (json_array_len(json_get(e->storage, "md-arrays")) == 0)
                 return 0;
@@ -90,6 +92,12 @@ static int write_mdadm_conf(Engine *e, bool *changed) {
         if (r < 0)
                 return engine_fail(e, r, "writing /etc/mdadm/mdadm.conf: %s", strerror(-r));
         *changed = true;
+        /* An array that misses a disk starts degraded at boot also when
+         * the initramfs does not start it (/boot under a ZFS root). */
+        _cleanup_free_ char *error = NULL;
+        r = target_enable_unit(e->c->target, "forja-md-degraded.service", &error);
+        if (r < 0)
+                return engine_fail(e, r, "enabling forja-md-degraded.service: %s", error ?: strerror(-r));
         return 0;
 }
 
