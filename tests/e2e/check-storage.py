@@ -178,8 +178,8 @@ def check_luks(c, files):
            f"/etc/crypttab {crypttab!r} (want cryptroot by UUID, passphrase typed at boot)")
 
 
-def check_zfs(c, expect):
-    """ZFS mirror rpool over partition 4 of each disk, root rpool/ROOT/pve-1
+def check_zfs(c, scenario, expect):
+    """ZFS pool rpool (a mirror, or RAID-Z1) over partition 4 of each disk, root rpool/ROOT/pve-1
     (root=ZFS= on the command line), /boot ext4 on an md RAID1 of partition 3,
     the answer's zstd compression and ARC maximum, Incus on rpool/data."""
     f = c.facts
@@ -207,17 +207,28 @@ def check_zfs(c, expect):
     c.want(boot.get("fstype") == "ext4" and re.fullmatch(r"/dev/md\d+", boot.get("source", "")) is not None,
            f"/boot is not ext4 on md: {boot}")
     mdstat = f.get("mdstat", "")
+    # zfs-raid1-*: a mirror of two disks; zfs-raidz1-*: RAID-Z1 over three
+    n, vdev = (3, "raidz1-0") if "raidz1" in scenario else (2, "mirror-0")
+    every = [f"vd{chr(ord('a') + i)}" for i in range(n)]
     if expect == "complete":
-        c.want(disks == ["vda", "vdb"], f"disks {disks}")
-        c.want("mirror-0" in status and "state: ONLINE" in status, f"pool not an ONLINE mirror: {status[:300]!r}")
-        c.want(sorted(members) == [("vda", "ONLINE"), ("vdb", "ONLINE")], f"pool members {members}")
-        c.want(re.search(r"active raid1 .*\[2/2\] \[UU\]", mdstat) is not None, f"/boot array: {mdstat!r}")
+        c.want(disks == every, f"disks {disks}")
+        c.want(vdev in status and "state: ONLINE" in status, f"pool not an ONLINE {vdev}: {status[:300]!r}")
+        c.want(sorted(members) == [(d, "ONLINE") for d in every], f"pool members {members}")
+        c.want(re.search(rf"active raid1 .*\[{n}/{n}\] \[{'U' * n}\]", mdstat) is not None, f"/boot array: {mdstat!r}")
     else:
-        c.want(disks == ["vda"], f"disks {disks} (the first disk was removed)")
-        c.want("state: DEGRADED" in status and ("vda", "ONLINE") in members, f"degraded pool: {status[:400]!r}")
-        c.want(re.search(r"active raid1 .*\[2/1\]", mdstat) is not None, f"degraded /boot array: {mdstat!r}")
-    for d in disks:
-        c.want(f.get(f"mbr-{d}") == "grub", f"no GRUB boot code on {d}: {f.get(f'mbr-{d}')!r}")
+        # the first disk was removed: the others moved up one letter
+        left = every[:-1]
+        c.want(disks == left, f"disks {disks} (the first disk was removed)")
+        c.want("state: DEGRADED" in status and all((d, "ONLINE") in members for d in left),
+               f"degraded pool: {status[:400]!r}")
+        c.want(re.search(rf"active raid1 .*\[{n}/{n - 1}\]", mdstat) is not None, f"degraded /boot array: {mdstat!r}")
+    if scenario.endswith("-uefi"):
+        c.want("/boot/efi" in children and children["/boot/efi"]["fstype"] == "vfat" or expect != "complete",
+               f"/boot/efi: {children.get('/boot/efi')}")
+        check_esps(c, disks)
+    else:
+        for d in disks:
+            c.want(f.get(f"mbr-{d}") == "grub", f"no GRUB boot code on {d}: {f.get(f'mbr-{d}')!r}")
     c.want('"driver":"zfs"' in f.get("incus-pools", "").replace(" ", ""), f"incus pools {f.get('incus-pools', '')[:300]!r}")
 
 
@@ -236,8 +247,8 @@ def main():
         check_btrfs(c, a.expect)
     elif a.scenario.startswith("md-raid1"):
         check_md(c, a.expect)
-    elif a.scenario.startswith("zfs-raid1"):
-        check_zfs(c, a.expect)
+    elif a.scenario.startswith("zfs-"):
+        check_zfs(c, a.scenario, a.expect)
     elif a.scenario.startswith("luks-lvm"):
         check_luks(c, files)
     else:

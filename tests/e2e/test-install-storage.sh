@@ -11,6 +11,9 @@
 #                     maximum), /boot on md RAID1, SeaBIOS, from an ISO built
 #                     with --with-zfs; boots with both disks, then with only
 #                     the second one
+#   zfs-raidz1-uefi   ZFS RAID-Z1 over three disks, /boot on a three-way md
+#                     RAID1, an ESP on each disk, OVMF, from the same ISO;
+#                     boots with all three disks, then without the first
 #   luks-lvm-bios     ext4 on LVM on LUKS2, one disk, separate /boot, SeaBIOS;
 #                     the test types the passphrase on the serial console at
 #                     the node's unlock prompt; the passphrase must be in no
@@ -39,6 +42,12 @@ zfs.raid = "raid1"
 zfs.compress = "zstd"
 zfs.arc-max = 128
 disk-list = ["vda", "vdb"]' ;;
+zfs-raidz1-uefi) firmware=uefi disks=3 iso_flags=--with-zfs
+        extra='filesystem = "zfs"
+zfs.raid = "raidz-1"
+zfs.compress = "zstd"
+zfs.arc-max = 128
+disk-list = ["vda", "vdb", "vdc"]' ;;
 luks-lvm-bios) firmware=bios disks=1 degraded=0
         passphrase="luks-$RANDOM-$RANDOM-$RANDOM"
         extra="filesystem = \"ext4\"
@@ -138,7 +147,9 @@ boot_node() {
 
 boot_node "node-$scenario" complete "${node_disks[@]}"
 if [ "$degraded" = 1 ]; then
-        # The first disk is gone: the second one alone (now vda) must boot.
-        boot_node "node-$scenario-degraded" degraded --disk "$work/node2.qcow2"
+        # The first disk is gone: the others (now vda...) must boot.
+        rest=()
+        for i in $(seq 2 "$disks"); do rest+=(--disk "$work/node$i.qcow2"); done
+        boot_node "node-$scenario-degraded" degraded "${rest[@]}"
 fi
 echo "e2e install $scenario: all checks passed"
