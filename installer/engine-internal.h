@@ -75,6 +75,17 @@ int engine_unwind(Engine *e);
 void engine_kill_point(const char *name);
 
 int engine_add_id(Engine *e, const char *id, const char *path);
+
+/* Appends a copy of s to a list (an undo list of the Engine). */
+int engine_list_push(char ***list, size_t *n, const char *s);
+
+/* name, else name-1, name-2...: the first for which taken(candidate,
+ * userdata) is false (logged when it is not name itself); NULL on OOM or
+ * when 100 are taken. */
+char *engine_free_name(const char *name, bool (*taken)(const char *name, void *userdata), void *userdata);
+
+/* Appends a copy of m (its strings duplicated) to e->mounts. */
+int engine_add_mount(Engine *e, const MountRecord *m);
 const char *engine_lookup_id(const Engine *e, const char *id);
 
 /* Runs a tool; on failure records "<what>: <tool> failed (status N): <stderr>". */

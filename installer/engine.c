@@ -12,7 +12,6 @@
 #include "log.h"
 #include "spawn.h"
 #include "strutil.h"
-#include "zfs.h"
 
 static const char *const stage_names[_STAGE_MAX] = {
         [STAGE_CHECK] = "check",
@@ -119,6 +118,54 @@ char *engine_target_path(const Engine *e, const char *inner) {
         return p;
 }
 
+int engine_list_push(char ***list, size_t *n, const char *s) {
+        char **l = realloc(*list, (*n + 1) * sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        *list = l;
+        l[*n] = strdup(s);
+        if (!l[*n])
+                return -ENOMEM;
+        (*n)++;
+        return 0;
+}
+
+char *engine_free_name(const char *name, bool (*taken)(const char *name, void *userdata), void *userdata) {
+        if (!taken(name, userdata))
+                return strdup(name);
+        for (unsigned i = 1; i < 100; i++) {
+                char *n;
+                if (asprintf(&n, "%s-%u", name, i) < 0)
+                        return NULL;
+                if (!taken(n, userdata)) {
+                        log_notice("The name %s is in use on this machine; using %s instead.", name, n);
+                        return n;
+                }
+                free(n);
+        }
+        return NULL;
+}
+
+int engine_add_mount(Engine *e, const MountRecord *m) {
+        MountRecord *n = realloc(e->mounts, (e->n_mounts + 1) * sizeof(MountRecord));
+        if (!n)
+                return -ENOMEM;
+        e->mounts = n;
+        MountRecord *c = &n[e->n_mounts++];
+        *c = (MountRecord) {
+                .mountpoint = strdup(strempty(m->mountpoint)),
+                .device = strdup(strempty(m->device)),
+                .fstype = strdup(strempty(m->fstype)),
+                .uuid = m->uuid ? strdup(m->uuid) : NULL,
+                .options = m->options ? strdup(m->options) : NULL,
+                .pass = m->pass,
+                .mounted_by_tool = m->mounted_by_tool,
+        };
+        if (!c->mountpoint || !c->device || !c->fstype || (m->uuid && !c->uuid) || (m->options && !c->options))
+                return -ENOMEM;
+        return 0;
+}
+
 static uint64_t now_usec(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -141,7 +188,7 @@ static int unwind_tool(char *const argv[]) {
         return r < 0;
 }
 
-/* Undoes mounts, LUKS mappings, volume groups and md arrays, newest first, so
+/* Undoes mounts, ZFS pools, LUKS mappings, volume groups and md arrays, newest first, so
  * a failed install leaves nothing busy and a rerun starts from scratch. */
 int engine_unwind(Engine *e) {
         int failures = 0;
@@ -154,7 +201,12 @@ int engine_unwind(Engine *e) {
                 free(e->mounted[i - 1]);
         }
         e->n_mounted = 0;
-        failures += zfs_export_all(e);
+        for (size_t i = e->n_zpools; i > 0; i--) {
+                char *argv[] = { "zpool", "export", e->zpools[i - 1], NULL };
+                failures += unwind_tool(argv);
+                free(e->zpools[i - 1]);
+        }
+        e->n_zpools = 0;
         for (size_t i = e->n_vgs_active; i > 0; i--) {
                 char *argv[] = { "vgchange", "-an", e->vgs_active[i - 1], NULL };
                 failures += unwind_tool(argv);

@@ -23,7 +23,7 @@
 
 /* ---- free names ---- */
 
-static bool vg_exists(const char *name) {
+static bool vg_exists(const char *name, void *userdata) {
         _cleanup_free_ char *out = NULL;
         char *argv[] = { "vgs", "--noheadings", "-o", "vg_name", NULL };
         if (spawn_checked(argv, &(SpawnOptions) { .quiet = true }, &out) < 0 || !out)
@@ -40,24 +40,7 @@ static bool path_exists(const char *dir, const char *name) {
         return asprintf(&p, "%s/%s", dir, name) >= 0 && stat(p, &st) == 0;
 }
 
-/* name, else name-1, name-2...: the first for which taken() is false. */
-static char *free_name(const char *name, bool (*taken)(const char *)) {
-        if (!taken(name))
-                return strdup(name);
-        for (unsigned i = 1; i < 100; i++) {
-                char *n;
-                if (asprintf(&n, "%s-%u", name, i) < 0)
-                        return NULL;
-                if (!taken(n)) {
-                        log_notice("The name %s is in use on this machine; using %s instead.", name, n);
-                        return n;
-                }
-                free(n);
-        }
-        return NULL;
-}
-
-static bool mapper_taken(const char *name) {
+static bool mapper_taken(const char *name, void *userdata) {
         return path_exists("/dev/mapper", name);
 }
 
@@ -79,18 +62,6 @@ static char *free_md_name(const char *name) {
         return NULL;
 }
 
-static int push(char ***list, size_t *n, const char *s) {
-        char **l = realloc(*list, (*n + 1) * sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        *list = l;
-        l[*n] = strdup(s);
-        if (!l[*n])
-                return -ENOMEM;
-        (*n)++;
-        return 0;
-}
-
 /* ---- file systems ---- */
 
 static int record_mount(Engine *e, const char *device, json_object *content) {
@@ -106,23 +77,16 @@ static int record_mount(Engine *e, const char *device, json_object *content) {
         if (!pr || blkid_do_safeprobe(pr) != 0 || blkid_probe_lookup_value(pr, "UUID", &uuid, NULL) < 0)
                 return engine_fail(e, -EIO, "%s: no UUID found after creating the file system", device);
 
-        MountRecord *n = realloc(e->mounts, (e->n_mounts + 1) * sizeof(MountRecord));
-        if (!n)
-                return -ENOMEM;
-        e->mounts = n;
         const char *fstype = swap ? "swap" : json_get_string(content, "fstype");
-        const char *opts = json_get_string(content, "mount-options");
-        n[e->n_mounts] = (MountRecord) {
-                .mountpoint = strdup(mp),
-                .device = strdup(device),
-                .fstype = strdup(strempty(fstype)),
-                .uuid = strdup(uuid),
-                .options = opts ? strdup(opts) : NULL,
+        return engine_add_mount(e, &(MountRecord) {
+                .mountpoint = (char *) mp,
+                .device = (char *) device,
+                .fstype = (char *) strempty(fstype),
+                .uuid = (char *) uuid,
+                .options = (char *) json_get_string(content, "mount-options"),
                 /* Btrfs has no boot-time fsck (fsck.btrfs does nothing) */
                 .pass = swap || streq_ptr(fstype, "btrfs") ? 0 : streq(mp, "/") ? 1 : 2,
-        };
-        e->n_mounts++;
-        return 0;
+        });
 }
 
 static int make_filesystem(Engine *e, const char *device, json_object *content) {
@@ -186,7 +150,7 @@ static int make_md_arrays(Engine *e) {
                 int r = engine_run(e, "creating the md array", argv);
                 if (r < 0)
                         return r;
-                r = push(&e->md_running, &e->n_md_running, path);
+                r = engine_list_push(&e->md_running, &e->n_md_running, path);
                 if (r >= 0)
                         r = engine_add_id(e, strempty(json_get_string(a, "id")), path);
                 if (r < 0)
@@ -222,7 +186,7 @@ static int make_luks(Engine *e) {
                 if (!pass)
                         return engine_fail(e, -EINVAL, "the plan encrypts, and the answer has no passphrase");
                 const char *dev = engine_lookup_id(e, strempty(json_get_string(l, "device")));
-                _cleanup_free_ char *name = free_name(strempty(json_get_string(l, "name")), mapper_taken), *path = NULL;
+                _cleanup_free_ char *name = engine_free_name(strempty(json_get_string(l, "name")), mapper_taken, NULL), *path = NULL;
                 if (!dev)
                         return engine_fail(e, -EINVAL, "plan: LUKS container %zu: unknown device", i);
                 if (!name || asprintf(&path, "/dev/mapper/%s", name) < 0)
@@ -240,7 +204,7 @@ static int make_luks(Engine *e) {
                 r = engine_run_input(e, "opening the encrypted volume", open_argv, pass, strlen(pass));
                 if (r < 0)
                         return r;
-                r = push(&e->luks_open, &e->n_luks_open, name);
+                r = engine_list_push(&e->luks_open, &e->n_luks_open, name);
                 if (r >= 0)
                         r = engine_add_id(e, strempty(json_get_string(l, "id")), path);
                 if (r < 0)
@@ -254,7 +218,7 @@ static int make_volume_groups(Engine *e) {
         for (size_t i = 0; i < json_array_len(vgs); i++) {
                 json_object *vg = json_array_at(vgs, i);
                 json_object *pvs = json_get(vg, "physical-volumes");
-                _cleanup_free_ char *name = free_name(strempty(json_get_string(vg, "name")), vg_exists);
+                _cleanup_free_ char *name = engine_free_name(strempty(json_get_string(vg, "name")), vg_exists, NULL);
                 if (!name)
                         return -ENOMEM;
                 char *pvcreate[8 + 64] = { "pvcreate", "-ff", "-y", "--metadatasize", "250k" };
@@ -271,7 +235,7 @@ static int make_volume_groups(Engine *e) {
                         r = engine_run(e, "creating the LVM volume group", vgcreate);
                 if (r < 0)
                         return r;
-                r = push(&e->vgs_active, &e->n_vgs_active, name);
+                r = engine_list_push(&e->vgs_active, &e->n_vgs_active, name);
                 if (r >= 0)
                         r = engine_add_id(e, strempty(json_get_string(vg, "id")), name);
                 if (r < 0)
@@ -418,7 +382,7 @@ static int mount_all(Engine *e) {
                         return r;
                 if (mount(m->device, where, m->fstype, 0, NULL) < 0)
                         return engine_fail(e, negative_errno(), "mounting %s (%s) on %s: %m", m->device, m->fstype, where);
-                r = push(&e->mounted, &e->n_mounted, where);
+                r = engine_list_push(&e->mounted, &e->n_mounted, where);
                 if (r < 0)
                         return r;
         }

@@ -187,23 +187,16 @@ static char **pool_names_in_use(Engine *e) {
         return names;
 }
 
+static bool name_in(const char *name, void *userdata) {
+        for (char **l = userdata; l && *l; l++)
+                if (streq(*l, name))
+                        return true;
+        return false;
+}
+
 static char *free_pool_name(Engine *e, const char *name) {
         _cleanup_strv_free_ char **used = pool_names_in_use(e);
-        for (unsigned k = 0; k < 100; k++) {
-                char *cand = NULL;
-                if ((k == 0 ? asprintf(&cand, "%s", name) : asprintf(&cand, "%s-%u", name, k)) < 0)
-                        return NULL;
-                bool taken = false;
-                for (size_t i = 0; used && used[i]; i++)
-                        taken = taken || streq(used[i], cand);
-                if (!taken) {
-                        if (k > 0)
-                                log_notice("The ZFS pool name %s is in use on this machine; using %s instead.", name, cand);
-                        return cand;
-                }
-                free(cand);
-        }
-        return NULL;
+        return engine_free_name(name, name_in, used);
 }
 
 /* A dataset name of the plan ("rpool/ROOT/pve-1") with the pool's real name. */
@@ -213,32 +206,6 @@ static char *dataset_name(const char *plan_pool, const char *pool, const char *p
         if (!rest || (*rest && *rest != '/'))
                 return NULL;
         return asprintf(&s, "%s%s", pool, rest) < 0 ? NULL : s;
-}
-
-static int push_pool(Engine *e, const char *name) {
-        char **l = realloc(e->zpools, (e->n_zpools + 1) * sizeof(char *));
-        if (!l)
-                return -ENOMEM;
-        e->zpools = l;
-        if (!(l[e->n_zpools] = strdup(name)))
-                return -ENOMEM;
-        e->n_zpools++;
-        return 0;
-}
-
-static int add_root_mount(Engine *e, const char *dataset) {
-        MountRecord *n = realloc(e->mounts, (e->n_mounts + 1) * sizeof(MountRecord));
-        if (!n)
-                return -ENOMEM;
-        e->mounts = n;
-        n[e->n_mounts] = (MountRecord) {
-                .mountpoint = strdup("/"),
-                .device = strdup(dataset),
-                .fstype = strdup("zfs"),
-                .mounted_by_tool = true,
-        };
-        e->n_mounts++;
-        return n[e->n_mounts - 1].mountpoint && n[e->n_mounts - 1].device && n[e->n_mounts - 1].fstype ? 0 : -ENOMEM;
 }
 
 static int make_pool(Engine *e, json_object *p) {
@@ -284,7 +251,7 @@ static int make_pool(Engine *e, json_object *p) {
                 r = engine_run(e, "creating the ZFS pool", argv);
         if (r < 0)
                 return r;
-        r = push_pool(e, name);
+        r = engine_list_push(&e->zpools, &e->n_zpools, name);
         if (r >= 0)
                 r = engine_add_id(e, strempty(json_get_string(p, "id")), name);
         if (r < 0)
@@ -327,7 +294,12 @@ static int make_pool(Engine *e, json_object *p) {
         r = engine_run(e, "setting the pool's boot file system", set);
         if (r < 0)
                 return r;
-        return add_root_mount(e, root);
+        return engine_add_mount(e, &(MountRecord) {
+                .mountpoint = (char *) "/",
+                .device = root,
+                .fstype = (char *) "zfs",
+                .mounted_by_tool = true,
+        });
 }
 
 int zfs_make_pools(Engine *e) {
@@ -395,22 +367,4 @@ int zfs_write_node_settings(Engine *e, bool *ret_initramfs_changed) {
                 return engine_fail(e, r, "writing /etc/default/grub.d/forja-zfs.cfg: %s", strerror(-r));
         *ret_initramfs_changed = true;
         return 0;
-}
-
-int zfs_export_all(Engine *e) {
-        int failures = 0;
-        for (size_t i = e->n_zpools; i > 0; i--) {
-                char *argv[] = { "zpool", "export", e->zpools[i - 1], NULL };
-                SpawnResult res = {};
-                int r = spawn(argv, &(SpawnOptions) { .quiet = true, .timeout_sec = 300 }, &res);
-                if (r < 0 || res.exit_status != 0) {
-                        log_warning("Undoing the install: zpool export %s failed%s%s", e->zpools[i - 1],
-                                    res.err && *res.err ? ": " : "", strempty(res.err));
-                        failures++;
-                }
-                spawn_result_done(&res);
-                free(e->zpools[i - 1]);
-        }
-        e->n_zpools = 0;
-        return failures;
 }

@@ -31,5 +31,3 @@ const char *zfs_root_dataset(const Engine *e);
  * root=ZFS= for GRUB in the target; sets *ret_initramfs_changed when the
  * initramfs must carry /etc/hostid and the modprobe settings. */
 int zfs_write_node_settings(Engine *e, bool *ret_initramfs_changed);
-/* engine_unwind: exports the pools the install created; returns failures. */
-int zfs_export_all(Engine *e);
