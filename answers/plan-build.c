@@ -282,6 +282,19 @@ static json_object *md_node(const char *name, const char *metadata, json_object 
         return o;
 }
 
+/* forja's /boot over several disks: an md RAID1 of each disk's boot
+ * partition, metadata 1.0 (at the end) so the boot loader reads each member
+ * as plain ext4. add_boot_member() collects the partitions, boot_array() makes
+ * the array over them, sized by the smallest. */
+static void add_boot_member(json_object *members, uint64_t *min_size, json_object *bootp) {
+        json_object_array_add(members, json_object_new_string(part_id(bootp)));
+        *min_size = MIN(*min_size, (uint64_t) json_object_get_int64(json_get(bootp, "size-bytes")));
+}
+
+static json_object *boot_array(const char *name, json_object *members, uint64_t min_size) {
+        return md_node(name, "1.0", members, min_size - LAYOUT_MIB, content_fs("ext4", "/boot", "defaults"));
+}
+
 static int build_lvm(Builder *b, json_object *disks) {
         const Answer *a = b->a;
         bool md = a->disks.raid == ANSWER_RAID1, enc = a->disks.encrypt;
@@ -314,17 +327,13 @@ static int build_lvm(Builder *b, json_object *disks) {
                 json_object_array_add(members, json_object_new_string(part_id(os)));
                 min_os = MIN(min_os, (uint64_t) json_object_get_int64(json_get(os, "size-bytes")));
                 min_kib = MIN(min_kib, b->layouts[i].os_size_kib);
-                if (bootp) {
-                        json_object_array_add(boot_members, json_object_new_string(part_id(bootp)));
-                        min_boot = MIN(min_boot, (uint64_t) json_object_get_int64(json_get(bootp, "size-bytes")));
-                }
+                if (bootp)
+                        add_boot_member(boot_members, &min_boot, bootp);
         }
         json_object *md0_content = enc ? content_ref("luks", "luks", "luks:cryptroot") : pv_content;
         json_object_array_add(b->md, md_node("md0", "1.2", members, min_os - MD_DATA_OFFSET, md0_content));
         if (enc) {
-                /* metadata 1.0 sits at the end, so the boot loader reads each member as plain ext4 */
-                json_object_array_add(b->md, md_node("md1", "1.0", boot_members, min_boot - LAYOUT_MIB,
-                                                     content_fs("ext4", "/boot", "defaults")));
+                json_object_array_add(b->md, boot_array("md1", boot_members, min_boot));
                 json_object_array_add(b->luks, luks_node("cryptroot", "md:md0", pv_content));
                 pv_id = "luks:cryptroot";
         } else
@@ -353,9 +362,8 @@ static int build_zfs(Builder *b, json_object *disks) {
         const Resolved *r = b->r;
         json_object *pool = json_object_new_object(), *vdevs = json_object_new_array(), *cur = NULL;
 
-        /* /boot is ext4 on its own partition (an md RAID1 of them over
-         * several disks, metadata 1.0 so GRUB reads each member as plain
-         * ext4): GRUB then needs no ZFS support, and the pool may use every
+        /* /boot is ext4 on its own partition (boot_array() over several
+         * disks): GRUB then needs no ZFS support, and the pool may use every
          * feature (zstd compression included), which GRUB's ZFS reader
          * does not. */
         bool md = r->n_disks > 1;
@@ -367,10 +375,8 @@ static int build_zfs(Builder *b, json_object *disks) {
                                                  md ? content_ref("md-member", "array", "md:md0")
                                                     : content_fs("ext4", "/boot", "defaults"),
                                                  &bootp);
-                if (md && bootp) {
-                        json_object_array_add(boot_members, json_object_new_string(part_id(bootp)));
-                        min_boot = MIN(min_boot, (uint64_t) json_object_get_int64(json_get(bootp, "size-bytes")));
-                }
+                if (md && bootp)
+                        add_boot_member(boot_members, &min_boot, bootp);
                 bool new_vdev = !cur || (a->disks.raid == ANSWER_RAID10 && i % 2 == 0) ||
                                 a->disks.raid == ANSWER_RAID0;
                 if (new_vdev) {
@@ -405,8 +411,7 @@ static int build_zfs(Builder *b, json_object *disks) {
         json_add(pool, "datasets", ds);
         json_object_array_add(b->pools, pool);
         if (md)
-                json_object_array_add(b->md, md_node("md0", "1.0", boot_members, min_boot - LAYOUT_MIB,
-                                                     content_fs("ext4", "/boot", "defaults")));
+                json_object_array_add(b->md, boot_array("md0", boot_members, min_boot));
         return 0;
 }
 

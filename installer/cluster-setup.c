@@ -111,7 +111,7 @@ int cluster_write_target(const ClusterSettings *in, const ClusterWebhook *webhoo
                         s.storage_source = (char *) vg_name;
                 } else if (streq_ptr(root_fstype, "btrfs"))
                         s.storage_driver = "btrfs";
-                else if (streq_ptr(root_fstype, "zfs") && zfs_dataset) {
+                else if (zfs_dataset) {
                         /* POOL/data, made empty for the guests by the install */
                         s.storage_driver = "zfs";
                         s.storage_source = (char *) zfs_dataset;

@@ -21,7 +21,7 @@ void cluster_hook_done(ClusterHook *h);
 
 /* Writes /etc/forja/cluster.json (0600) into the target with the storage pool
  * on the node's own storage (the LVM thin pool vg_name/thin_pool, Btrfs, the ZFS
- * dataset zfs_dataset (POOL/data) when root_fstype is zfs, or a
+ * dataset zfs_dataset (POOL/data) when given, or a
  * directory), and enables forja-join.service. With a webhook (the answer's
  * [post-installation-webhook]; NULL: none), also /etc/forja/cluster-webhook.json
  * (0600: it holds the auth token), named by the settings' webhook_file, for
