@@ -56,7 +56,7 @@ net() { # SEARCH [DOMAIN]
         [ -n "${2:-}" ] && printf 'DOMAIN=%s\n' "$2" >>"$TMPD/net/eno1.env"
         return 0
 }
-FETCH=(in_ns env FORJA_NET_DIR="$TMPD/net" "$FORJA" answer fetch --medium "$TMPD/none" --cmdline quiet
+FETCH=(in_ns env FORJA_NET_DIR="$TMPD/net" "$FORJA" answer fetch --medium "$TMPD/none" --cmdline "quiet forja.fetch-from=http"
        --hardware "$TMPD/hw.json")
 
 # The first search domain has no record, the second has: both are asked, in order.

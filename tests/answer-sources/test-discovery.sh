@@ -3,7 +3,9 @@
 # command line, the medium and FORJA-AIS: the URL of DHCP option 250 read from
 # the installer environment's net files (a fake FORJA_NET_DIR), POSTed the
 # system info, pinned by option 251; JSON replies; {hostname} from the net
-# files; the documented order; what `forja answer fetch` says.
+# files; the documented order; what `forja answer fetch` says. Network
+# discovery only where it was enabled: forja.fetch-from=http on the kernel
+# command line or a medium prepared with --fetch-from http (/forja-fetch.toml).
 . "$TESTS_LIB/testlib.sh"
 . "$TESTS_LIB/http-server.sh"
 require_cmd python3 openssl
@@ -44,10 +46,41 @@ write_eno2() { # OPT250 [OPT251]
           [ -n "${2:-}" ] && printf 'OPT251=%s\n' "$2"; } >"$TMPD/net/eno2.env"
         return 0
 }
-FETCH=("$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet console=ttyS0")
+
+# Discovery is off unless enabled: a stock medium ignores option 250, says so,
+# and sends nothing.
+write_eno2 "$P/proxmox/answer"
+expect_exit 1 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet console=ttyS0" "${H[@]}"
+expect_match 'no answer found: .*DHCP option 250 on eno2 ignored: network discovery is off'
+[ ! -s "$TMPD/plain.log" ] || fail "a stock medium asked the DHCP-offered URL: $(cat "$TMPD/plain.log")"
+expect_exit 1 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet" "${H[@]}" --dry-run
+expect_match 'network discovery is off'
+# ... a token on the command line does not enable it either.
+expect_exit 1 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "forja.answer-token=tok-123456" "${H[@]}"
+[ ! -s "$TMPD/plain.log" ] || fail "a token alone enabled discovery: $(cat "$TMPD/plain.log")"
+# A bad forja.fetch-from= is bad input, naming the argument.
+expect_exit 2 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "forja.fetch-from=dhcp" "${H[@]}"
+expect_match 'forja\.fetch-from=dhcp'
+# A medium prepared --fetch-from iso does not enable it.
+echo 'fetch-from = "iso"' >"$TMPD/medium/forja-fetch.toml"
+expect_exit 1 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet" "${H[@]}"
+expect_match 'network discovery is off'
+# A medium prepared --fetch-from http (no --url) enables it.
+echo 'fetch-from = "http"' >"$TMPD/medium/forja-fetch.toml"
+expect_exit 0 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet" "${H[@]}" --dry-run
+expect_match "^Answer source: DHCP option 250 on eno2: $P/proxmox/answer$"
+expect_match '^Discovered: yes$'
+# A broken medium file is bad input, naming the file and the key.
+echo 'fetch-from = "tftp"' >"$TMPD/medium/forja-fetch.toml"
+expect_exit 2 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet" "${H[@]}" --dry-run
+expect_match 'forja-fetch\.toml:1:14: fetch-from'
+rm "$TMPD/medium/forja-fetch.toml"
+[ ! -s "$TMPD/plain.log" ] || fail "a dry run sent a request: $(cat "$TMPD/plain.log")"
+
+# From here on the kernel command line enables discovery.
+FETCH=("$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet forja.fetch-from=http console=ttyS0")
 
 # Option 250: the system info is POSTed, the reply is the answer.
-write_eno2 "$P/proxmox/answer"
 expect_exit 0 "${FETCH[@]}" "${H[@]}"
 expect_match "^Answer source: DHCP option 250 on eno2: $P/proxmox/answer$"
 expect_match "^Location: $P/proxmox/answer$"
@@ -74,7 +107,7 @@ expect_match "^Answer source: DHCP option 250 on eno2: $P/proxmox/answer$"
 [ ! -s "$TMPD/plain.log" ] || fail "--dry-run sent a request: $(cat "$TMPD/plain.log")"
 
 # A forja.answer-token from the command line is sent to the discovered URL too.
-expect_exit 0 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "forja.answer-token=tok-123456" "${H[@]}"
+expect_exit 0 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "forja.fetch-from=http forja.answer-token=tok-123456" "${H[@]}"
 grep -q '"Authorization": "Bearer tok-123456"' "$TMPD/plain.log" || fail "no bearer token sent"
 : >"$TMPD/plain.log"
 
@@ -129,6 +162,22 @@ expect_match "fingerprint $fp does not match the pinned $bad_fp"
 # Without a pin, TLS verification is on: the self-signed server is refused.
 write_eno2 "$S/proxmox/answer"
 expect_exit 1 "${FETCH[@]}" "${H[@]}"
+
+# A medium prepared --fetch-from http --url names its server: fetched like
+# forja.answer= (placeholders, pin, token), before any discovery, no countdown.
+cat >"$TMPD/medium/forja-fetch.toml" <<EOF
+fetch-from = "http"
+url = "$S/by-host/{hostname}.toml"
+cert-fingerprint = "$fp"
+answer-auth-token = "medium-tok-77"
+EOF
+: >"$TMPD/tls.log"
+expect_exit 0 "$FORJA" answer fetch --medium "$TMPD/medium" --cmdline "quiet" "${H[@]}"
+expect_match "^Answer source: install medium \\(fetch-from http\\): $S/by-host/node7.toml$"
+expect_match '^# node7 by host name$'
+! grep -q '^Discovered:' <<<"$OUT" || fail "a medium URL counted as discovered"
+grep -q '"Authorization": "Bearer medium-tok-77"' "$TMPD/tls.log" || fail "the medium's token was not sent"
+rm "$TMPD/medium/forja-fetch.toml"
 
 # Nothing anywhere: the message lists what was tried.
 write_eno2 ""
