@@ -41,7 +41,7 @@ static void put_string_len(FILE *f, const char *s, size_t n) {
         fputc('"', f);
 }
 
-static void put_string(FILE *f, const char *s) {
+void answer_toml_put_string(FILE *f, const char *s) {
         put_string_len(f, s, strlen(s));
 }
 
@@ -55,7 +55,7 @@ static int put_inline_table(FILE *f, json_object *o, const char *path, char **re
                 if (asprintf(&sub, "%s.%s", path, k) < 0)
                         return -ENOMEM;
                 fputs(first ? " " : ", ", f);
-                put_string(f, k);
+                answer_toml_put_string(f, k);
                 fputs(" = ", f);
                 int r = put_value(f, v, sub, ret_error);
                 if (r < 0)
@@ -120,7 +120,7 @@ static int write_toml(FILE *f, json_object *root, char **ret_error) {
         json_object_object_foreach(root, k, v) {
                 if (json_object_is_type(v, json_type_object))
                         continue;
-                put_string(f, k);
+                answer_toml_put_string(f, k);
                 fputs(" = ", f);
                 if ((r = put_value(f, v, k, ret_error)) < 0)
                         return r;
@@ -130,13 +130,13 @@ static int write_toml(FILE *f, json_object *root, char **ret_error) {
                 if (!json_object_is_type(tv, json_type_object))
                         continue;
                 fputs("\n[", f);
-                put_string(f, tk);
+                answer_toml_put_string(f, tk);
                 fputs("]\n", f);
                 json_object_object_foreach(tv, mk, mv) {
                         _cleanup_free_ char *path = NULL;
                         if (asprintf(&path, "%s.%s", tk, mk) < 0)
                                 return -ENOMEM;
-                        put_string(f, mk);
+                        answer_toml_put_string(f, mk);
                         fputs(" = ", f);
                         if ((r = put_value(f, mv, path, ret_error)) < 0)
                                 return r;

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Whether data looks like JSON (the first non-blank byte is '{'). */
 bool answer_is_json(const char *data, size_t size);
@@ -15,3 +16,6 @@ bool answer_is_json(const char *data, size_t size);
 /* -EINVAL with a message for malformed JSON, a top level that is not an
  * object, or a null (TOML has none; the key is named). */
 int answer_json_to_toml(const char *data, size_t size, char **ret, size_t *ret_size, char **ret_error);
+
+/* Writes s as a TOML basic string (quotes, escapes). */
+void answer_toml_put_string(FILE *f, const char *s);

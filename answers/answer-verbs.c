@@ -188,6 +188,8 @@ static int run_answer_fetch(int argc, char *argv[]) {
                 fprintf(stderr, "Location: %s\n", f.location);
         if (f.json)
                 fprintf(stderr, "Format: JSON, rewritten as TOML\n");
+        if (f.discovered)
+                fprintf(stderr, "Discovered: yes\n");
         if (f.data) {
                 if (output) {
                         r = write_file_atomic(output, f.data, f.size, 0600);
@@ -290,8 +292,11 @@ const Verb verb_answer = {
                 "     the medium, partition:LABEL; placeholders {mac} {serial} {uuid}\n"
                 "     {hostname}; forja.answer-fingerprint, forja.answer-token,\n"
                 "     forja.answer-fallback=default)\n"
-                "  2. answer.toml on the install medium (/run/forja/medium)\n"
+                "  2. the install medium (/run/forja/medium): the URL it was prepared with\n"
+                "     (forja iso prepare --fetch-from http --url), else its answer.toml\n"
                 "  3. answer.toml on a partition labelled FORJA-AIS (with --scan)\n"
+                "Only where forja.fetch-from=http is on the kernel command line or the\n"
+                "medium was prepared --fetch-from http without --url (network discovery):\n"
                 "  4. the URL of DHCP option 250 (certificate pinned by option 251), from\n"
                 "     the network setup's files in /run/forja/net ($FORJA_NET_DIR)\n"
                 "  5. the URL in DNS TXT proxmox-auto-installer.DOMAIN for each search\n"
@@ -299,7 +304,8 @@ const Verb verb_answer = {
                 "Sources 4 and 5 are sent a POST of the system info (--system-info), as\n"
                 "Proxmox's proxmox-fetch-answer does; a JSON reply is turned into TOML.\n"
                 "A URL that was found (1, 4, 5) is final: its failure never falls through\n"
-                "to a later source. {hostname} is the DHCP-offered host name.\n"
+                "to a later source. {hostname} is the DHCP-offered host name. A URL found\n"
+                "by discovery adds the line \"Discovered: yes\".\n"
                 "  -n --dry-run          Only say where the answer would come from\n"
                 "  -o --output FILE      Write the answer to FILE instead of standard output\n"
                 "  -s --scan             Also look for a FORJA-AIS partition\n"

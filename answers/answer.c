@@ -212,3 +212,17 @@ const char *answer_cluster_mode_to_string(AnswerClusterMode m) {
         static const char *const names[] = { "standalone", "bootstrap", "join" };
         return names[m];
 }
+
+size_t answer_plaintext_secrets(const Answer *a, const char *ret[static ANSWER_PLAINTEXT_SECRETS_MAX]) {
+        const struct { const char *key, *value; } secrets[ANSWER_PLAINTEXT_SECRETS_MAX] = {
+                { "global.root-password", a->global.root_password },
+                { "disk-setup.encrypt-passphrase", a->disks.encrypt_passphrase },
+                { "cluster.token", a->cluster.token },
+                { "post-installation-webhook.auth-token", a->webhook.auth_token },
+        };
+        size_t n = 0;
+        for (size_t i = 0; i < ANSWER_PLAINTEXT_SECRETS_MAX; i++)
+                if (secrets[i].value && *secrets[i].value)
+                        ret[n++] = secrets[i].key;
+        return n;
+}

@@ -201,6 +201,13 @@ const char *answer_first_boot_target(AnswerFirstBootOrdering o); /* systemd targ
 const char *answer_first_boot_ordering_to_string(AnswerFirstBootOrdering o);
 const char *answer_cluster_mode_to_string(AnswerClusterMode m);
 
+/* The secret keys a holds in plaintext ("global.root-password",
+ * "disk-setup.encrypt-passphrase", "cluster.token",
+ * "post-installation-webhook.auth-token"; a hashed root password is not
+ * one), stored in ret in that order; returns how many. */
+#define ANSWER_PLAINTEXT_SECRETS_MAX 4
+size_t answer_plaintext_secrets(const Answer *a, const char *ret[static ANSWER_PLAINTEXT_SECRETS_MAX]);
+
 static inline void answer_freep(Answer **a) {
         answer_free(*a);
 }

@@ -18,6 +18,7 @@ int answer_url_expand_full(const char *templ, const Hardware *hw, const char *ho
 
 /* Sources 4 and 5: DHCP option 250, then DNS TXT. Returns 0 with ret->source
  * NULL when neither gave a URL (*ret_tried says what was looked at); a URL
- * that was found is final, like the kernel command line's. */
-int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *token, const AnswerFetchOptions *o,
-                         AnswerFetched *ret, char **ret_tried, char **ret_error);
+ * that was found is final, like the kernel command line's. A pin given (from
+ * the medium) is used instead of the one found with the URL. */
+int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *token, const char *pin,
+                         const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_tried, char **ret_error);

@@ -51,8 +51,8 @@ static char **all_nameservers(const NetInfo *net) {
         return l;
 }
 
-int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *token, const AnswerFetchOptions *o,
-                         AnswerFetched *ret, char **ret_tried, char **ret_error) {
+int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *token, const char *pin,
+                         const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_tried, char **ret_error) {
         int r;
 
         /* 4. DHCP option 250, interfaces in name order. */
@@ -71,9 +71,10 @@ int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *tok
                 if (r < 0)
                         return r;
                 if (asprintf(&ret->source, "DHCP option 250 on %s: %s%s", n->iface, n->opt250,
+                             pin ? " (certificate pinned by the install medium)" :
                              n->opt251 ? " (certificate pinned by option 251)" : "") < 0)
                         return -ENOMEM;
-                return post_system_info(n->opt250, n->opt251, token, hw, o, ret, ret_error);
+                return post_system_info(n->opt250, pin ?: n->opt251, token, hw, o, ret, ret_error);
         }
 
         /* 5. DNS TXT, for each search domain then each DHCP domain name. */
@@ -103,11 +104,14 @@ int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *tok
                         if (r < 0)
                                 return r;
                 }
-                if (asprintf(&ret->source, "DNS TXT %s: %s%s%s", name, url,
-                             fp ? " (certificate pinned by TXT " : "", fp ? fp_name : "") < 0 ||
-                    (fp && strextendf_with_separator(&ret->source, "", ")") < 0))
+                if (pin) {
+                        if (asprintf(&ret->source, "DNS TXT %s: %s (certificate pinned by the install medium)", name, url) < 0)
+                                return -ENOMEM;
+                } else if (asprintf(&ret->source, "DNS TXT %s: %s%s%s", name, url,
+                                    fp ? " (certificate pinned by TXT " : "", fp ? fp_name : "") < 0 ||
+                           (fp && strextendf_with_separator(&ret->source, "", ")") < 0))
                         return -ENOMEM;
-                return post_system_info(url, fp, token, hw, o, ret, ret_error);
+                return post_system_info(url, pin ?: fp, token, hw, o, ret, ret_error);
         }
         if (!*ret_tried)
                 (void) strextendf_with_separator(ret_tried, "", "no DHCP option 250%s",

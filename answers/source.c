@@ -83,6 +83,13 @@ int answer_cmdline_parse(const char *cmdline, AnswerCmdline *ret, char **ret_err
                                 r = -EINVAL;
                         } else
                                 c.fallback_default = true;
+                } else if ((v = startswith(param, "forja.fetch-from="))) {
+                        /* Only the network needs enabling: a medium's or a partition's answer is always read. */
+                        if (!streq(v, "http")) {
+                                error_setf(ret_error, "kernel command line: forja.fetch-from=%s: the only value is \"http\" (DHCP/DNS answer discovery)", v);
+                                r = -EINVAL;
+                        } else
+                                c.fetch_from_http = true;
                 } else if (startswith(param, "forja.answer")) {
                         error_setf(ret_error, "kernel command line: unknown parameter '%.*s' (forja.answer, forja.answer-fingerprint, forja.answer-token, forja.answer-fallback)",
                                   (int) strcspn(param, "="), param);
@@ -324,13 +331,15 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
         return r;
 }
 
-static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const char *hostname, const AnswerFetchOptions *o,
-                       AnswerFetched *ret, char **ret_error) {
+/* The URL of the kernel command line (origin "kernel command line") or of a
+ * medium prepared --fetch-from http --url, in c->url. */
+static int fetch_named(const char *origin, const AnswerCmdline *c, const Hardware *hw, const char *hostname,
+                       const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_error) {
         const char *v;
         int r;
 
         if ((v = startswith(c->url, "partition:"))) {
-                if (asprintf(&ret->source, "kernel command line: partition labelled %s", v) < 0)
+                if (asprintf(&ret->source, "%s: partition labelled %s", origin, v) < 0)
                         return -ENOMEM;
                 return o->dry_run ? 0 : fetch_partition(v, o->scan_devices, ret, ret_error);
         }
@@ -342,7 +351,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const char *h
                 while (*v == '/')
                         v++;
                 if (asprintf(&ret->location, "%s/%s", o->medium_dir, v) < 0 ||
-                    asprintf(&ret->source, "kernel command line: %s on the install medium", c->url) < 0)
+                    asprintf(&ret->source, "%s: %s on the install medium", origin, c->url) < 0)
                         return -ENOMEM;
                 return o->dry_run ? 0 : read_answer_file(ret->location, ret, ret_error);
         }
@@ -355,7 +364,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const char *h
         r = answer_url_expand_full(c->url, hw, hostname, &url, &fallback, ret_error);
         if (r < 0)
                 return r;
-        if (asprintf(&ret->source, "kernel command line: %s", url) < 0)
+        if (asprintf(&ret->source, "%s: %s", origin, url) < 0)
                 return -ENOMEM;
         ret->location = strdup(url);
         if (o->dry_run)
@@ -366,7 +375,7 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const char *h
                 free(ret->location);
                 ret->location = strdup(fallback);
                 free(ret->source);
-                if (asprintf(&ret->source, "kernel command line: %s (fallback for %s)", fallback, url) < 0)
+                if (asprintf(&ret->source, "%s: %s (fallback for %s)", origin, fallback, url) < 0)
                         return -ENOMEM;
                 r = answer_fetch_http(fallback, c->fingerprint, c->token, NULL, o, ret, ret_error);
         }
@@ -379,6 +388,7 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
         _cleanup_(answer_cmdline_done) AnswerCmdline c = {};
         AnswerFetched f = {};
         _cleanup_(netinfo_done) NetInfo net = {};
+        _cleanup_(answer_medium_fetch_done) AnswerMediumFetch medium = {};
         _cleanup_free_ char *net_error = NULL, *tried = NULL;
         int r;
 
@@ -399,8 +409,18 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
 
         if (c.url) {
                 /* A named source is final: it never falls through to another. */
-                r = fetch_named(&c, hw, hostname, o, &f, ret_error);
+                r = fetch_named("kernel command line", &c, hw, hostname, o, &f, ret_error);
                 answer_cmdline_done(&c);
+                goto done;
+        }
+
+        /* The answer source the medium was prepared with. */
+        r = answer_medium_fetch_load(o->medium_dir, &medium, ret_error);
+        if (r < 0)
+                return r;
+        if (medium.from == ANSWER_FETCH_FROM_HTTP && medium.url) {
+                AnswerCmdline named = { .url = medium.url, .fingerprint = medium.fingerprint, .token = medium.token };
+                r = fetch_named("install medium (fetch-from http)", &named, hw, hostname, o, &f, ret_error);
                 goto done;
         }
 
@@ -428,10 +448,26 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                 }
         }
 
-        /* Proxmox-compatible network discovery; a token from the command line still counts. */
-        r = answer_fetch_network(&net, hw, c.token, o, &f, &tried, ret_error);
-        if (r < 0 || f.source)
-                goto done;
+        /* Proxmox-compatible network discovery, only where the kernel command
+         * line or the medium enabled it; a token (and a pin) from the command
+         * line or the medium still count. */
+        bool discovery = (c.fetch_from_http || medium.from == ANSWER_FETCH_FROM_HTTP) && !o->no_network_discovery;
+        if (discovery) {
+                r = answer_fetch_network(&net, hw, c.token ?: medium.token, medium.fingerprint, o, &f, &tried, ret_error);
+                if (r < 0)
+                        goto done;
+                if (f.source) {
+                        f.discovered = true;
+                        goto done;
+                }
+        } else {
+                for (size_t i = 0; i < net.n; i++)
+                        if (net.ifaces[i].opt250 && *net.ifaces[i].opt250)
+                                (void) strextendf_with_separator(&tried, ", ", "DHCP option 250 on %s ignored", net.ifaces[i].iface);
+                (void) strextendf_with_separator(&tried, ": ", "%s",
+                                                 o->no_network_discovery ? "network discovery is off for the interactive installer" :
+                                                 "network discovery is off (enable it with forja.fetch-from=http on the kernel command line or a medium made by forja iso prepare --fetch-from http)");
+        }
 
         error_setf(ret_error, "no answer found: no forja.answer= on the kernel command line, %s%s, %s%s%s",
                   o->medium_dir ? "no answer.toml on the install medium" : "no install medium",

@@ -8,8 +8,13 @@
  *      the server certificate, forja.answer-token= sent as a bearer token and
  *      forja.answer-fallback=default retrying a 404 with "default" in place of
  *      the placeholders;
- *   2. answer.toml on the install medium (embedded by `forja iso prepare`);
+ *   2. the install medium: the URL it was prepared with (`forja iso prepare
+ *      --fetch-from http --url`, kept in /forja-fetch.toml, fetched like
+ *      forja.answer=), else its answer.toml (`forja iso prepare --answer`);
  *   3. answer.toml on a partition labelled FORJA-AIS (any letter case);
+ * and only where network discovery was enabled (forja.fetch-from=http on
+ * the kernel command line, or a medium prepared --fetch-from http without
+ * --url; a stock medium never installs from what a DHCP or DNS server says):
  *   4. the URL a DHCP server offered in option 250 (Proxmox's
  *      proxmox-auto-installer-manifest-url; fingerprint in option 251), read
  *      from the installer environment's net files (netinfo.h), POSTed the
@@ -30,13 +35,15 @@ typedef struct AnswerCmdline {
         char *fingerprint;              /* forja.answer-fingerprint= */
         char *token;                    /* forja.answer-token= (secret) */
         bool fallback_default;          /* forja.answer-fallback=default */
+        bool fetch_from_http;           /* forja.fetch-from=http: network discovery enabled */
 } AnswerCmdline;
 
 void answer_cmdline_done(AnswerCmdline *c);
 
-/* Reads the forja.answer* parameters of a kernel command line (quotes as the
- * kernel accepts them). Unknown forja.answer-* parameters and a bad fallback
- * value are -EINVAL with a message. */
+/* Reads the forja.answer* and forja.fetch-from parameters of a kernel command
+ * line (quotes as the kernel accepts them). Unknown forja.answer-* parameters,
+ * a bad fallback value and a forja.fetch-from other than http are -EINVAL
+ * with a message. */
 int answer_cmdline_parse(const char *cmdline, AnswerCmdline *ret, char **ret_error);
 
 /* Fills the placeholders of a URL template from the hardware ({hostname}:
@@ -60,6 +67,7 @@ typedef struct AnswerFetchOptions {
         unsigned timeout_sec;           /* per HTTP attempt (0: 60) */
         bool dry_run;                   /* only say where the answer would come from */
         const char *net_dir;            /* the net files (NULL: $FORJA_NET_DIR or /run/forja/net) */
+        bool no_network_discovery;      /* never DHCP/DNS, even where enabled (a person at the TUI) */
 } AnswerFetchOptions;
 
 typedef struct AnswerFetched {
@@ -68,6 +76,7 @@ typedef struct AnswerFetched {
         char *source;                   /* human readable: "kernel command line: https://..." */
         char *location;                 /* URL or path it was read from */
         bool json;                      /* the server answered JSON; data is its TOML rewrite */
+        bool discovered;                /* the URL came from DHCP or DNS (sources 4, 5) */
 } AnswerFetched;
 
 void answer_fetched_done(AnswerFetched *f);
@@ -77,6 +86,36 @@ void answer_fetched_done(AnswerFetched *f);
  * was named (kernel command line) failed: a named source never falls through
  * to a later one, so a typo cannot install from the wrong answer. */
 int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched *ret, char **ret_error);
+
+/* The answer source a medium was prepared with (`forja iso prepare
+ * --fetch-from iso|http`, Proxmox's option names), kept on the medium as
+ * /forja-fetch.toml: fetch-from = "iso" | "http", and for http an optional
+ * url, cert-fingerprint and answer-auth-token (secret). */
+#define ANSWER_MEDIUM_FETCH_FILE "forja-fetch.toml"
+
+typedef enum AnswerFetchFrom {
+        ANSWER_FETCH_FROM_NONE,         /* a stock medium (no /forja-fetch.toml) */
+        ANSWER_FETCH_FROM_ISO,          /* the answer is /answer.toml on the medium */
+        ANSWER_FETCH_FROM_HTTP,         /* url, or DHCP/DNS discovery without one */
+} AnswerFetchFrom;
+
+typedef struct AnswerMediumFetch {
+        AnswerFetchFrom from;
+        char *url;
+        char *fingerprint;
+        char *token;                    /* secret */
+} AnswerMediumFetch;
+
+void answer_medium_fetch_done(AnswerMediumFetch *m);
+const char *answer_fetch_from_to_string(AnswerFetchFrom f);     /* "iso", "http"; NULL for NONE */
+int answer_fetch_from_from_string(const char *s, AnswerFetchFrom *ret);
+
+/* The file's text (TOML), for `forja iso prepare`. */
+int answer_medium_fetch_format(const AnswerMediumFetch *m, char **ret_text);
+
+/* Reads medium_dir/forja-fetch.toml; a medium without it (or medium_dir NULL)
+ * is from = NONE. A malformed file is -EINVAL naming file:line:col and key. */
+int answer_medium_fetch_load(const char *medium_dir, AnswerMediumFetch *ret, char **ret_error);
 
 /* The JSON body POSTed to an answer server: the fields Proxmox's
  * proxmox-fetch-answer sends (product, iso, dmi, network_interfaces), so

@@ -36,9 +36,12 @@ typedef struct IsoBuildOptions {
  * PXE artifacts into pxe/ beside it (docs/pxe.md). */
 int iso_build(const IsoBuildOptions *opts);
 
-/* Copies in_iso to out_iso with answer embedded as /answer.toml, keeping the
- * boot setup (xorriso -boot_image any replay). No rebuild. */
-int iso_prepare(const char *in_iso, const char *answer, const char *first_boot, const char *out_iso);
+/* Copies in_iso to out_iso keeping the boot setup (xorriso -boot_image any
+ * replay), with fetch_text (the answer source, answer_medium_fetch_format())
+ * as /forja-fetch.toml, answer (when non-NULL; else an earlier one is
+ * removed) as /answer.toml and first_boot as /forja-first-boot. No rebuild. */
+int iso_prepare(const char *in_iso, const char *answer, const char *fetch_text, const char *first_boot,
+                const char *out_iso);
 
 /* Removes every cache entry under cache_dir (only forja's own entries). */
 int iso_cache_clean(const char *cache_dir);

@@ -4,21 +4,30 @@
 #include <getopt.h>
 
 #define FORJA_CLEANUP_JSON
+#include "answer.h"
 #include "cleanup-libs.h"
+#include "fileio.h"
+#include "http.h"
 #include "isobuild.h"
 #include "json-out.h"
 #include "log.h"
 #include "manifest.h"
 #include "mirror.h"
+#include "source.h"
 #include "spawn.h"
 #include "steps.h"
+#include "strutil.h"
 #include "verb.h"
 
 static const char iso_usage[] =
         "Usage: forja iso build [--suite SUITE] [--mirror URL|FILE] [--answer FILE]\n"
         "                       [--cache-dir DIR] [--source DIR | --forja-deb FILE]\n"
         "                       [--pxe-url URL] [--pxe-answer URL] [--with-zfs] -o ISO\n"
-        "       forja iso prepare --answer FILE [--on-first-boot HOOK] --in ISO -o ISO\n"
+        "       forja iso prepare [--fetch-from iso] --answer FILE [--on-first-boot HOOK]\n"
+        "                         --in ISO -o ISO\n"
+        "       forja iso prepare --fetch-from http [--url URL] [--cert-fingerprint FP]\n"
+        "                         [--answer-auth-token TOKEN] [--on-first-boot HOOK]\n"
+        "                         --in ISO -o ISO\n"
         "       forja iso clean-cache [--cache-dir DIR]\n"
         "       forja iso manifest TARBALL [--packages TSV] [--suite SUITE] [--chunk-size BYTES]\n"
         "       forja iso mirror [--mirror URL|FILE] [--suite SUITE]\n"
@@ -29,8 +38,12 @@ static const char iso_usage[] =
         "  build        build (or take from the cache) the forja .deb, the node image,\n"
         "               the installer environment, and write the ISO (needs root) and\n"
         "               the PXE artifacts in pxe/ beside it (docs/pxe.md)\n"
-        "  prepare      copy an ISO with FILE embedded as /answer.toml (no rebuild);\n"
-        "               the installer then runs unattended\n"
+        "  prepare      copy an ISO with its answer source on it (no rebuild): FILE\n"
+        "               embedded as /answer.toml (--fetch-from iso, the default), or\n"
+        "               the answer fetched over HTTP(S) (--fetch-from http): from URL,\n"
+        "               or without --url from the URL a DHCP server (option 250) or\n"
+        "               DNS (TXT proxmox-auto-installer.DOMAIN) names; the installer\n"
+        "               then runs unattended\n"
         "  clean-cache  remove forja's build cache entries\n"
         "  manifest     print the manifest JSON of a node image tarball\n"
         "  mirror       print the apt sources the images are built from\n"
@@ -53,6 +66,12 @@ static const char iso_usage[] =
         "     --with-zfs         build: ZFS support (zfs-dkms from Debian's contrib,\n"
         "                        built for the image kernel and cached) in the node\n"
         "                        image and the installer, for disk-setup filesystem = \"zfs\"\n"
+        "     --fetch-from iso|http  prepare: where the installer takes its answer\n"
+        "     --url URL          prepare, http: the answer server (placeholders {mac}\n"
+        "                        {serial} {uuid} {hostname}); none: DHCP/DNS discovery\n"
+        "     --cert-fingerprint FP  prepare, http: the server certificate's SHA-256\n"
+        "     --answer-auth-token TOKEN  prepare, http: sent as a bearer token\n"
+        "                        (on the medium in plaintext)\n"
         "     --on-first-boot HOOK  an executable for [first-boot] source = \"from-iso\",\n"
         "                        put on the medium as /forja-first-boot (prepare)\n"
         "  -o --output ISO      the ISO to write\n"
@@ -62,12 +81,15 @@ static const char iso_usage[] =
 enum {
         ARG_SUITE = 0x100, ARG_MIRROR, ARG_ANSWER, ARG_CACHE_DIR, ARG_SOURCE, ARG_FORJA_DEB, ARG_DATA_DIR, ARG_IN,
         ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT, ARG_PXE_URL, ARG_PXE_ANSWER, ARG_WITH_ZFS,
+        ARG_FETCH_FROM, ARG_URL, ARG_CERT_FINGERPRINT, ARG_ANSWER_AUTH_TOKEN,
 };
 
 typedef struct IsoArgs {
         IsoBuildOptions build;
         const char *in;
         const char *on_first_boot;
+        AnswerFetchFrom fetch_from;     /* --fetch-from; NONE: not given */
+        const char *url, *cert_fingerprint, *answer_auth_token;
         const char *packages;
         unsigned long long chunk_size;
         char **positional;
@@ -100,6 +122,10 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                 { "pxe-url", required_argument, NULL, ARG_PXE_URL },
                 { "pxe-answer", required_argument, NULL, ARG_PXE_ANSWER },
                 { "with-zfs", no_argument, NULL, ARG_WITH_ZFS },
+                { "fetch-from", required_argument, NULL, ARG_FETCH_FROM },
+                { "url", required_argument, NULL, ARG_URL },
+                { "cert-fingerprint", required_argument, NULL, ARG_CERT_FINGERPRINT },
+                { "answer-auth-token", required_argument, NULL, ARG_ANSWER_AUTH_TOKEN },
                 { "output", required_argument, NULL, 'o' },
                 {}
         };
@@ -148,6 +174,20 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                         break;
                 case ARG_WITH_ZFS:
                         a->build.with_zfs = true;
+                        break;
+                case ARG_FETCH_FROM:
+                        if (answer_fetch_from_from_string(optarg, &a->fetch_from) < 0)
+                                return log_error_errno(EINVAL, "iso: --fetch-from takes iso or http, not '%s'.", optarg);
+                        break;
+                case ARG_URL:
+                        a->url = optarg;
+                        break;
+                case ARG_CERT_FINGERPRINT:
+                        a->cert_fingerprint = optarg;
+                        break;
+                case ARG_ANSWER_AUTH_TOKEN:
+                        a->answer_auth_token = optarg;
+                        (void) log_register_secret(optarg);
                         break;
                 case ARG_CHUNK_SIZE: {
                         char *end = NULL;
@@ -202,8 +242,33 @@ static int validate_answer(const char *path) {
         return 0;
 }
 
+/* Item of the security review: the answer (and the token) go onto the medium
+ * in plaintext, readable by anyone with a copy of it. Names the keys, never
+ * the values. */
+static void warn_plaintext_secrets(const char *verb, const char *answer, const char *token) {
+        const char *keys[ANSWER_PLAINTEXT_SECRETS_MAX] = {};
+        size_t n = 0;
+        _cleanup_free_ char *text = NULL, *list = NULL;
+        size_t size = 0;
+        if (answer && read_full_file(answer, 1u << 20, &text, &size) >= 0) {
+                _cleanup_(answer_diags_done) AnswerDiags d = {};
+                _cleanup_answer_ Answer *parsed = NULL;
+                if (answer_parse(text, size, &parsed, &d) >= 0)
+                        n = answer_plaintext_secrets(parsed, keys);
+                explicit_bzero(text, size);
+        }
+        for (size_t i = 0; i < n; i++)
+                (void) strextendf_with_separator(&list, ", ", "%s", keys[i]);
+        if (token)
+                (void) strextendf_with_separator(&list, ", ", "answer-auth-token (--answer-auth-token)");
+        if (list)
+                log_warning("%s: the medium will hold these secrets in plaintext, readable by anyone with a copy "
+                            "of the ISO or the stick: %s. See SECRETS ON THE MEDIUM in forja-iso(8).", verb, list);
+}
+
 static int iso_cmd_build(IsoArgs *a) {
-        if (a->n_positional > 0 || a->in || a->packages || a->chunk_size) {
+        if (a->n_positional > 0 || a->in || a->packages || a->chunk_size || a->fetch_from || a->url ||
+            a->cert_fingerprint || a->answer_auth_token) {
                 log_error("iso build: unexpected argument. See 'forja iso --help'.");
                 return EXIT_BAD_INPUT;
         }
@@ -217,6 +282,7 @@ static int iso_cmd_build(IsoArgs *a) {
         }
         if (a->build.answer && validate_answer(a->build.answer) < 0)
                 return EXIT_BAD_INPUT;
+        warn_plaintext_secrets("iso build", a->build.answer, NULL);
         if (!a->build.forja_deb && !a->build.source_dir)
                 a->build.source_dir = isobuild_default_source_dir();
         if (!a->build.forja_deb && !a->build.source_dir) {
@@ -231,8 +297,54 @@ static int iso_cmd_prepare(IsoArgs *a) {
                 log_error("iso prepare: unexpected argument '%s'.", a->positional[0]);
                 return EXIT_BAD_INPUT;
         }
-        if (!a->build.answer || !a->in || !a->build.output) {
-                log_error("iso prepare: --answer FILE, --in ISO and -o ISO are all needed.");
+        /* Proxmox's prepare-iso checks: the http options only in http mode. */
+        const struct { const char *name, *value; } http_only[] = {
+                { "--url", a->url }, { "--cert-fingerprint", a->cert_fingerprint },
+                { "--answer-auth-token", a->answer_auth_token },
+        };
+        if (a->fetch_from == ANSWER_FETCH_FROM_NONE && a->build.answer)
+                a->fetch_from = ANSWER_FETCH_FROM_ISO;
+        for (size_t i = 0; i < ELEMENTSOF(http_only); i++)
+                if (http_only[i].value && a->fetch_from != ANSWER_FETCH_FROM_HTTP) {
+                        log_error("iso prepare: %s goes only with --fetch-from http.", http_only[i].name);
+                        return EXIT_BAD_INPUT;
+                }
+        switch (a->fetch_from) {
+        case ANSWER_FETCH_FROM_NONE:
+                log_error("iso prepare: the answer source is missing: --answer FILE or --fetch-from http.");
+                return EXIT_BAD_INPUT;
+        case ANSWER_FETCH_FROM_ISO:
+                if (!a->build.answer) {
+                        log_error("iso prepare: --fetch-from iso needs --answer FILE.");
+                        return EXIT_BAD_INPUT;
+                }
+                break;
+        case ANSWER_FETCH_FROM_HTTP: {
+                char norm[96];
+                if (a->build.answer) {
+                        log_error("iso prepare: --answer FILE is not with --fetch-from http (the answer comes from the server).");
+                        return EXIT_BAD_INPUT;
+                }
+                if (a->url && !startswith(a->url, "http://") && !startswith(a->url, "https://")) {
+                        log_error("iso prepare: --url takes an http:// or https:// URL, not '%s'.", a->url);
+                        return EXIT_BAD_INPUT;
+                }
+                if (a->cert_fingerprint && http_normalize_fingerprint(a->cert_fingerprint, norm) < 0) {
+                        log_error("iso prepare: --cert-fingerprint %s: expected a SHA-256 fingerprint (64 hex digits, colons allowed).",
+                                  a->cert_fingerprint);
+                        return EXIT_BAD_INPUT;
+                }
+                /* A pin or a token never travels with a plain-http URL. */
+                if (a->url && startswith(a->url, "http://") && (a->cert_fingerprint || a->answer_auth_token)) {
+                        log_error("iso prepare: %s cannot protect a plain http URL; use https://.",
+                                  a->cert_fingerprint ? "--cert-fingerprint" : "--answer-auth-token");
+                        return EXIT_BAD_INPUT;
+                }
+                break;
+        }
+        }
+        if (!a->in || !a->build.output) {
+                log_error("iso prepare: --in ISO and -o ISO are both needed.");
                 return EXIT_BAD_INPUT;
         }
         if (access(a->in, R_OK) < 0) {
@@ -243,9 +355,21 @@ static int iso_cmd_prepare(IsoArgs *a) {
                 log_error_errno(errno, "iso prepare: cannot read the first-boot hook '%s': %m", a->on_first_boot);
                 return EXIT_BAD_INPUT;
         }
-        if (validate_answer(a->build.answer) < 0)
+        if (a->build.answer && validate_answer(a->build.answer) < 0)
                 return EXIT_BAD_INPUT;
-        return exit_code_for_error(iso_prepare(a->in, a->build.answer, a->on_first_boot, a->build.output));
+        AnswerMediumFetch m = {
+                .from = a->fetch_from,
+                .url = (char *) a->url,
+                .fingerprint = (char *) a->cert_fingerprint,
+                .token = (char *) a->answer_auth_token,
+        };
+        _cleanup_free_ char *fetch_text = NULL;
+        if (answer_medium_fetch_format(&m, &fetch_text) < 0)
+                return log_oom(), EXIT_JOB_FAILED;
+        warn_plaintext_secrets("iso prepare", a->build.answer, a->answer_auth_token);
+        int r = iso_prepare(a->in, a->build.answer, fetch_text, a->on_first_boot, a->build.output);
+        explicit_bzero(fetch_text, strlen(fetch_text));
+        return exit_code_for_error(r);
 }
 
 static int iso_cmd_manifest(IsoArgs *a) {

@@ -77,7 +77,7 @@ refuse() {
 # --- option checks: each misuse is exit 2 naming the option, nothing written
 refuse '--url.*only with --fetch-from http' --answer plain.toml --url https://answers.example/a
 refuse '--cert-fingerprint.*only with --fetch-from http' --answer plain.toml --cert-fingerprint "$FP"
-refuse '--answer-auth-token.*only with --fetch-from http' --answer plain.toml --answer-auth-token tok
+refuse '--answer-auth-token.*only with --fetch-from http' --answer plain.toml --answer-auth-token tok-SECRET-1234
 refuse '--url.*only with --fetch-from http' --fetch-from iso --answer plain.toml --url https://answers.example/a
 refuse "--fetch-from takes iso or http, not 'ftp'" --fetch-from ftp --answer plain.toml
 refuse '--fetch-from iso needs --answer FILE' --fetch-from iso
@@ -85,7 +85,7 @@ refuse '--answer.*not with --fetch-from http' --fetch-from http --answer plain.t
 refuse "--url takes an http:// or https:// URL" --fetch-from http --url ftp://answers.example/a
 refuse '--cert-fingerprint.*SHA-256 fingerprint' --fetch-from http --cert-fingerprint 12:34
 refuse '--cert-fingerprint.*plain http' --fetch-from http --url http://answers.example/a --cert-fingerprint "$FP"
-refuse '--answer-auth-token.*plain http' --fetch-from http --url http://answers.example/a --answer-auth-token tok
+refuse '--answer-auth-token.*plain http' --fetch-from http --url http://answers.example/a --answer-auth-token tok-SECRET-1234
 refuse '--answer FILE or --fetch-from http' --on-first-boot plain.toml
 
 # --- --fetch-from iso (the default with --answer): the answer and the mode on the medium
