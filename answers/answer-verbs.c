@@ -8,6 +8,7 @@
 #define FORJA_CLEANUP_JSON
 #include "answer-resolve.h"
 #include "cleanup-libs.h"
+#include "countdown.h"
 #include "fileio.h"
 #include "hwcheck.h"
 #include "json-out.h"
@@ -205,6 +206,60 @@ static int run_answer_fetch(int argc, char *argv[]) {
         return EXIT_OK;
 }
 
+/* `forja answer countdown`: iso-build/data/init runs it before installing an
+ * answer that network discovery found. */
+static int run_answer_countdown(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "seconds", required_argument, NULL, 't' },
+                { "console", required_argument, NULL, 'c' },
+                { "source", required_argument, NULL, 's' },
+                {}
+        };
+        _cleanup_strv_free_ char **consoles = NULL;
+        size_t n = 0;
+        unsigned long seconds = 10;
+        const char *source = "an answer URL found on the network";
+        int c;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case 't': {
+                        char *end;
+                        errno = 0;
+                        seconds = strtoul(optarg, &end, 10);
+                        if (errno || end == optarg || *end || seconds > 3600) {
+                                log_error("answer countdown: --seconds takes a number from 0 to 3600, not '%s'.", optarg);
+                                return EXIT_BAD_INPUT;
+                        }
+                        break;
+                }
+                case 'c': {
+                        char **l = realloc(consoles, (n + 2) * sizeof(char *));
+                        if (!l)
+                                return log_oom(), EXIT_JOB_FAILED;
+                        consoles = l;
+                        consoles[n] = strdup(optarg);
+                        consoles[++n] = NULL;
+                        if (!consoles[n - 1])
+                                return log_oom(), EXIT_JOB_FAILED;
+                        break;
+                }
+                case 's':
+                        source = optarg;
+                        break;
+                default:
+                        return EXIT_BAD_INPUT;
+                }
+        if (optind != argc || n == 0) {
+                log_error("answer countdown: --console DEV is needed, and nothing else.");
+                return EXIT_BAD_INPUT;
+        }
+        int r = answer_countdown(consoles, (unsigned) seconds, source);
+        if (r == 1)
+                log_notice("answer countdown: stopped by a key press.");
+        return r == 0 ? EXIT_OK : EXIT_JOB_FAILED;
+}
+
 static int run_answer(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "hardware", required_argument, NULL, 'H' },
@@ -215,6 +270,8 @@ static int run_answer(int argc, char *argv[]) {
 
         if (argc > 1 && streq(argv[1], "fetch"))
                 return run_answer_fetch(argc - 1, argv + 1);
+        if (argc > 1 && streq(argv[1], "countdown"))
+                return run_answer_countdown(argc - 1, argv + 1);
 
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
                 switch (c) {
@@ -270,6 +327,7 @@ const Verb verb_answer = {
                 "                          [--cmdline STRING] [--medium DIR] [--device DEV]...\n"
                 "                          [--attempts N] [--timeout SEC]\n"
                 "       forja answer fetch --system-info [--hardware H.json]\n"
+                "       forja answer countdown --console DEV... [--seconds N] [--source TEXT]\n"
                 "\n"
                 "Checks an answer file: TOML syntax, every key's type and allowed values,\n"
                 "the rules between keys, and the disk counts a disk-list gives. With\n"
@@ -315,6 +373,10 @@ const Verb verb_answer = {
                 "     --system-info      Print the JSON body POSTed to answer servers\n"
                 "     --attempts N       HTTP attempts for transient failures (default 5)\n"
                 "     --timeout SEC      Time limit of each HTTP attempt (default 60)\n"
+                "\n"
+                "countdown shows on each console DEV that a discovered answer (--source)\n"
+                "is about to be installed, for --seconds (default 10); a key pressed on\n"
+                "any of them stops it: exit 1, and the installer starts interactively.\n"
                 "\n"
                 "Exit status: 0 valid or fetched, 2 invalid answer, bad parameters or bad\n"
                 "usage, 1 the hardware could not be read or no answer could be fetched.\n",
