@@ -69,3 +69,69 @@ e2e_boot() {
 e2e_check_json() {
         python3 "$E2E_HERE/serial-json.py" "$1" FORJA-CHECK-BEGIN FORJA-CHECK-END
 }
+
+# The discovery tests' cleanup on every exit: the harness ($HPID), PIDS and
+# NAMESPACES (tests/cluster/cluster-lib.sh); a process left running fails.
+e2e_ns_cleanup() {
+        local rc=$?
+        set +e
+        trap - EXIT
+        stop_pids_and_namespaces ${HPID:+"$HPID"} "${PIDS[@]}"
+        if [ ${#CL_LEFT[@]} -gt 0 ]; then
+                echo "FAIL: processes left running: ${CL_LEFT[*]}" >&2
+                rc=1
+        fi
+        exit $rc
+}
+
+# An answer server (tests/lib/http-test-server.py) in $P-net on ADDR serving
+# WORKDIR/http, requests logged to WORKDIR/http.log; extra arguments go to the
+# server (--tls CERT KEY). Sets PORT; appends its PID to PIDS.
+#   e2e_answer_server P ADDR WORKDIR [ARG...]
+e2e_answer_server() {
+        local p=$1 addr=$2 work=$3
+        shift 3
+        ip netns exec "$p-net" python3 "$TESTS_LIB/http-test-server.py" --root "$work/http" --bind "$addr" \
+                --port-file "$work/port" --log "$work/http.log" "$@" 2>"$work/server.stderr" &
+        PIDS+=($!)
+        for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+        [ -s "$work/port" ] || fail "the answer server did not start: $(cat "$work/server.stderr")"
+        PORT=$(cat "$work/port")
+}
+
+# The network of the discovery tests, only inside the namespace $P-net (the
+# caller sources tests/cluster/cluster-lib.sh and cleans up NAMESPACES and
+# PIDS): bridge br0 at NET.1/24 and the node's tap ${P}tap on it.
+#   e2e_dhcp_ns P NET
+e2e_dhcp_ns() {
+        local p=$1 net=$2
+        add_ns "$p-net"
+        ip -n "$p-net" link add br0 type bridge
+        ip -n "$p-net" addr add "$net.1/24" dev br0
+        ip -n "$p-net" link set br0 up
+        ip -n "$p-net" tuntap add dev "${p}tap" mode tap
+        ip -n "$p-net" link set "${p}tap" master br0
+        ip -n "$p-net" link set "${p}tap" up
+}
+
+# dnsmasq on that br0, DHCP only (port=0: no DNS), router and DNS server
+# NET.1, with the extra dnsmasq.conf lines given, e.g. 'dhcp-option=250,"URL"'
+# (quoted: dnsmasq reads a bare colon-separated fingerprint as hex bytes).
+# Appends its PID to PIDS; its log is WORKDIR/dnsmasq.log.
+#   e2e_dnsmasq P NET WORKDIR [CONF-LINE...]
+e2e_dnsmasq() {
+        local p=$1 net=$2 work=$3
+        shift 3
+        {
+                printf '%s\n' port=0 interface=br0 bind-interfaces "dhcp-range=$net.50,$net.99,255.255.255.0,1h" \
+                        "dhcp-option=option:router,$net.1" "dhcp-option=option:dns-server,$net.1" \
+                        "dhcp-leasefile=$work/leases" dhcp-authoritative log-dhcp
+                printf '%s\n' "$@"
+        } >"$work/dnsmasq.conf"
+        ip netns exec "$p-net" dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root \
+                --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log" 2>"$work/dnsmasq.stderr" &
+        PIDS+=($!)
+        sleep 1
+        kill -0 "${PIDS[-1]}" 2>/dev/null ||
+                fail "dnsmasq did not start: $(cat "$work/dnsmasq.stderr" "$work/dnsmasq.log" 2>/dev/null)"
+}

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# e2e (b), Proxmox-style answer discovery: the plain forja ISO (no answer on
-# it, nothing on the kernel command line) finds its answer through DHCP.
+# e2e (b), Proxmox-style answer discovery: an ISO prepared with
+# `forja iso prepare --fetch-from http` (no --url: DHCP/DNS discovery, as in
+# Proxmox; nothing on the kernel command line) finds its answer through DHCP,
+# counts down on the consoles (forja.fetch-countdown=3 through fw_cfg) and
+# installs. (The stock ISO ignores the same offer: test-discovery-off.sh.)
 #
 #   198.18.102.0/24, only inside the test's network namespace $P-net:
 #   br0 .1     dnsmasq (DHCP only) offering option 250, the answer URL
@@ -40,40 +43,17 @@ PIDS=()
 HPID=
 . "$FORJA_SRCDIR/tests/cluster/cluster-lib.sh"
 
-cleanup() {
-        local rc=$?
-        set +e
-        trap - EXIT
-        stop_pids_and_namespaces ${HPID:+"$HPID"} "${PIDS[@]}"
-        if [ ${#CL_LEFT[@]} -gt 0 ]; then
-                echo "FAIL: processes left running: ${CL_LEFT[*]}" >&2
-                rc=1
-        fi
-        exit $rc
-}
-trap cleanup EXIT
+trap e2e_ns_cleanup EXIT
 trap 'exit 130' INT TERM
 
-add_ns "$P-net"
-ip -n "$P-net" link add br0 type bridge
-ip -n "$P-net" addr add "$SRV/24" dev br0
-ip -n "$P-net" link set br0 up
-ip -n "$P-net" tuntap add dev "$TAP" mode tap
-ip -n "$P-net" link set "$TAP" master br0
-ip -n "$P-net" link set "$TAP" up
+e2e_dhcp_ns "$P" "$NET"
 
 # The answer server: https with a certificate of its own, pinned by option 251.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/key.pem" \
         -out "$work/cert.pem" -days 1 -subj "/CN=$SRV" -addext "subjectAltName=IP:$SRV" 2>/dev/null ||
         fail "openssl req failed"
 FP=$(openssl x509 -in "$work/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
-ip netns exec "$P-net" python3 "$TESTS_LIB/http-test-server.py" --root "$work/http" --bind "$SRV" \
-        --tls "$work/cert.pem" "$work/key.pem" --port-file "$work/port" --log "$work/http.log" \
-        2>"$work/server.stderr" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || fail "the answer server did not start: $(cat "$work/server.stderr")"
-PORT=$(cat "$work/port")
+e2e_answer_server "$P" "$SRV" "$work" --tls "$work/cert.pem" "$work/key.pem"
 URL=https://$SRV:$PORT
 
 password="e2e-$RANDOM-$RANDOM-secret"
@@ -101,36 +81,23 @@ TOML
 "$FORJA" answer validate "$work/http/answer" >/dev/null || fail "the test's answer is invalid"
 : >"$work/http/webhook"         # POSTs to /webhook are answered 200
 
-# DHCP: options 250 and 251 as text (quoted, or dnsmasq reads the
-# colon-separated fingerprint as hex bytes); no DNS (port=0).
-cat >"$work/dnsmasq.conf" <<EOF
-port=0
-interface=br0
-bind-interfaces
-dhcp-range=$NET.50,$NET.99,255.255.255.0,1h
-dhcp-option=option:router,$SRV
-dhcp-option=option:dns-server,$SRV
-dhcp-option=250,"$URL/answer"
-dhcp-option=251,"$FP"
-dhcp-leasefile=$work/leases
-dhcp-authoritative
-log-dhcp
-EOF
-ip netns exec "$P-net" dnsmasq --keep-in-foreground --conf-file="$work/dnsmasq.conf" --user=root \
-        --pid-file="$work/dnsmasq.pid" --log-facility="$work/dnsmasq.log" 2>"$work/dnsmasq.stderr" &
-PIDS+=($!)
-sleep 1
-kill -0 "${PIDS[-1]}" 2>/dev/null || fail "dnsmasq did not start: $(cat "$work/dnsmasq.stderr" "$work/dnsmasq.log" 2>/dev/null)"
+# DHCP: options 250 and 251 as text.
+e2e_dnsmasq "$P" "$NET" "$work" "dhcp-option=250,\"$URL/answer\"" "dhcp-option=251,\"$FP\""
+
+# The medium enables network discovery.
+expect_exit 0 "$FORJA" iso prepare --fetch-from http --in "$E2E_ISO" -o "$work/discovery.iso"
 
 qemu-img create -q -f qcow2 "$work/node.qcow2" 16G
 t0=$SECONDS
-ip netns exec "$P-net" python3 "$HARNESS" --serial-log "$E2E_DIR/discovery.serial.log" --iso "$E2E_ISO" \
+ip netns exec "$P-net" python3 "$HARNESS" --serial-log "$E2E_DIR/discovery.serial.log" --iso "$work/discovery.iso" \
         --firmware bios --disk "$work/node.qcow2" --tap "$TAP" --mac "$MAC" --memory 1536 --timeout 1800 \
         --smbios "type=1,manufacturer=forja-e2e,product=discovery-node,serial=$SERIAL,uuid=$UUID" \
+        --fw-cmdline forja.fetch-countdown=3 \
         --expect "^FORJA-NET iface=.* source=dhcp address=${NET//./\\.}\\.[0-9]+/24" \
+        --expect '^FORJA-COUNTDOWN seconds=3' --expect 'Unattended install starts in 1 s' --expect '^FORJA-COUNTDOWN-END' \
         --expect "^FORJA-UNATTENDED answer=${URL//./\\.}/answer" \
         --expect '^FORJA-INSTALL-START' --expect '^FORJA-INSTALL-OK' \
-        --fail '^FORJA-INSTALL-FAILED' --fail '^FORJA-INSTALLER-READY' --fail '^FORJA-ANSWER-FAILED' --wait-exit &
+        --fail '^FORJA-INSTALL-FAILED' --fail '^FORJA-INSTALLER-READY' --fail '^FORJA-ANSWER-FAILED' --fail '^FORJA-COUNTDOWN-ABORTED' --wait-exit &
 HPID=$!
 if wait "$HPID"; then rc=0; else rc=$?; fi
 HPID=
