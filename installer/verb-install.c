@@ -178,8 +178,11 @@ static int run_install(int argc, char *argv[]) {
                 return log_oom(), EXIT_JOB_FAILED;
         }
 
-        /* No answer given or found, and a person at a terminal: the text-mode installer. */
-        if (!answer_src && tui_wanted() && !tui_answer_available(hw, MEDIUM_DIR)) {
+        /* No answer given or found, and a person at a terminal: the text-mode
+         * installer. (That check ignores network discovery: a person at the
+         * TUI is not overruled by a DHCP server. --finish answer is /init's
+         * unattended run, after the countdown of a discovered answer.) */
+        if (!answer_src && !streq(finish, "answer") && tui_wanted() && !tui_answer_available(hw, MEDIUM_DIR)) {
                 int tui_code = tui_install(&(TuiOptions) { .hw = hw, .dry_run = dry_run, .image = source.image,
                                                            .manifest = source.manifest,
                                                            .image_fingerprint = source.fingerprint,
