@@ -78,8 +78,16 @@ void answer_fetched_done(AnswerFetched *f);
  * to a later one, so a typo cannot install from the wrong answer. */
 int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched *ret, char **ret_error);
 
+/* The version of the answer-fetch body ("$schema") and the free-text product
+ * name that forja sends where Proxmox's protocol wants a Proxmox product. */
+#define ANSWER_FETCH_SCHEMA "1.0"
+#define ANSWER_PRODUCT_FULLNAME "forja " FORJA_VERSION " (a Proxmox VE compatible installer)"
+
 /* The JSON body POSTed to an answer server: the fields Proxmox's
- * proxmox-fetch-answer sends (product, iso, dmi, network_interfaces), so
- * servers written for it work unchanged, plus forja's hardware JSON under
- * "forja". */
+ * proxmox-fetch-answer sends ($schema, product, iso, dmi,
+ * network_interfaces), so servers written for it work unchanged, plus
+ * forja's hardware JSON under "forja" and each NIC's "carrier".
+ * answer_system_info_for() leaves forja's fields out for a Proxmox API
+ * server, which refuses fields its schema does not list. */
 json_object *answer_system_info_json(const Hardware *hw);
+json_object *answer_system_info_for(const char *url, const Hardware *hw);
