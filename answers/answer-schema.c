@@ -271,7 +271,8 @@ static void parse_fqdn(AnswerParser *p, const TomlValue *v, const char *path) {
 static void parse_global(AnswerParser *p, const TomlValue *t) {
         static const char *const known[] = {
                 "country", "fqdn", "keyboard", "mailto", "timezone", "root-password",
-                "root-password-hashed", "reboot-on-error", "reboot-mode", "root-ssh-keys", NULL
+                "root-password-hashed", "reboot-on-error", "reboot-mode", "root-ssh-keys",
+                "subscription-key", NULL
         };
         static const char *const reboot_modes[] = { "reboot", "power-off", NULL };
         Answer *a = p->a;
@@ -295,6 +296,14 @@ static void parse_global(AnswerParser *p, const TomlValue *t) {
                         get_secret(p, v, path, &a->global.root_password_hashed);
                 else if (streq(k, "reboot-on-error"))
                         get_bool(p, v, path, &a->global.reboot_on_error);
+                else if (streq(k, "subscription-key")) {
+                        /* Proxmox stages it for its first-boot subscription
+                         * service; a forja node has no Proxmox subscription. */
+                        get_secret(p, v, path, &a->global.subscription_key);
+                        if (a->global.subscription_key)
+                                answer_warning(p, v->pos, path, "is accepted for Proxmox answer files and ignored: "
+                                               "a forja node has no Proxmox subscription");
+                }
                 else if (streq(k, "reboot-mode")) {
                         int m = get_enum(p, v, path, reboot_modes);
                         if (m >= 0)

@@ -115,6 +115,10 @@ static void validate_network(AnswerParser *p) {
 
         if (!toml_get(a->doc, "network"))
                 return;
+        /* Proxmox's network table is tagged by source: without it the
+         * answer does not parse there. */
+        if (!toml_get_entry(toml_get(a->doc, "network"), "source") && !reported(p, "network.source"))
+                answer_error(p, n, "network.source", "is required (\"from-dhcp\" or \"from-answer\")");
 
         const void *values[] = { a->network.cidr, a->network.dns, a->network.gateway,
                                  a->network.filter.n ? "" : NULL };

@@ -93,13 +93,13 @@ static int run_answer_fetch(int argc, char *argv[]) {
                 { "scan", no_argument, NULL, 's' },
                 { "dry-run", no_argument, NULL, 'n' },
                 { "output", required_argument, NULL, 'o' },
-                { "system-info", no_argument, NULL, ARG_SYSTEM_INFO },
+                { "system-info", optional_argument, NULL, ARG_SYSTEM_INFO },
                 { "attempts", required_argument, NULL, ARG_ATTEMPTS },
                 { "timeout", required_argument, NULL, ARG_TIMEOUT },
                 {}
         };
         AnswerFetchOptions o = { .medium_dir = "/run/forja/medium" };
-        const char *hardware = NULL, *output = NULL;
+        const char *hardware = NULL, *output = NULL, *system_info_url = NULL;
         _cleanup_strv_free_ char **devices = NULL;
         size_t n_devices = 0;
         bool system_info = false, medium_given = false;
@@ -138,6 +138,7 @@ static int run_answer_fetch(int argc, char *argv[]) {
                         break;
                 case ARG_SYSTEM_INFO:
                         system_info = true;
+                        system_info_url = optarg;
                         break;
                 case ARG_ATTEMPTS:
                 case ARG_TIMEOUT: {
@@ -170,7 +171,8 @@ static int run_answer_fetch(int argc, char *argv[]) {
         if (code != EXIT_OK)
                 return code;
         if (system_info) {
-                json_object *j = answer_system_info_json(hw);
+                /* --system-info=URL: the body as sent to that server. */
+                json_object *j = answer_system_info_for(system_info_url, hw);
                 int r = j ? json_print(stdout, j) : -ENOMEM;
                 json_object_put(j);
                 return r < 0 ? EXIT_JOB_FAILED : EXIT_OK;
@@ -326,7 +328,7 @@ const Verb verb_answer = {
                 "       forja answer fetch [--dry-run] [-o FILE] [--scan] [--hardware H.json]\n"
                 "                          [--cmdline STRING] [--medium DIR] [--device DEV]...\n"
                 "                          [--attempts N] [--timeout SEC]\n"
-                "       forja answer fetch --system-info [--hardware H.json]\n"
+                "       forja answer fetch --system-info[=URL] [--hardware H.json]\n"
                 "       forja answer countdown --console DEV... [--seconds N] [--source TEXT]\n"
                 "\n"
                 "Checks an answer file: TOML syntax, every key's type and allowed values,\n"
@@ -370,7 +372,8 @@ const Verb verb_answer = {
                 "     --cmdline STRING   Use this kernel command line, not /proc/cmdline\n"
                 "     --medium DIR       The mounted install medium\n"
                 "     --device DEV       Probe only DEV for partition labels (repeatable)\n"
-                "     --system-info      Print the JSON body POSTed to answer servers\n"
+                "     --system-info[=URL] Print the JSON body POSTed to answer servers (to URL:\n"
+                "                        without forja's fields for a Proxmox API server)\n"
                 "     --attempts N       HTTP attempts for transient failures (default 5)\n"
                 "     --timeout SEC      Time limit of each HTTP attempt (default 60)\n"
                 "\n"

@@ -37,6 +37,7 @@ void answer_free(Answer *a) {
         free(a->global.fqdn_domain);
         free(a->global.root_password);
         free(a->global.root_password_hashed);
+        free(a->global.subscription_key);
         strv_free(a->global.root_ssh_keys);
         free(a->network.cidr);
         free(a->network.dns);

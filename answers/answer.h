@@ -113,6 +113,7 @@ typedef struct Answer {
                 char **root_ssh_keys;   /* NULL-terminated, never NULL after parsing */
                 bool reboot_on_error;
                 AnswerRebootMode reboot_mode;
+                char *subscription_key; /* secret; accepted for Proxmox answers, not used */
         } global;
 
         struct {

@@ -28,7 +28,7 @@ static int post_system_info(const char *url, const char *fingerprint, const char
                 return -ENOMEM;
         if (o->dry_run)
                 return 0;
-        json_object *info = answer_system_info_json(hw);
+        json_object *info = answer_system_info_for(url, hw);
         const char *body = info ? json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN) : NULL;
         int r = body ? answer_fetch_http(url, fingerprint, token, body, o, ret, ret_error) : -ENOMEM;
         json_object_put(info);

@@ -491,9 +491,14 @@ static json_object *string_or_empty(const char *s) {
 
 json_object *answer_system_info_json(const Hardware *hw) {
         json_object *root = json_object_new_object();
+        json_object *schema = json_object_new_object();
+        json_add_string(schema, "version", ANSWER_FETCH_SCHEMA);
+        json_add(root, "$schema", schema);
+        /* "product" takes only Proxmox's product names (pve, pbs, pmg, pdm):
+         * forja asks as a Proxmox VE installer and names itself in fullname. */
         json_object *product = json_object_new_object();
-        json_add_string(product, "fullname", "forja");
-        json_add_string(product, "product", "forja");
+        json_add_string(product, "fullname", ANSWER_PRODUCT_FULLNAME);
+        json_add_string(product, "product", "pve");
         json_add_bool(product, "enable_btrfs", true);
         json_add(root, "product", product);
 
@@ -522,5 +527,16 @@ json_object *answer_system_info_json(const Hardware *hw) {
         }
         json_add(root, "network_interfaces", nics);
         json_add(root, "forja", hardware_to_json(hw));
+        return root;
+}
+
+json_object *answer_system_info_for(const char *url, const Hardware *hw) {
+        json_object *root = answer_system_info_json(hw);
+        if (!root || !http_url_is_proxmox_api(url))
+                return root;
+        json_object_object_del(root, "forja");
+        json_object *nics = json_get(root, "network_interfaces");
+        for (size_t i = 0; i < json_object_array_length(nics); i++)
+                json_object_object_del(json_object_array_get_idx(nics, i), "carrier");
         return root;
 }

@@ -322,3 +322,11 @@ int http_request(const HttpRequest *req, HttpResponse *ret, char **ret_error) {
                 http_response_done(&resp);
         return r;
 }
+
+bool http_url_is_proxmox_api(const char *url) {
+        const char *rest = url ? strstr(url, "://") : NULL;
+        if (!rest)
+                return false;
+        const char *path = strchr(rest + 3, '/');
+        return path && startswith(path, "/api2/json/");
+}

@@ -66,3 +66,9 @@ int http_request(const HttpRequest *req, HttpResponse *ret, char **ret_error);
 /* Normalises a fingerprint to upper-case colon-separated form; -EINVAL if it
  * is not 32 hex bytes. */
 int http_normalize_fingerprint(const char *in, char ret[96]);
+
+/* Whether url names a Proxmox API server: its path starts with /api2/json/
+ * (Proxmox Datacenter Manager's answer and post-hook endpoints are under
+ * /api2/json/auto-install/). Such a server checks request bodies against its
+ * schema and refuses any field the schema does not list. */
+bool http_url_is_proxmox_api(const char *url);

@@ -19,6 +19,7 @@ static const struct {
 } secret_keys[] = {
         { "global", "root-password" },
         { "global", "root-password-hashed" },
+        { "global", "subscription-key" },
         { "disk-setup", "encrypt-passphrase" },
         { "cluster", "token" },
         { "post-installation-webhook", "auth-token" },

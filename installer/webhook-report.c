@@ -39,12 +39,19 @@ static int redact_strings(json_object *o) {
         }
 }
 
-char *webhook_body_text(json_object *body) {
+/* The body as sent to t: secrets masked; then, as Proxmox's post-hook does,
+ * the token in the body ("token"), and for a Proxmox API server nothing but
+ * the fields its schema lists (forja's own object left out). */
+static char *body_text_for(const WebhookTarget *t, json_object *body) {
         json_object *copy = NULL;
         if (json_object_deep_copy(body, &copy, NULL) < 0 || !copy)
                 return NULL;
         char *text = NULL;
         if (redact_strings(copy) == 0) {
+                if (t && http_url_is_proxmox_api(t->url))
+                        json_object_object_del(copy, "forja");
+                if (t && t->token)
+                        json_add_string(copy, "token", t->token);
                 const char *s = json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN |
                                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
                 text = s ? strdup(s) : NULL;
@@ -53,8 +60,21 @@ char *webhook_body_text(json_object *body) {
         return text;
 }
 
+char *webhook_body_text(json_object *body) {
+        return body_text_for(NULL, body);
+}
+
 int webhook_post(const WebhookTarget *t, json_object *body, char **ret_error) {
-        _cleanup_free_ char *text = webhook_body_text(body);
+        bool proxmox_api = http_url_is_proxmox_api(t->url);
+        /* Proxmox's installer sends one report, the post-installation body
+         * (the one with "$schema"); a Proxmox API server has no place for
+         * forja's started, failed and cluster reports. */
+        if (proxmox_api && !json_get(body, "$schema")) {
+                log_debug("Webhook: %s is a Proxmox API server; only the post-installation report goes there.",
+                          t->url);
+                return 0;
+        }
+        _cleanup_free_ char *text = body_text_for(t, body);
         if (!text)
                 return -ENOMEM;
         HttpRequest req = {
@@ -63,7 +83,8 @@ int webhook_post(const WebhookTarget *t, json_object *body, char **ret_error) {
                 .body = text,
                 .body_size = strlen(text),
                 .content_type = "application/json",
-                .bearer_token = t->token,
+                /* Proxmox's post-hook sends the token in the body only. */
+                .bearer_token = proxmox_api ? NULL : t->token,
                 .fingerprint = t->fingerprint,
                 .timeout_sec = 30,
                 .attempts = t->attempts ?: 5,
@@ -83,9 +104,11 @@ json_object *webhook_forja_object(const char *event) {
 }
 
 void webhook_add_identity(json_object *body, const char *fqdn, const Hardware *hw) {
+        /* "short" takes only Proxmox's product names: forja speaks as a
+         * Proxmox VE installer and names itself in the free-text fields. */
         json_object *product = json_object_new_object();
-        json_add_string(product, "fullname", "forja");
-        json_add_string(product, "short", "forja");
+        json_add_string(product, "fullname", ANSWER_PRODUCT_FULLNAME);
+        json_add_string(product, "short", "pve");
         json_add_string(product, "version", FORJA_VERSION);
         json_add(body, "product", product);
         json_object *iso = json_object_new_object();

@@ -155,7 +155,8 @@ expect_exit 0 "${FETCH[@]}" "${H[@]}" --system-info
 python3 - "$OUT" <<'PY' || fail "system-info body is wrong"
 import json, sys
 b = json.loads(sys.argv[1])
-assert b["product"]["product"] == "forja", b["product"]
+assert b["$schema"] == {"version": "1.0"}, b
+assert b["product"]["product"] == "pve" and b["product"]["fullname"].startswith("forja "), b["product"]
 assert b["dmi"]["system"]["serial"] == "SN 42+7"
 assert b["dmi"]["system"]["uuid"] == "4c4c4544-0042-3310-8057-b4c04f4d3332"
 # (eno2's MAC was changed above for the fallback case)

@@ -94,7 +94,8 @@ assert r["method"] == "POST" and r["path"] == "/proxmox/answer", r
 assert r["headers"]["Content-Type"] == "application/json", r["headers"]
 assert "Authorization" not in r["headers"], r["headers"]
 b = json.loads(r["body"])
-assert b["product"]["product"] == "forja", b["product"]
+assert b["$schema"] == {"version": "1.0"}, b
+assert b["product"]["product"] == "pve" and b["product"]["fullname"].startswith("forja "), b["product"]
 assert b["dmi"]["system"]["serial"] == "SN-4711" and b["dmi"]["system"]["uuid"] == "4c4c4544-0042-3310-8057-b4c04f4d3332", b["dmi"]
 assert [(n["link"], n["mac"]) for n in b["network_interfaces"]] == [("eno1", "3c:ec:ef:aa:10:01"), ("eno2", "3c:ec:ef:aa:10:02")], b
 assert b["forja"]["dmi"]["system_serial"] == "SN-4711", b["forja"]

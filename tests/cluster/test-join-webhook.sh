@@ -155,7 +155,7 @@ check_body 1 'r["path"] == "/n1"' \
         '"joined-through" not in b["forja"] and "error" not in b["forja"]' \
         'b["forja"]["members"] == [{"name": "n1", "status": "Online"}]' \
         'b["forja"]["version"] != ""' 'b["fqdn"] == "n1.forja.test"' \
-        'b["product"] == {"fullname": "forja", "short": "forja", "version": b["forja"]["version"]}' \
+        'b["product"] == {"fullname": "forja %s (a Proxmox VE compatible installer)" % b["forja"]["version"], "short": "pve", "version": b["forja"]["version"]}' \
         'set(b["dmi"]) == {"system", "baseboard", "chassis"}' \
         "b.get('machine-id', '') == '$machine_id'"
 [ ! -e "$TMPD/n1-webhook.json" ] || fail "n1's webhook file was not deleted after its report was delivered"
