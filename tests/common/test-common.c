@@ -43,6 +43,19 @@ static void test_spawn(void) {
         CHECK_INTEQ(res.exit_status, 128 + 9);
         spawn_result_done(&res);
 
+        /* A child that exits without reading a long stdin (a failing cryptsetup)
+         * gives an error return; forja must not die of SIGPIPE. */
+        size_t long_n = 8 << 20;
+        char *long_in = malloc(long_n);
+        CHECK(long_in != NULL);
+        memset(long_in, 'k', long_n);
+        char *quit_argv[] = { "sh", "-c", "exec 0<&-; exit 5", NULL };
+        CHECK(spawn(quit_argv, &(SpawnOptions) { .stdin_data = long_in, .stdin_size = long_n, .quiet = true }, &res) == 0);
+        CHECK_INTEQ(res.exit_status, 5);
+        spawn_result_done(&res);
+        CHECK(spawn_checked(quit_argv, &(SpawnOptions) { .stdin_data = long_in, .stdin_size = long_n, .quiet = true }, NULL) == -EIO);
+        free(long_in);
+
         char *quote_argv[] = { "mkfs.ext4", "-L", "it's a label", "/dev/x", NULL };
         char *line = spawn_format_argv(quote_argv);
         CHECK_STREQ(line, "mkfs.ext4 -L 'it'\\''s a label' /dev/x");
