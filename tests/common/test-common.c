@@ -88,6 +88,30 @@ static void test_redaction(void) {
         free(data);
         log_forget_secrets();
 
+        /* A secret that is a substring of the mask does not loop forever, and a
+         * secret that is a prefix of another does not leak the other's rest. */
+        alarm(10);
+        CHECK(log_register_secret("ed") == 0);
+        CHECK(log_register_secret("redacted") == 0);
+        char *red = log_redact("token ed, password redacted, reddish");
+        CHECK_STREQ(red, "token <redacted>, password <redacted>, r<redacted>dish");
+        free(red);
+        log_forget_secrets();
+        CHECK(log_register_secret("Correct") == 0);
+        CHECK(log_register_secret("CorrectHorseBatteryStaple") == 0);
+        red = log_redact("pw=CorrectHorseBatteryStaple other=Correct.");
+        CHECK_STREQ(red, "pw=<redacted> other=<redacted>.");
+        free(red);
+        log_forget_secrets();
+        /* Overlapping secrets: no byte of either shows. */
+        CHECK(log_register_secret("abcd") == 0);
+        CHECK(log_register_secret("cdefgh") == 0);
+        red = log_redact("x abcdefgh y");
+        CHECK_STREQ(red, "x <redacted> y");
+        free(red);
+        log_forget_secrets();
+        alarm(0);
+
         /* Error returns: log_error_errno gives back the negative errno. */
         CHECK_INTEQ(log_error_errno(ENOENT, "expected test message: %m"), -ENOENT);
 
