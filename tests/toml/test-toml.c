@@ -249,7 +249,7 @@ static void test_errors(void) {
         CHECK_ERROR("d = 2023-02-29\n", 1, 5, "day out of range");
         CHECK_ERROR("a = 1\na = 2\n", 2, 1, "duplicate key 'a' (first defined at line 1, column 1)");
         CHECK_ERROR("x = [1, 2\n", 2, 1, "expected ',' or ']'");
-        CHECK_ERROR("nul = 1\0\n", 1, 8, "U+0000");
+        CHECK_ERROR("nul = 1\0\n", 1, 8, "control character");
 }
 
 /* A bad value may be a password: the parser names the position and the kind of
