@@ -25,25 +25,6 @@ int toml_errorf(TomlParser *p, TomlPos pos, const char *fmt, ...) {
         return -EINVAL;
 }
 
-const char *toml_describe_here(const TomlParser *p, char buf[static 8]) {
-        char c = toml_peek(p);
-
-        if (p->p >= p->end)
-                return "end of input";
-        if (c == '\n' || c == '\r')
-                return "end of line";
-        if (c == ' ' || c == '\t')
-                return "whitespace";
-        if (c > 0x20 && c < 0x7F) {
-                buf[0] = '\'';
-                buf[1] = c;
-                buf[2] = '\'';
-                buf[3] = '\0';
-                return buf;
-        }
-        return "a non-ASCII character";
-}
-
 const char *toml_describe_in_value(const TomlParser *p) {
         char c = toml_peek(p);
 
@@ -56,6 +37,20 @@ const char *toml_describe_in_value(const TomlParser *p) {
         if (c == '#')
                 return "a comment";
         return "another character";
+}
+
+const char *toml_describe_here(const TomlParser *p, char buf[static 8]) {
+        char c = toml_peek(p);
+
+        if (p->p < p->end && c > 0x20 && c < 0x7F) {
+                buf[0] = '\'';
+                buf[1] = c;
+                buf[2] = '\'';
+                buf[3] = '\0';
+                return buf;
+        }
+        const char *kind = toml_describe_in_value(p);
+        return streq(kind, "another character") ? "a non-ASCII character" : kind;
 }
 
 int toml_buf_put(TomlBuf *b, const char *s, size_t n) {
