@@ -78,21 +78,9 @@ expect_exit 0 "$FORJA" image extract --manifest "$TMPD/m.json" "$TMPD/img/node.t
 # 2. forja install, stage verify (the disks are described, not on this host).
 described_machine "$TMPD/hw.json" bios vdy
 WAIVE=$(every_check_id)
-cat >"$TMPD/answer.toml" <<EOT
-[global]
-keyboard = "en-us"
-country = "de"
-fqdn = "node1.example.com"
-mailto = "ops@example.com"
-timezone = "Europe/Berlin"
-root-password = "manifest-test-password"
-
-[network]
-source = "from-answer"
-cidr = "10.10.10.10/24"
-dns = "10.10.10.1"
-gateway = "10.10.10.1"
-filter.ID_NET_NAME_MAC = "*3cecefaa1001"
+{
+        described_answer_head node1.example.com 'root-password = "manifest-test-password"'
+        cat <<EOT
 
 [disk-setup]
 filesystem = "ext4"
@@ -101,6 +89,7 @@ disk-list = ["vdy"]
 [checks]
 waive = [$WAIVE]
 EOT
+} >"$TMPD/answer.toml"
 for c in "${cases[@]}"; do
         read -r size chunk chunks _ key <<<"$c"
         manifest "$size" "$chunk" "$chunks" >"$TMPD/img/node.manifest.json"
