@@ -3,6 +3,8 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "macro.h"
 #include "mount-ro.h"
@@ -19,6 +21,22 @@ const char *mount_no_replay_options(const char *fstype) {
         return NULL;
 }
 
+/* Whether the block device is mounted somewhere already (its journal is then
+ * replayed anyway, and setting it read-only would fail the writes of that
+ * mount): /proc/self/mountinfo's third field is MAJOR:MINOR. */
+static bool device_is_mounted(dev_t rdev) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return false;
+        char line[4096];
+        while (fgets(line, sizeof line, f)) {
+                unsigned maj, min;
+                if (sscanf(line, "%*s %*s %u:%u", &maj, &min) == 2 && makedev(maj, min) == rdev)
+                        return true;
+        }
+        return false;
+}
+
 static void give_flag_back(int fd, bool set_ro) {
         int zero = 0;
         if (set_ro)
@@ -30,8 +48,16 @@ int mount_read_only(const char *dev, const char *fstype, const char *dir, ReadOn
         int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0)
                 return negative_errno();
+        struct stat st;
         int ro = 0, one = 1;
-        if (ioctl(fd, BLKROGET, &ro) < 0 || (!ro && ioctl(fd, BLKROSET, &one) < 0)) {
+        if (fstat(fd, &st) < 0 || ioctl(fd, BLKROGET, &ro) < 0) {
+                int r = negative_errno();
+                close(fd);
+                return r;
+        }
+        if (device_is_mounted(st.st_rdev))
+                ro = 1;         /* leave its flag alone */
+        if (!ro && ioctl(fd, BLKROSET, &one) < 0) {
                 int r = negative_errno();
                 close(fd);
                 return r;

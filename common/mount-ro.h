@@ -5,7 +5,9 @@
  * partition, a medium someone else owns). MS_RDONLY alone is not enough:
  * ext3/4, XFS and Btrfs replay their journal (log tree) on a read-only mount.
  * The block device is set read-only first (BLKROSET), so the kernel refuses
- * any write to it, and the filesystem is told not to replay. */
+ * any write to it, and the filesystem is told not to replay. A device that is
+ * mounted somewhere already keeps its flag (its journal was replayed by that
+ * mount, and a read-only flag would fail that mount's writes). */
 
 #include <stdbool.h>
 
