@@ -112,6 +112,22 @@ static void test_redaction(void) {
         log_forget_secrets();
         alarm(0);
 
+        /* A secret at the end of a very long line is masked whole, not cut in
+         * two by the line's length limit with its first part left readable. */
+        CHECK(log_register_secret("Sup3rSecretAcrossTheLimit") == 0);
+        CHECK(log_open_file(logp) == 0);
+        char *pad = malloc(4080 + 1);
+        CHECK(pad != NULL);
+        memset(pad, 'x', 4080);
+        pad[4080] = 0;
+        log_info("%s Sup3rSecretAcrossTheLimit", pad);
+        free(pad);
+        log_close_file();
+        log_forget_secrets();
+        CHECK(read_full_file(logp, 0, &data, NULL) == 0);
+        CHECK(data && strstr(data, "Sup3r") == NULL);
+        free(data);
+
         /* Error returns: log_error_errno gives back the negative errno. */
         CHECK_INTEQ(log_error_errno(ENOENT, "expected test message: %m"), -ENOENT);
 
