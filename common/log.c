@@ -214,17 +214,29 @@ int log_internal(LogLevel level, int error, const char *func, const char *format
         }
         fmt[j] = 0;
 
+        /* The whole message is formatted and redacted before it is cut to the
+         * line limit, so a secret across the limit is not left half readable. */
         char buf[4096];
-        va_list ap;
+        _cleanup_free_ char *full = NULL;
+        va_list ap, again;
         va_start(ap, format);
+        va_copy(again, ap);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        vsnprintf(buf, sizeof(buf), fmt, ap);
+        if (vasprintf(&full, fmt, ap) < 0) {
+                full = NULL;
+                vsnprintf(buf, sizeof(buf), fmt, again);
+        }
 #pragma GCC diagnostic pop
+        va_end(again);
         va_end(ap);
 
-        _cleanup_free_ char *line = n_secrets > 0 ? log_redact(buf) : NULL;
-        const char *text = line ?: buf;
+        _cleanup_free_ char *line = n_secrets > 0 ? log_redact(full ?: buf) : NULL;
+        if (n_secrets > 0 && !line)
+                snprintf(buf, sizeof(buf), "<line not logged: out of memory while masking secrets>");
+        else if (line || full)
+                snprintf(buf, sizeof(buf), "%s", line ?: full);
+        const char *text = buf;
 
         if (level <= max_level)
                 fprintf(stderr, "%s%s\n", level_prefix(level), text);
