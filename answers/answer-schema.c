@@ -127,17 +127,31 @@ static char *dup_string(AnswerParser *p, const TomlValue *v, const char *path) {
         return s;
 }
 
+const char *const answer_secret_keys[] = {
+        "global.root-password",
+        "global.root-password-hashed",
+        "global.subscription-key",
+        "disk-setup.encrypt-passphrase",
+        "post-installation-webhook.auth-token",
+        "cluster.token",
+        NULL
+};
+
+bool answer_key_is_secret(const char *path) {
+        for (const char *const *k = answer_secret_keys; *k; k++)
+                if (streq(*k, path))
+                        return true;
+        return false;
+}
+
+/* A secret's value is registered for redaction the moment it is read. */
 static void get_string(AnswerParser *p, const TomlValue *v, const char *path, char **dst) {
         char *s = dup_string(p, v, path);
         if (!s)
                 return;
         free(*dst);
         *dst = s;
-}
-
-static void get_secret(AnswerParser *p, const TomlValue *v, const char *path, char **dst) {
-        get_string(p, v, path, dst);
-        if (*dst && **dst && log_register_secret(*dst) < 0)
+        if (*s && answer_key_is_secret(path) && log_register_secret(s) < 0)
                 p->d->oom = true;
 }
 
@@ -291,15 +305,15 @@ static void parse_global(AnswerParser *p, const TomlValue *t) {
                 else if (streq(k, "timezone"))
                         get_string(p, v, path, &a->global.timezone);
                 else if (streq(k, "root-password"))
-                        get_secret(p, v, path, &a->global.root_password);
+                        get_string(p, v, path, &a->global.root_password);
                 else if (streq(k, "root-password-hashed"))
-                        get_secret(p, v, path, &a->global.root_password_hashed);
+                        get_string(p, v, path, &a->global.root_password_hashed);
                 else if (streq(k, "reboot-on-error"))
                         get_bool(p, v, path, &a->global.reboot_on_error);
                 else if (streq(k, "subscription-key")) {
                         /* Proxmox stages it for its first-boot subscription
                          * service; a forja node has no Proxmox subscription. */
-                        get_secret(p, v, path, &a->global.subscription_key);
+                        get_string(p, v, path, &a->global.subscription_key);
                         if (a->global.subscription_key)
                                 answer_warning(p, v->pos, path, "is accepted for Proxmox answer files and ignored: "
                                                "a forja node has no Proxmox subscription");
@@ -617,7 +631,7 @@ static void parse_disks(AnswerParser *p, const TomlValue *t) {
                 } else if (streq(k, "encrypt"))
                         get_bool(p, v, path, &a->disks.encrypt);
                 else if (streq(k, "encrypt-passphrase"))
-                        get_secret(p, v, path, &a->disks.encrypt_passphrase);
+                        get_string(p, v, path, &a->disks.encrypt_passphrase);
                 else if (streq(k, "reinstall"))
                         get_bool(p, v, path, &a->disks.reinstall);
         }
@@ -685,7 +699,7 @@ static void parse_webhook(AnswerParser *p, const TomlValue *t) {
                         if (why)
                                 answer_error(p, v->pos, path, "%s", why);
                 } else if (streq(k, "auth-token"))
-                        get_secret(p, v, path, &a->webhook.auth_token);
+                        get_string(p, v, path, &a->webhook.auth_token);
         }
         if (!a->webhook.url && !answer_diags_find(p->d, "post-installation-webhook.url"))
                 answer_error(p, t->pos, "post-installation-webhook.url", "is required");
@@ -806,7 +820,7 @@ static void parse_cluster(AnswerParser *p, const TomlValue *t) {
                         if (m >= 0)
                                 a->cluster.mode = (AnswerClusterMode) m;
                 } else if (streq(k, "token"))
-                        get_secret(p, v, path, &a->cluster.token);
+                        get_string(p, v, path, &a->cluster.token);
                 else if (streq(k, "server-name")) {
                         get_string(p, v, path, &a->cluster.server_name);
                         const char *why = a->cluster.server_name ? check_domain(a->cluster.server_name) : NULL;

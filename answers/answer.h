@@ -182,6 +182,14 @@ typedef struct Answer {
         char **waive_checks;            /* [checks] waive, NULL-terminated, never NULL after parsing */
 } Answer;
 
+/* The keys whose values are secrets, "section.key" in kebab-case, NULL-terminated.
+ * The one list: the schema registers their values with log_register_secret()
+ * as it reads them, /etc/forja/answer.toml has them masked, and the secrets
+ * test (tests/secrets) puts a canary into each, so a key added here is covered
+ * everywhere. */
+extern const char *const answer_secret_keys[];
+bool answer_key_is_secret(const char *path);
+
 /* Parses and validates an answer file held in memory. Every finding goes to
  * *diags. Returns 0 and the answer in *ret when there is no error (warnings
  * allowed), -EINVAL when there are errors (*ret is NULL), -ENOMEM. Secrets are

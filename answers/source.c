@@ -10,6 +10,7 @@
 #include "http.h"
 #include "json-out.h"
 #include "log.h"
+#include "mount-ro.h"
 #include "strutil.h"
 #include "config.h"
 #include "answer-json.h"
@@ -300,8 +301,8 @@ static int find_partition_by_label(const char *label, char *const *devices, char
         return r;
 }
 
-/* Mounts the partition read-only (ext3/4 without journal replay, so not one
- * byte of it changes), reads answer.toml and unmounts. */
+/* Mounts the partition read-only (the device set read-only, no journal
+ * replay, so not one byte of it changes), reads answer.toml and unmounts. */
 static int fetch_partition(const char *label, char *const *devices, AnswerFetched *ret, char **ret_error) {
         _cleanup_free_ char *dev = NULL, *type = NULL;
         int r = find_partition_by_label(label, devices, &dev, &type);
@@ -312,9 +313,9 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
         char dir[] = "/tmp/forja-answer-part.XXXXXX";
         if (!mkdtemp(dir))
                 return negative_errno();
-        bool ext = type && (streq(type, "ext4") || streq(type, "ext3"));
-        if (mount(dev, dir, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, ext ? "noload" : NULL) < 0) {
-                r = negative_errno();
+        ReadOnlyMount m;
+        r = mount_read_only(dev, type, dir, &m);
+        if (r < 0) {
                 error_setf(ret_error, "%s (label %s): cannot mount %s read-only: %s", dev, label, strempty(type), strerror(-r));
                 rmdir(dir);
                 return r;
@@ -326,7 +327,7 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
                 r = read_answer_file(path, ret, ret_error);
         if (r >= 0 && asprintf(&ret->location, "%s:/answer.toml", dev) < 0)
                 r = -ENOMEM;
-        umount2(dir, MNT_DETACH);
+        mount_read_only_undo(&m);
         rmdir(dir);
         return r;
 }

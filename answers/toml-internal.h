@@ -100,6 +100,9 @@ int toml_errorf(TomlParser *p, TomlPos pos, const char *fmt, ...) __attribute__(
 
 /* What is at the cursor, for messages like "expected X, found Y". */
 const char *toml_describe_here(const TomlParser *p, char buf[static 8]);
+/* The same where the cursor may be inside or next to a value: a value may be a
+ * password, so only the kind of thing is named, never a character of the text. */
+const char *toml_describe_in_value(const TomlParser *p);
 
 int toml_buf_put(TomlBuf *b, const char *s, size_t n);
 static inline int toml_buf_putc(TomlBuf *b, char c) {

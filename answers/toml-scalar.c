@@ -351,10 +351,8 @@ int toml_read_scalar(TomlParser *p, TomlValue *v) {
                 while (is_token_char(toml_peek_at(p, n)))
                         n++;
         }
-        if (n == 0) {
-                char what[8];
-                return toml_errorf(p, start, "expected a value, found %s", toml_describe_here(p, what));
-        }
+        if (n == 0)
+                return toml_errorf(p, start, "expected a value, found %s", toml_describe_in_value(p));
 
         v->raw = strndup(s, n);
         if (!v->raw)
@@ -369,10 +367,11 @@ int toml_read_scalar(TomlParser *p, TomlValue *v) {
         else if (is_digit(s[0]) || s[0] == '+' || s[0] == '-' || streq(v->raw, "inf") || streq(v->raw, "nan"))
                 err = parse_number(s, n, v);
         else
-                return toml_errorf(p, start, "invalid value '%.40s' (strings must be quoted)", v->raw);
+                return toml_errorf(p, start, "invalid value (strings must be quoted)");
 
+        /* The value may be a password written without quotes: never quoted back. */
         if (err)
-                return toml_errorf(p, start, "%s: '%.60s'", err, v->raw);
+                return toml_errorf(p, start, "%s", err);
         toml_advance_n(p, n);
         return 0;
 }

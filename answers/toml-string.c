@@ -25,7 +25,7 @@ int toml_errorf(TomlParser *p, TomlPos pos, const char *fmt, ...) {
         return -EINVAL;
 }
 
-const char *toml_describe_here(const TomlParser *p, char buf[static 8]) {
+const char *toml_describe_in_value(const TomlParser *p) {
         char c = toml_peek(p);
 
         if (p->p >= p->end)
@@ -34,14 +34,23 @@ const char *toml_describe_here(const TomlParser *p, char buf[static 8]) {
                 return "end of line";
         if (c == ' ' || c == '\t')
                 return "whitespace";
-        if (c > 0x20 && c < 0x7F) {
+        if (c == '#')
+                return "a comment";
+        return "another character";
+}
+
+const char *toml_describe_here(const TomlParser *p, char buf[static 8]) {
+        char c = toml_peek(p);
+
+        if (p->p < p->end && c > 0x20 && c < 0x7F) {
                 buf[0] = '\'';
                 buf[1] = c;
                 buf[2] = '\'';
                 buf[3] = '\0';
                 return buf;
         }
-        return "a non-ASCII character";
+        const char *kind = toml_describe_in_value(p);
+        return streq(kind, "another character") ? "a non-ASCII character" : kind;
 }
 
 int toml_buf_put(TomlBuf *b, const char *s, size_t n) {
@@ -110,10 +119,10 @@ int toml_check_encoding(TomlParser *p) {
                 if (c == '\r' && toml_peek_at(&scan, 1) != '\n')
                         return toml_errorf(p, scan.pos, "carriage return not followed by a line feed");
                 if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
-                        return toml_errorf(p, scan.pos, "control character U+%04X is not allowed", c);
+                        return toml_errorf(p, scan.pos, "control characters (other than tab) are not allowed");
                 n = utf8_sequence_length((const unsigned char *) scan.p, (size_t) (scan.end - scan.p));
                 if (n == 0)
-                        return toml_errorf(p, scan.pos, "invalid UTF-8 (byte 0x%02X)", c);
+                        return toml_errorf(p, scan.pos, "invalid UTF-8");
                 toml_advance_n(&scan, n);
         }
         return 0;
@@ -184,16 +193,12 @@ static int read_escape(TomlParser *p, TomlBuf *b) {
                         toml_advance(p);
                 }
                 if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-                        return toml_errorf(p, start, "\\%c%0*X is not a Unicode scalar value", c, (int) digits, cp);
+                        return toml_errorf(p, start, "\\%c escape is not a Unicode scalar value (a surrogate or beyond U+10FFFF)", c);
                 return put_utf8(b, cp);
         }
         default:
-                if (c > 0x20 && c < 0x7F)
-                        return toml_errorf(p, start, "invalid escape sequence '\\%c'", c);
-                return toml_errorf(p, start, "invalid escape sequence (backslash followed by %s)",
-                                   c == '\0' ? "end of input" :
-                                   c == '\n' || c == '\r' ? "end of line" :
-                                   c == ' ' || c == '\t' ? "whitespace" : "a non-ASCII character");
+                /* Strings hold passwords: the character after the backslash is not quoted. */
+                return toml_errorf(p, start, "invalid escape sequence (allowed: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)");
         }
         toml_advance(p);
         return toml_buf_putc(b, simple);

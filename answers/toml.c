@@ -267,7 +267,7 @@ static int parse_keyval(TomlParser *p, TomlValue *t) {
         _cleanup_(key_clear) Key k = {};
         KeySegment *last;
         TomlEntry *e;
-        char what[8], name[128];
+        char name[128];
         int r;
 
         r = parse_key(p, &k);
@@ -275,7 +275,7 @@ static int parse_keyval(TomlParser *p, TomlValue *t) {
                 return r;
         if (toml_peek(p) != '=')
                 return toml_errorf(p, p->pos, "expected '=' after key '%s', found %s",
-                                   key_name(&k, k.n, name, sizeof(name)), toml_describe_here(p, what));
+                                   key_name(&k, k.n, name, sizeof(name)), toml_describe_in_value(p));
         toml_advance(p);
         toml_skip_ws(p);
         r = parse_value(p, &v);
@@ -318,7 +318,6 @@ static int parse_keyval(TomlParser *p, TomlValue *t) {
 
 static int parse_array(TomlParser *p, TomlValue **ret) {
         _cleanup_(toml_freep) TomlValue *a = value_new(TOML_ARRAY, p->pos);
-        char what[8];
         int r;
 
         if (!a)
@@ -345,7 +344,7 @@ static int parse_array(TomlParser *p, TomlValue **ret) {
                         continue;
                 }
                 if (toml_peek(p) != ']')
-                        return toml_errorf(p, p->pos, "expected ',' or ']' in array, found %s", toml_describe_here(p, what));
+                        return toml_errorf(p, p->pos, "expected ',' or ']' in array, found %s", toml_describe_in_value(p));
                 break;
         }
         toml_advance(p);        /* ] */
@@ -366,7 +365,6 @@ static void freeze(TomlValue *t) {
 
 static int parse_inline_table(TomlParser *p, TomlValue **ret) {
         _cleanup_(toml_freep) TomlValue *t = value_new(TOML_TABLE, p->pos);
-        char what[8];
         int r;
 
         if (!t)
@@ -387,7 +385,7 @@ static int parse_inline_table(TomlParser *p, TomlValue **ret) {
                                 if (toml_at_newline(p))
                                         return toml_errorf(p, p->pos, "newlines are not allowed in an inline table");
                                 return toml_errorf(p, p->pos, "expected ',' or '}' in inline table, found %s",
-                                                   toml_describe_here(p, what));
+                                                   toml_describe_in_value(p));
                         }
                         toml_advance(p);
                         toml_skip_ws(p);
@@ -403,7 +401,7 @@ static int parse_inline_table(TomlParser *p, TomlValue **ret) {
 
 static int parse_value(TomlParser *p, TomlValue **ret) {
         _cleanup_(toml_freep) TomlValue *v = NULL;
-        char c = toml_peek(p), what[8];
+        char c = toml_peek(p);
         int r;
 
         if (c == '[' || c == '{') {
@@ -417,7 +415,7 @@ static int parse_value(TomlParser *p, TomlValue **ret) {
         }
 
         if (p->p >= p->end || toml_at_newline(p) || c == '#' || c == ',' || c == ']' || c == '}')
-                return toml_errorf(p, p->pos, "expected a value, found %s", toml_describe_here(p, what));
+                return toml_errorf(p, p->pos, "expected a value, found %s", toml_describe_in_value(p));
 
         /* A type without owned payload until the reader has filled it in. */
         v = value_new(TOML_BOOL, p->pos);
@@ -553,7 +551,6 @@ static int parse_header(TomlParser *p, TomlValue *root, TomlValue **current) {
 
 static int parse_document(TomlParser *p, TomlValue *root) {
         TomlValue *current = root;
-        char what[8];
         int r;
 
         for (;;) {
@@ -583,7 +580,7 @@ static int parse_document(TomlParser *p, TomlValue *root) {
                         return 0;
                 if (!toml_at_newline(p))
                         return toml_errorf(p, p->pos, "expected end of line after %s, found %s",
-                                           header ? "table header" : "value", toml_describe_here(p, what));
+                                           header ? "table header" : "value", toml_describe_in_value(p));
                 toml_skip_newline(p);
         }
 }

@@ -94,28 +94,38 @@ void log_forget_secrets(void) {
         n_secrets = 0;
 }
 
+/* One pass over the original text: every byte that belongs to an occurrence of
+ * any secret is marked first, then each run of marked bytes becomes one mask.
+ * Searching the output again could find a secret inside the mask ("ed" in
+ * "<redacted>") and loop; masking secrets one after another could leave the
+ * rest of a longer secret that starts with a shorter one, or the part of an
+ * overlapping one. */
 char *log_redact(const char *s) {
         static const char mask[] = "<redacted>";
-        char *out = strdup(s);
-        if (!out)
+        size_t len = strlen(s);
+        _cleanup_free_ bool *hidden = calloc(len + 1, sizeof(bool));
+        if (!hidden)
                 return NULL;
         for (size_t i = 0; i < n_secrets; i++) {
                 size_t sl = strlen(secrets[i]);
-                char *hit;
-                while ((hit = strstr(out, secrets[i]))) {
-                        size_t head = hit - out, tail = strlen(hit + sl);
-                        char *n = malloc(head + sizeof(mask) - 1 + tail + 1);
-                        if (!n) {
-                                free(out);
-                                return NULL;
-                        }
-                        memcpy(n, out, head);
-                        memcpy(n + head, mask, sizeof(mask) - 1);
-                        memcpy(n + head + sizeof(mask) - 1, hit + sl, tail + 1);
-                        free(out);
-                        out = n;
-                }
+                for (const char *hit = strstr(s, secrets[i]); hit; hit = strstr(hit + 1, secrets[i]))
+                        memset(hidden + (hit - s), true, sl);
         }
+        size_t out_len = 0;
+        for (size_t i = 0; i < len; i++)
+                if (!hidden[i])
+                        out_len++;
+                else if (i == 0 || !hidden[i - 1])
+                        out_len += sizeof(mask) - 1;
+        char *out = malloc(out_len + 1), *o = out;
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < len; i++)
+                if (!hidden[i])
+                        *o++ = s[i];
+                else if (i == 0 || !hidden[i - 1])
+                        o = mempcpy(o, mask, sizeof(mask) - 1);
+        *o = 0;
         return out;
 }
 
@@ -204,17 +214,29 @@ int log_internal(LogLevel level, int error, const char *func, const char *format
         }
         fmt[j] = 0;
 
+        /* The whole message is formatted and redacted before it is cut to the
+         * line limit, so a secret across the limit is not left half readable. */
         char buf[4096];
-        va_list ap;
+        _cleanup_free_ char *full = NULL;
+        va_list ap, again;
         va_start(ap, format);
+        va_copy(again, ap);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        vsnprintf(buf, sizeof(buf), fmt, ap);
+        if (vasprintf(&full, fmt, ap) < 0) {
+                full = NULL;
+                vsnprintf(buf, sizeof(buf), fmt, again);
+        }
 #pragma GCC diagnostic pop
+        va_end(again);
         va_end(ap);
 
-        _cleanup_free_ char *line = n_secrets > 0 ? log_redact(buf) : NULL;
-        const char *text = line ?: buf;
+        _cleanup_free_ char *line = n_secrets > 0 ? log_redact(full ?: buf) : NULL;
+        if (n_secrets > 0 && !line)
+                snprintf(buf, sizeof(buf), "<line not logged: out of memory while masking secrets>");
+        else if (line || full)
+                snprintf(buf, sizeof(buf), "%s", line ?: full);
+        const char *text = buf;
 
         if (level <= max_level)
                 fprintf(stderr, "%s%s\n", level_prefix(level), text);

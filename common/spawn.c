@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -139,16 +140,43 @@ static _noreturn_ void child(char *const argv[], const SpawnOptions *o, int in_f
         _exit(127);
 }
 
+/* A child may exit before reading all of its stdin (a failing cryptsetup); the
+ * write then fails with EPIPE and the exit status tells the failure. SIGPIPE is
+ * blocked in this thread while stdin is fed, so it cannot kill forja before the
+ * unwind, and a SIGPIPE raised by our own write is consumed afterwards. */
+static void sigpipe_block(sigset_t *ret_old) {
+        sigset_t pipe_set;
+        sigemptyset(&pipe_set);
+        sigaddset(&pipe_set, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_set, ret_old);
+}
+
+static void sigpipe_restore(const sigset_t *old, bool raised) {
+        sigset_t pipe_set;
+        sigemptyset(&pipe_set);
+        sigaddset(&pipe_set, SIGPIPE);
+        if (raised && !sigismember(old, SIGPIPE)) {
+                sigset_t pending;
+                if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE))
+                        while (sigtimedwait(&pipe_set, NULL, &(struct timespec) {}) < 0 && errno == EINTR)
+                                ;
+        }
+        pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 int spawn(char *const argv[], const SpawnOptions *opts, SpawnResult *ret) {
         static const SpawnOptions none = {};
         const SpawnOptions *o = opts ?: &none;
         int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
         Buffer out = {}, err = {};
+        sigset_t old_mask;
+        bool pipe_broken = false;
         int r;
 
         if (!argv || !argv[0])
                 return -EINVAL;
         record_argv(argv, o->quiet);
+        sigpipe_block(&old_mask);
 
         if (pipe2(inp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
             (o->capture_stdout && pipe2(outp, O_CLOEXEC) < 0)) {
@@ -226,6 +254,7 @@ int spawn(char *const argv[], const SpawnOptions *opts, SpawnResult *ret) {
                         if (k > 0)
                                 in_off += k;
                         if (k < 0 && errno != EAGAIN) {
+                                pipe_broken = pipe_broken || errno == EPIPE;
                                 close(inp[1]);
                                 inp[1] = -1;
                         } else if (in_off >= o->stdin_size) {
@@ -273,6 +302,7 @@ int spawn(char *const argv[], const SpawnOptions *opts, SpawnResult *ret) {
                 spawn_result_done(&res);
         r = 0;
 fail:
+        sigpipe_restore(&old_mask, pipe_broken);
         for (int k = 0; k < 2; k++) {
                 closep(&inp[k]);
                 closep(&outp[k]);

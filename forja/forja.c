@@ -2,6 +2,7 @@
 /* forja: one binary, a table of subcommands (check, answer, plan, install, ...). */
 
 #include <getopt.h>
+#include <signal.h>
 
 #include "cli.h"
 #include "config.h"
@@ -154,6 +155,10 @@ static int run(int argc, char *argv[]) {
 }
 
 int main(int argc, char *argv[]) {
+        /* A write to a peer that went away (a child that exited early, a webhook
+         * server that closed the connection) must fail with EPIPE and go through
+         * the unwind, not kill the installer. Children get SIGPIPE back in spawn. */
+        signal(SIGPIPE, SIG_IGN);
         int code = run(argc, argv);
         log_close_file();
         log_forget_secrets();

@@ -6,24 +6,15 @@
  * pattern matching over the text. The replacement is a basic string, so the
  * result stays valid TOML. */
 
+#include "answer.h"
 #include "configure-internal.h"
 #include "strutil.h"
 #include "toml.h"
 
 #define REDACTED "\"<redacted>\""
 
-/* Secret keys, kebab-case; snake_case spellings of sections and keys match too. */
-static const struct {
-        const char *section;
-        const char *key;
-} secret_keys[] = {
-        { "global", "root-password" },
-        { "global", "root-password-hashed" },
-        { "global", "subscription-key" },
-        { "disk-setup", "encrypt-passphrase" },
-        { "cluster", "token" },
-        { "post-installation-webhook", "auth-token" },
-};
+/* The secret keys are answer_secret_keys (answers/answer.h), "section.key"
+ * in kebab-case; snake_case spellings of sections and keys match too. */
 
 typedef struct Span {
         size_t start, end;      /* bytes, end exclusive */
@@ -89,6 +80,56 @@ static int string_end(const char *text, size_t size, size_t off, size_t *ret) {
         return -EINVAL;
 }
 
+typedef struct Spans {
+        Span *s;
+        size_t n, cap;
+} Spans;
+
+/* Adds the span of every value at the dotted path ("section.key") below t,
+ * each part matched in kebab or snake_case (both spellings, if a file has
+ * them). */
+static int collect_secret(const char *text, size_t size, const TomlValue *t, const char *part, const char *path,
+                          Spans *out, char **ret_error) {
+        const char *dot = strchr(part, '.');
+        size_t len = dot ? (size_t) (dot - part) : strlen(part);
+        char name[64];
+        if (len >= sizeof(name) || t->type != TOML_TABLE)
+                return 0;
+        memcpy(name, part, len);
+        name[len] = 0;
+        for (size_t i = 0; i < t->table.n; i++) {
+                const TomlEntry *e = &t->table.entries[i];
+                if (!key_matches(e, name))
+                        continue;
+                if (dot) {
+                        int r = collect_secret(text, size, e->value, dot + 1, path, out, ret_error);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (e->value->type != TOML_STRING)
+                        return error_setf(ret_error, "answer file:%u:%u: %s: a secret must be one string",
+                                          e->value->pos.line, e->value->pos.column, path), -EINVAL;
+                if (out->n == out->cap) {
+                        size_t cap = MAX(out->cap * 2, (size_t) 8);
+                        Span *ns = reallocarray(out->s, cap, sizeof(Span));
+                        if (!ns)
+                                return -ENOMEM;
+                        out->s = ns;
+                        out->cap = cap;
+                }
+                Span *sp = &out->s[out->n];
+                int r = pos_to_offset(text, size, e->value->pos, &sp->start);
+                if (r >= 0)
+                        r = string_end(text, size, sp->start, &sp->end);
+                if (r < 0)
+                        return error_setf(ret_error, "answer file:%u:%u: cannot find the value of %s",
+                                          e->value->pos.line, e->value->pos.column, path), -EINVAL;
+                out->n++;
+        }
+        return 0;
+}
+
 static int span_compare(const void *a, const void *b) {
         const Span *x = a, *y = b;
         return x->start < y->start ? 1 : x->start > y->start ? -1 : 0;
@@ -105,41 +146,18 @@ int answer_redact(const char *text, size_t size, char **ret_text, size_t *ret_si
         if (r < 0)
                 return r;
 
-        Span spans[ELEMENTSOF(secret_keys) * 2];
-        size_t n = 0;
-        for (size_t t = 0; t < doc->table.n; t++)
-                for (size_t s = 0; s < ELEMENTSOF(secret_keys); s++) {
-                        const TomlValue *sec = doc->table.entries[t].value;
-                        if (!key_matches(&doc->table.entries[t], secret_keys[s].section) || sec->type != TOML_TABLE)
-                                continue;
-                        for (size_t k = 0; k < sec->table.n; k++) {
-                                const TomlEntry *e = &sec->table.entries[k];
-                                if (!key_matches(e, secret_keys[s].key))
-                                        continue;
-                                if (e->value->type != TOML_STRING || n >= ELEMENTSOF(spans)) {
-                                        error_setf(ret_error, "answer file:%u:%u: %s.%s: a secret must be one string",
-                                                   e->value->pos.line, e->value->pos.column, secret_keys[s].section,
-                                                   secret_keys[s].key);
-                                        toml_free(doc);
-                                        return -EINVAL;
-                                }
-                                Span *sp = &spans[n++];
-                                r = pos_to_offset(text, size, e->value->pos, &sp->start);
-                                if (r >= 0)
-                                        r = string_end(text, size, sp->start, &sp->end);
-                                if (r < 0) {
-                                        error_setf(ret_error, "answer file:%u:%u: cannot find the value of %s.%s",
-                                                   e->value->pos.line, e->value->pos.column,
-                                                   secret_keys[s].section, secret_keys[s].key);
-                                        toml_free(doc);
-                                        return -EINVAL;
-                                }
-                        }
-                }
+        Spans found = {};
+        for (const char *const *k = answer_secret_keys; *k && r >= 0; k++)
+                r = collect_secret(text, size, doc, *k, *k, &found, ret_error);
         toml_free(doc);
+        _cleanup_free_ Span *spans = found.s;
+        size_t n = found.n;
+        if (r < 0)
+                return r;
 
         /* from the end, so earlier offsets stay valid */
-        qsort(spans, n, sizeof(Span), span_compare);
+        if (n > 0)
+                qsort(spans, n, sizeof(Span), span_compare);
         /* room for the text while it shrinks and grows span by span */
         char *out = malloc(size + n * strlen(REDACTED) + 1);
         if (!out)

@@ -29,7 +29,6 @@
 #define MAX_BUFFERS 8
 #define BUFFER_BYTES (20u << 20)
 #define UNVERIFIED_BUFFER_SIZE (4u << 20)
-#define MAX_CHUNK_SIZE (16u << 20)
 
 typedef struct Buffer {
         uint8_t *data;
@@ -126,6 +125,13 @@ static int read_fully(Reader *r, uint8_t *p, size_t size, size_t *ret_len) {
         }
         *ret_len = len;
         return 0;
+}
+
+uint64_t image_chunk_count(uint64_t size, uint64_t chunk_size) {
+        if (chunk_size == 0)
+                return 0;
+        /* Not (size + chunk_size - 1) / chunk_size: that overflows near the top. */
+        return size / chunk_size + (size % chunk_size != 0);
 }
 
 static bool chunk_matches(const uint8_t *data, size_t len, const uint8_t want[32]) {
@@ -980,10 +986,10 @@ int image_extract_fd(int fd, const char *target, const ExtractOptions *opts, Ext
 
         if (o->chunks) {
                 const ImageChunks *c = o->chunks;
-                if (c->chunk_size == 0 || c->chunk_size > MAX_CHUNK_SIZE || c->n_chunks == 0 ||
-                    (c->total_size + c->chunk_size - 1) / c->chunk_size != c->n_chunks) {
+                if (c->chunk_size == 0 || c->chunk_size > IMAGE_MAX_CHUNK_SIZE || c->n_chunks == 0 ||
+                    image_chunk_count(c->total_size, c->chunk_size) != c->n_chunks) {
                         error_setf(ret_error, "Invalid chunk list: chunk size %" PRIu64 ", %zu chunks for %" PRIu64 " bytes (at most %u MiB per chunk).",
-                                  c->chunk_size, c->n_chunks, c->total_size, MAX_CHUNK_SIZE >> 20);
+                                  c->chunk_size, c->n_chunks, c->total_size, IMAGE_MAX_CHUNK_SIZE >> 20);
                         return -EINVAL;
                 }
                 rd.buffer_size = c->chunk_size;

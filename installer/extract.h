@@ -23,6 +23,13 @@ typedef struct ImageChunks {
         const uint8_t (*sha256)[32];    /* n_chunks digests */
 } ImageChunks;
 
+/* The largest chunk the extractor verifies (one buffer holds a chunk). */
+#define IMAGE_MAX_CHUNK_SIZE (16u << 20)
+
+/* Chunks of size bytes in chunk_size pieces (the last one shorter), without
+ * overflow for any size; 0 for chunk_size 0. */
+uint64_t image_chunk_count(uint64_t size, uint64_t chunk_size);
+
 typedef struct ExtractOptions {
         const ImageChunks *chunks;      /* NULL: no verification */
         const InstallUi *ui;            /* progress in compressed bytes read */

@@ -13,6 +13,7 @@
 #include "cleanup-libs.h"
 #include "engine-internal.h"
 #include "image-http.h"
+#include "image-manifest.h"
 #include "json-out.h"
 #include "log.h"
 #include "zfs.h"
@@ -31,36 +32,26 @@ static int load_manifest(Engine *e, uint64_t *ret_size, uint8_t ret_sha[32]) {
                 m = json_object_from_file(path);
         if (!m)
                 return engine_fail(e, -EINVAL, "image manifest %s: cannot read it as JSON", path);
-        if (!streq_ptr(json_get_string(m, "format"), "forja-node-image/1"))
-                return engine_fail(e, -EINVAL, "image manifest %s: format is not forja-node-image/1", path);
+        _cleanup_(image_manifest_done) ImageManifest mf = {};
+        _cleanup_free_ char *why = NULL;
+        int r = image_manifest_parse(m, &mf, &why);
+        if (r == -EINVAL)
+                return engine_fail(e, r, "image manifest %s: %s", path, why);
+        if (r < 0)
+                return r;
 
         if (json_array_len(json_get(e->storage, "zfs-pools")) > 0 && !zfs_manifest_has_zfs(m))
                 return engine_fail(e, -EOPNOTSUPP, "the answer asks for ZFS, and the node image of %s has no ZFS "
                                    "(zfsutils-linux and zfs-initramfs; build it with `forja iso build --with-zfs`): "
                                    "nothing was written", path);
 
-        int64_t size = json_get_int(m, "size"), chunk = json_get_int(m, "chunk_size");
-        json_object *chunks = json_get(m, "chunks");
-        size_t n = json_array_len(chunks);
-        if (size <= 0 || chunk <= 0 || n != (size_t) ((size + chunk - 1) / chunk))
-                return engine_fail(e, -EINVAL, "image manifest %s: size %" PRId64 ", chunk_size %" PRId64 " and %zu chunks do not agree",
-                                   path, size, chunk, n);
         if (sha256_from_hex(strempty(json_get_string(m, "sha256")), ret_sha) < 0)
-                return engine_fail(e, -EINVAL, "image manifest %s: sha256 is not a SHA-256", path);
+                return engine_fail(e, -EINVAL, "image manifest %s: key 'sha256' is not a SHA-256", path);
 
-        e->chunk_sha256 = calloc(n, 32);
-        if (!e->chunk_sha256)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
-                if (sha256_from_hex(strempty(json_object_get_string(json_array_at(chunks, i))), e->chunk_sha256[i]) < 0)
-                        return engine_fail(e, -EINVAL, "image manifest %s: chunks[%zu] is not a SHA-256", path, i);
-        e->chunks = (ImageChunks) {
-                .chunk_size = (uint64_t) chunk,
-                .total_size = (uint64_t) size,
-                .n_chunks = n,
-                .sha256 = (const uint8_t (*)[32]) e->chunk_sha256,
-        };
-        *ret_size = (uint64_t) size;
+        free(e->chunk_sha256);
+        e->chunk_sha256 = TAKE_PTR(mf.sha256);
+        e->chunks = mf.chunks;
+        *ret_size = e->chunks.total_size;
         return 0;
 }
 

@@ -15,6 +15,7 @@
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
 #include "extract.h"
+#include "image-manifest.h"
 #include "json-out.h"
 #include "log.h"
 #include "strutil.h"
@@ -49,49 +50,16 @@ typedef struct ImageArgs {
         bool json;
 } ImageArgs;
 
-/* The loaded manifest: the chunk list image_extract_fd() checks against. */
-typedef struct Manifest {
-        ImageChunks chunks;
-        uint8_t (*sha256)[32];
-} Manifest;
-
-static void manifest_done(Manifest *m) {
-        free(m->sha256);
-        m->sha256 = NULL;
-}
-
 /* Returns 0, or -EINVAL with the problem in ret_error (file and key named). */
-static int manifest_load(const char *path, Manifest *ret, char **ret_error) {
+static int manifest_load(const char *path, ImageManifest *ret, char **ret_error) {
         _cleanup_json_ json_object *m = json_object_from_file(path);
         if (!m)
                 return error_setf(ret_error, "%s: not readable as JSON", path), -EINVAL;
-        if (!streq_ptr(json_get_string(m, "format"), "forja-node-image/1"))
-                return error_setf(ret_error, "%s: key 'format' is not forja-node-image/1", path), -EINVAL;
-
-        int64_t size = json_get_int(m, "size"), chunk = json_get_int(m, "chunk_size");
-        json_object *list = json_get(m, "chunks");
-        size_t n = json_array_len(list);
-        if (size <= 0 || chunk <= 0 || n != (size_t) ((size + chunk - 1) / chunk))
-                return error_setf(ret_error, "%s: keys 'size' (%" PRId64 "), 'chunk_size' (%" PRId64 ") and 'chunks' (%zu) do not agree",
-                                  path, size, chunk, n), -EINVAL;
-
-        _cleanup_free_ uint8_t (*sha)[32] = calloc(n, 32);
-        if (!sha)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
-                if (sha256_from_hex(strempty(json_object_get_string(json_array_at(list, i))), sha[i]) < 0)
-                        return error_setf(ret_error, "%s: key 'chunks[%zu]' is not a SHA-256", path, i), -EINVAL;
-
-        *ret = (Manifest) {
-                .chunks = {
-                        .chunk_size = (uint64_t) chunk,
-                        .total_size = (uint64_t) size,
-                        .n_chunks = n,
-                        .sha256 = (const uint8_t (*)[32]) sha,
-                },
-                .sha256 = TAKE_PTR(sha),
-        };
-        return 0;
+        _cleanup_free_ char *why = NULL;
+        int r = image_manifest_parse(m, ret, &why);
+        if (r == -EINVAL)
+                error_setf(ret_error, "%s: %s", path, why);
+        return r;
 }
 
 /* node.tar.zst -> node.manifest.json beside it (the ISO's layout). */
@@ -183,7 +151,7 @@ static void print_figures(const ImageArgs *a, const ExtractStats *st, uint64_t u
 }
 
 static int image_extract_cmd(const ImageArgs *a) {
-        _cleanup_(manifest_done) Manifest m = {};
+        _cleanup_(image_manifest_done) ImageManifest m = {};
         _cleanup_free_ char *manifest_default = NULL;
         _cleanup_free_ char *error = NULL;
         int r;

@@ -193,8 +193,9 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                         char *end = NULL;
                         errno = 0;
                         a->chunk_size = strtoull(optarg, &end, 10);
-                        if (errno || !end || *end || a->chunk_size < 4096 || a->chunk_size > (1ull << 30))
-                                return log_error_errno(EINVAL, "iso: --chunk-size must be a byte count from 4096 to 1073741824, got '%s'.", optarg);
+                        /* at most what the installer's readers accept (IMAGE_MAX_CHUNK_SIZE) */
+                        if (errno || !end || *end || a->chunk_size < 4096 || a->chunk_size > (16ull << 20))
+                                return log_error_errno(EINVAL, "iso: --chunk-size must be a byte count from 4096 to 16777216, got '%s'.", optarg);
                         break;
                 }
                 case 'o':

@@ -5,6 +5,7 @@
  * end what was installed, how to reach the node, and Reboot. */
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -123,6 +124,7 @@ static void run_shell(int tty_fd, const char *log_path) {
         if (pid == 0) {
                 if (tty_fd >= 0)
                         (void) dup2(tty_fd, STDERR_FILENO);
+                signal(SIGPIPE, SIG_DFL); /* forja ignores it; the shell's pipes need it */
                 execl("/bin/sh", "sh", "-i", (char *) NULL);
                 _exit(127);
         }

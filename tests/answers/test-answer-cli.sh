@@ -43,6 +43,13 @@ ok
 # --- bad input exits 2: TOML syntax, missing file, bad usage
 expect_exit 2 "$FORJA" answer validate "$D/syntax-error.toml"
 expect_match 'syntax-error.toml:3:11: TOML syntax error: '
+# an unquoted password is a syntax error that names the place, never the value
+sed 's/^root-password = .*/root-password = S3cretPW-unquoted/' minimal.toml > unquoted.toml
+expect_exit 2 "$FORJA" answer validate unquoted.toml
+expect_match '^unquoted.toml:7:17: TOML syntax error: '
+! grep -q 'S3cretPW' <<<"$OUT" || fail "the syntax error echoes the password: $OUT"
+expect_exit 2 "$FORJA" plan --answer unquoted.toml --hardware "$HW"
+! grep -q 'S3cretPW' <<<"$OUT" || fail "plan echoes the password: $OUT"
 expect_exit 2 "$FORJA" answer validate "$TMPD/does-not-exist.toml"
 expect_match "failed to read answer file"
 expect_exit 2 "$FORJA" answer check minimal.toml

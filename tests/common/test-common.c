@@ -43,6 +43,19 @@ static void test_spawn(void) {
         CHECK_INTEQ(res.exit_status, 128 + 9);
         spawn_result_done(&res);
 
+        /* A child that exits without reading a long stdin (a failing cryptsetup)
+         * gives an error return; forja must not die of SIGPIPE. */
+        size_t long_n = 8 << 20;
+        char *long_in = malloc(long_n);
+        CHECK(long_in != NULL);
+        memset(long_in, 'k', long_n);
+        char *quit_argv[] = { "sh", "-c", "exec 0<&-; exit 5", NULL };
+        CHECK(spawn(quit_argv, &(SpawnOptions) { .stdin_data = long_in, .stdin_size = long_n, .quiet = true }, &res) == 0);
+        CHECK_INTEQ(res.exit_status, 5);
+        spawn_result_done(&res);
+        CHECK(spawn_checked(quit_argv, &(SpawnOptions) { .stdin_data = long_in, .stdin_size = long_n, .quiet = true }, NULL) == -EIO);
+        free(long_in);
+
         char *quote_argv[] = { "mkfs.ext4", "-L", "it's a label", "/dev/x", NULL };
         char *line = spawn_format_argv(quote_argv);
         CHECK_STREQ(line, "mkfs.ext4 -L 'it'\\''s a label' /dev/x");
@@ -74,6 +87,46 @@ static void test_redaction(void) {
         CHECK_STREQ(data, "true --pass=<redacted>\n");
         free(data);
         log_forget_secrets();
+
+        /* A secret that is a substring of the mask does not loop forever, and a
+         * secret that is a prefix of another does not leak the other's rest. */
+        alarm(10);
+        CHECK(log_register_secret("ed") == 0);
+        CHECK(log_register_secret("redacted") == 0);
+        char *red = log_redact("token ed, password redacted, reddish");
+        CHECK_STREQ(red, "token <redacted>, password <redacted>, r<redacted>dish");
+        free(red);
+        log_forget_secrets();
+        CHECK(log_register_secret("Correct") == 0);
+        CHECK(log_register_secret("CorrectHorseBatteryStaple") == 0);
+        red = log_redact("pw=CorrectHorseBatteryStaple other=Correct.");
+        CHECK_STREQ(red, "pw=<redacted> other=<redacted>.");
+        free(red);
+        log_forget_secrets();
+        /* Overlapping secrets: no byte of either shows. */
+        CHECK(log_register_secret("abcd") == 0);
+        CHECK(log_register_secret("cdefgh") == 0);
+        red = log_redact("x abcdefgh y");
+        CHECK_STREQ(red, "x <redacted> y");
+        free(red);
+        log_forget_secrets();
+        alarm(0);
+
+        /* A secret at the end of a very long line is masked whole, not cut in
+         * two by the line's length limit with its first part left readable. */
+        CHECK(log_register_secret("Sup3rSecretAcrossTheLimit") == 0);
+        CHECK(log_open_file(logp) == 0);
+        char *pad = malloc(4080 + 1);
+        CHECK(pad != NULL);
+        memset(pad, 'x', 4080);
+        pad[4080] = 0;
+        log_info("%s Sup3rSecretAcrossTheLimit", pad);
+        free(pad);
+        log_close_file();
+        log_forget_secrets();
+        CHECK(read_full_file(logp, 0, &data, NULL) == 0);
+        CHECK(data && strstr(data, "Sup3r") == NULL);
+        free(data);
 
         /* Error returns: log_error_errno gives back the negative errno. */
         CHECK_INTEQ(log_error_errno(ENOENT, "expected test message: %m"), -ENOENT);

@@ -64,6 +64,19 @@ e2e_boot() {
         python3 "$HARNESS" --serial-log "$SERIAL_LOG" "$@"
 }
 
+# e2e_no_secrets ANSWER [--http-log LOG]... FILE...: no value of any secret
+# key of ANSWER (the keys the schema marks secret, build/tests/secret-keys;
+# the secret inside a join token too) is in the FILEs (serial logs) or in the
+# bodies of the requests in an http LOG (webhooks); the canary sweep of
+# tests/secrets/canary.py. Prints what it found.
+e2e_no_secrets() {
+        local answer=$1; shift
+        "${FORJA_SECRET_KEYS:?the build sets FORJA_SECRET_KEYS}" >"$answer.secret-keys" &&
+                python3 "$FORJA_SRCDIR/tests/secrets/canary.py" values "$answer.secret-keys" "$answer" \
+                        "$answer.secrets.json" >/dev/null &&
+                python3 "$FORJA_SRCDIR/tests/secrets/canary.py" scan "$answer.secrets.json" "$@"
+}
+
 # The JSON printed between FORJA-CHECK-BEGIN and FORJA-CHECK-END must parse
 # as a non-empty object; prints it (shortened).
 e2e_check_json() {

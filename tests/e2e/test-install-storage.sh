@@ -117,6 +117,7 @@ install_log=$SERIAL_LOG
 echo "e2e: installed in $((SECONDS - t0)) s (QEMU wall time, boot included); load $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -E '^Stage [a-z]+ done in ' "$install_log" | sed 's/^/e2e:   /' || true
 ! grep -q -F "$password" "$install_log" || fail "the root password appeared on the serial console"
+e2e_no_secrets "$work/answer.toml" "$install_log" || fail "a secret of the answer appeared on the serial console"
 if [ -n "${passphrase:-}" ]; then
         ! grep -q -F "$passphrase" "$install_log" || fail "the LUKS passphrase appeared on the serial console"
 fi
@@ -139,6 +140,7 @@ boot_node() {
                 grep -q 'Please unlock disk cryptroot' "$SERIAL_LOG" || fail "$name: no unlock prompt on the console"
                 ! grep -q -F "$passphrase" "$SERIAL_LOG" || fail "$name: the LUKS passphrase appeared on the serial console"
         fi
+        e2e_no_secrets "$work/answer.toml" "$SERIAL_LOG" || fail "$name: a secret of the answer appeared on the serial console"
         python3 "$E2E_HERE/check-storage.py" --scenario "$scenario" --expect "$expect" \
                 --hostname "$scenario" --key-fingerprint "$(ssh-keygen -lf "$work/key.pub" | awk '{print $2}')" \
                 --secret "$password" ${passphrase:+--secret "$passphrase"} "$SERIAL_LOG" ||

@@ -188,8 +188,9 @@ if [ ${#bystander[@]} -gt 0 ]; then
         echo "e2e: the bystander disk (vdb, not in the plan) is byte-identical"
 fi
 grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total) ' "$install_log" || true
-# No secret on the console.
+# No secret on the console: the value of every secret key of the answer.
 ! grep -q "$password" "$install_log" || fail "the root password appeared on the serial console"
+e2e_no_secrets "$work/answer.toml" "$install_log" || fail "a secret of the answer appeared on the serial console"
 
 t0=$SECONDS
 e2e_boot "node-$scenario" --firmware "$firmware" --disk "$work/node.qcow2" --memory 1536 --timeout 1500 \
@@ -254,6 +255,11 @@ for e in errors:
 print(f"probe: {len(facts)} facts, {len(errors)} mismatches")
 sys.exit(1 if errors else 0)
 PY
+# ... nor on the installed node's console, nor in the install's webhook bodies.
+hooks=()
+[ "$scenario" = pxe ] && hooks=(--http-log "$work/http-install.log")
+e2e_no_secrets "$work/answer.toml" "${hooks[@]}" "$SERIAL_LOG" ||
+        fail "a secret of the answer appeared on the node's console or in a webhook body"
 if [ "$scenario" = pxe ]; then
         # The install's webhook against what the installed node says of itself.
         e2e_pxe_check_webhook "$work/http-install.log" succeeded "$work" "$hook_token" "$password" "$SERIAL_LOG" ||

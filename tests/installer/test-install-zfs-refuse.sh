@@ -17,21 +17,9 @@ make_tmpdir
 
 described_machine "$TMPD/hw.json" bios vdy vdz
 WAIVE=$(every_check_id)
-cat >"$TMPD/answer.toml" <<EOT
-[global]
-keyboard = "en-us"
-country = "de"
-fqdn = "zfs1.example.com"
-mailto = "ops@example.com"
-timezone = "Europe/Berlin"
-root-password = "zfs-test-password"
-
-[network]
-source = "from-answer"
-cidr = "10.10.10.10/24"
-dns = "10.10.10.1"
-gateway = "10.10.10.1"
-filter.ID_NET_NAME_MAC = "*3cecefaa1001"
+{
+        described_answer_head zfs1.example.com 'root-password = "zfs-test-password"'
+        cat <<EOT
 
 [disk-setup]
 filesystem = "zfs"
@@ -41,6 +29,7 @@ disk-list = ["vdy", "vdz"]
 [checks]
 waive = [$WAIVE]
 EOT
+} >"$TMPD/answer.toml"
 
 # A node image, with a manifest without and one with the ZFS packages.
 mkdir -p "$TMPD/tree/etc" "$TMPD/with" "$TMPD/without"

@@ -28,22 +28,10 @@ WAIVE=$(every_check_id)
 ROOT_PW='Sup3rS3cretRootPw'
 TOKEN='webhook-T0ken-xyz'
 write_answer() { # FILE URL [FINGERPRINT] [ROOT-PASSWORD] [MORE-GLOBAL-LINES]
-        cat >"$1" <<EOT
-[global]
-keyboard = "en-us"
-country = "de"
-fqdn = "node7.example.com"
-mailto = "ops@example.com"
-timezone = "Europe/Berlin"
-root-password = "${4:-$ROOT_PW}"
-${5:-}
-
-[network]
-source = "from-answer"
-cidr = "10.10.10.10/24"
-dns = "10.10.10.1"
-gateway = "10.10.10.1"
-filter.ID_NET_NAME_MAC = "*3cecefaa1001"
+        {
+                described_answer_head node7.example.com "root-password = \"${4:-$ROOT_PW}\"
+${5:-}"
+                cat <<EOT
 
 [disk-setup]
 filesystem = "ext4"
@@ -56,6 +44,7 @@ waive = [$WAIVE]
 url = "$2"
 auth-token = "$TOKEN"
 EOT
+        } >"$1"
         [ -n "${3:-}" ] && echo "cert-fingerprint = \"$3\"" >>"$1"
         return 0
 }

@@ -22,6 +22,9 @@ expect_match '--in ISO'
 expect_exit 2 "$FORJA" iso build --frobnicate
 expect_exit 2 "$FORJA" iso manifest --chunk-size 12 x
 expect_match 'chunk-size'
+# more than the installer reads (16 MiB per chunk) is refused too
+expect_exit 2 "$FORJA" iso manifest --chunk-size 16777217 x
+expect_match 'chunk-size must be a byte count from 4096 to 16777216'
 
 # --- mirror: the Debian archive and security URIs of a sources file
 expect_exit 0 "$FORJA" iso mirror --mirror "$data/debian.sources"

@@ -40,3 +40,25 @@ every_check_id() {
         { "$FORJA" check --json || true; } |
                 python3 -c 'import json, sys; print(", ".join(json.dumps(c["id"]) for c in json.load(sys.stdin)["checks"]))'
 }
+
+# described_answer_head FQDN [GLOBAL-LINES]: the [global] and [network]
+# sections of an answer for the described machine (a static address on its
+# NIC, matched by MAC); GLOBAL-LINES (e.g. the root password) go into [global].
+described_answer_head() {
+        cat <<EOT
+[global]
+keyboard = "en-us"
+country = "de"
+fqdn = "$1"
+mailto = "ops@example.com"
+timezone = "Europe/Berlin"
+${2:-}
+
+[network]
+source = "from-answer"
+cidr = "10.10.10.10/24"
+dns = "10.10.10.1"
+gateway = "10.10.10.1"
+filter.ID_NET_NAME_MAC = "*3cecefaa1001"
+EOT
+}

@@ -249,7 +249,42 @@ static void test_errors(void) {
         CHECK_ERROR("d = 2023-02-29\n", 1, 5, "day out of range");
         CHECK_ERROR("a = 1\na = 2\n", 2, 1, "duplicate key 'a' (first defined at line 1, column 1)");
         CHECK_ERROR("x = [1, 2\n", 2, 1, "expected ',' or ']'");
-        CHECK_ERROR("nul = 1\0\n", 1, 8, "U+0000");
+        CHECK_ERROR("nul = 1\0\n", 1, 8, "control character");
+}
+
+/* A bad value may be a password: the parser names the position and the kind of
+ * error but never quotes the text of a value (not one character of it). */
+static void check_value_not_echoed(int line, const char *text, size_t size, const char *secret) {
+        TomlValue *root = NULL;
+        TomlError error;
+        int r = toml_parse(text, size, &root, &error);
+
+        tests_checked++;
+        if (r != -EINVAL || strstr(error.message, secret)) {
+                fprintf(stderr, "%s:%d: got %d, %u:%u: '%s'; expected an error without '%s'\n", __FILE__, line,
+                        r, error.pos.line, error.pos.column, error.message, secret);
+                tests_failed++;
+        }
+        toml_free(root);
+}
+
+#define CHECK_NOT_ECHOED(text, secret) check_value_not_echoed(__LINE__, text, sizeof(text) - 1, secret)
+
+static void test_values_not_echoed(void) {
+        CHECK_NOT_ECHOED("root-password = S3cretPW\n", "S3c");
+        CHECK_NOT_ECHOED("root-password = 12S3cretPW\n", "S3c");
+        CHECK_NOT_ECHOED("root-password = 2024-01-01S3cretPW\n", "S3c");
+        CHECK_NOT_ECHOED("root-password = 0x12G4\n", "12G");
+        CHECK_NOT_ECHOED("root-password = ~S3cretPW\n", "~");
+        CHECK_NOT_ECHOED("root-password = \"S3cret\" Zeta\n", "Z");
+        CHECK_NOT_ECHOED("root-password = \"S3c\\qret\"\n", "\\q");
+        CHECK_NOT_ECHOED("root-password = \"S3c\\uD834ret\"\n", "D834");
+        CHECK_NOT_ECHOED("root-password = \"S3c\\$ret\"\n", "$");
+        CHECK_NOT_ECHOED("root-password = \"S3c\xe9ret\"\n", "E9");
+        CHECK_NOT_ECHOED("root-password = \"S3c\x07ret\"\n", "0007");
+        CHECK_NOT_ECHOED("t = { root-password = \"S3cret\" Yo }\n", "Y");
+        CHECK_NOT_ECHOED("a = [ \"S3cret\" Xi ]\n", "X");
+        CHECK_NOT_ECHOED("a = [ \"S3cret\", Wu ]\n", "Wu");
 }
 
 static void test_empty(void) {
@@ -273,5 +308,6 @@ int main(void) {
         test_crlf_and_implicit();
         test_values();
         test_errors();
+        test_values_not_echoed();
         return test_result();
 }
