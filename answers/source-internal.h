@@ -6,6 +6,7 @@
 
 #include "dns-txt.h"
 #include "netinfo.h"
+#include "source-trust.h"
 #include "source.h"
 
 /* GET url (POST post_json as application/json when given) with retries,

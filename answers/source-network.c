@@ -70,6 +70,16 @@ int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *tok
                 r = check_fingerprint(n->opt251, where, ret_error);
                 if (r < 0)
                         return r;
+                _cleanup_free_ char *url_name = NULL;
+                if (asprintf(&url_name, "DHCP option 250 on %s: ", n->iface) < 0)
+                        return -ENOMEM;
+                r = answer_request_check(&(AnswerSetting) { n->opt250, ANSWER_ORIGIN_DHCP, url_name },
+                                         &(AnswerSetting) { n->opt251, ANSWER_ORIGIN_DHCP, where },
+                                         &(AnswerSetting) { token, ANSWER_ORIGIN_CMDLINE,
+                                                            "kernel command line: forja.answer-token=" },
+                                         ret_error);
+                if (r < 0)
+                        return r;
                 if (asprintf(&ret->source, "DHCP option 250 on %s: %s%s", n->iface, n->opt250,
                              n->opt251 ? " (certificate pinned by option 251)" : "") < 0)
                         return -ENOMEM;
@@ -103,6 +113,16 @@ int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *tok
                         if (r < 0)
                                 return r;
                 }
+                _cleanup_free_ char *url_name = NULL, *fp_where = NULL;
+                if (asprintf(&url_name, "DNS TXT %s: ", name) < 0 || asprintf(&fp_where, "DNS TXT %s", strempty(fp_name)) < 0)
+                        return -ENOMEM;
+                r = answer_request_check(&(AnswerSetting) { url, ANSWER_ORIGIN_DNS, url_name },
+                                         &(AnswerSetting) { fp, ANSWER_ORIGIN_DNS, fp_where },
+                                         &(AnswerSetting) { token, ANSWER_ORIGIN_CMDLINE,
+                                                            "kernel command line: forja.answer-token=" },
+                                         ret_error);
+                if (r < 0)
+                        return r;
                 if (asprintf(&ret->source, "DNS TXT %s: %s%s%s", name, url,
                              fp ? " (certificate pinned by TXT " : "", fp ? fp_name : "") < 0 ||
                     (fp && strextendf_with_separator(&ret->source, "", ")") < 0))

@@ -350,6 +350,14 @@ static int fetch_named(const AnswerCmdline *c, const Hardware *hw, const char *h
                 error_setf(ret_error, "forja.answer=%s: expected http://, https://, file:PATH or partition:LABEL", c->url);
                 return -EINVAL;
         }
+        r = answer_request_check(&(AnswerSetting) { c->url, ANSWER_ORIGIN_CMDLINE, "forja.answer=" },
+                                 &(AnswerSetting) { c->fingerprint, ANSWER_ORIGIN_CMDLINE,
+                                                    "kernel command line: forja.answer-fingerprint=" },
+                                 &(AnswerSetting) { c->token, ANSWER_ORIGIN_CMDLINE,
+                                                    "kernel command line: forja.answer-token=" },
+                                 ret_error);
+        if (r < 0)
+                return r;
 
         _cleanup_free_ char *url = NULL, *fallback = NULL;
         r = answer_url_expand_full(c->url, hw, hostname, &url, &fallback, ret_error);

@@ -59,7 +59,7 @@ expect_match '^# the answer$'
 # --- item 1: DHCP option 250 with an http:// URL and a pin in option 251.
 write_net "$P/answers/default.toml" "$fp"
 expect_exit 2 fetch --cmdline "$DISCOVER"
-expect_match "DHCP option 251 on eno1: .*plain http://"
+expect_match "DHCP option 251 on eno1 pins a certificate, .*plain http://"
 no_requests
 write_net ""
 

@@ -30,7 +30,7 @@ expect_match 'nothing was written'
 # ... accepted with the explicit opt-in (a warning says what it means) ...
 cp "$D/first-boot-plain-http-allowed.toml" allowed.toml
 expect_exit 0 "$FORJA" answer validate allowed.toml
-expect_match '^allowed.toml:23:1: first-boot.allow-unverified-http: warning: .*without an integrity check'
+expect_match '^allowed.toml:23:25: first-boot.allow-unverified-http: warning: .*without an integrity check'
 expect_exit 0 "$FORJA" plan --answer allowed.toml --hardware hw.json --json
 python3 -c 'import json,sys; f=json.load(sys.stdin)["first-boot"]; assert f["allow-unverified-http"] is True and "sha256" not in f, f' <<<"$OUT" ||
         fail "the plan does not carry the opt-in: $OUT"
