@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Where a pin and a token may be sent when the answer is fetched (issue 18):
-# a certificate pin or a bearer token never goes with a plain http:// URL
-# (forja.answer=, DHCP options 250+251, forja.image=): exit 2 naming the
-# kernel argument or the DHCP option, and the server gets no request at all.
+# item 1: a certificate pin or a bearer token never goes with a plain http://
+# URL (forja.answer=, DHCP options 250+251, forja.image=);
+# item 3: a token from the kernel command line (or the medium) goes to a URL
+# found by DHCP or DNS only when the pin also comes from the command line (or
+# the medium), never with option 251's pin or none.
+# A refusal exits 2 naming the kernel argument or the DHCP option, and the
+# server gets no request at all (so never the token).
 # Real HTTP(S) servers on loopback, net files in a fake FORJA_NET_DIR.
 . "$TESTS_LIB/testlib.sh"
 . "$TESTS_LIB/http-server.sh"
@@ -93,4 +97,47 @@ expect_exit 2 "$FORJA" install --dry-run "${H[@]}" --answer "$TMPD/answer.toml" 
         --manifest "$P/node.manifest.json" --image-fingerprint "$fp"
 expect_match -- "--image-fingerprint.*plain http://.*$P/node.manifest.json"
 no_requests
+# --- item 3: a command-line token and a URL from DHCP option 250 (https).
+# Option 251's pin is not the owner's: the token is not sent, even in a dry run.
+: >"$TMPD/plain.log"; : >"$TMPD/tls.log"
+write_net "$S/answers/default.toml" "$fp"
+expect_exit 2 fetch --cmdline "$DISCOVER forja.answer-token=$TOKEN"
+expect_match "forja.answer-token=.*DHCP option 250 on eno1: $S/answers/default.toml.*forja.answer-fingerprint="
+no_token_sent
+expect_exit 2 fetch --dry-run --cmdline "$DISCOVER forja.answer-token=$TOKEN"
+no_requests
+# ... nor with no pin at all (CA verification alone does not name the server the owner meant).
+write_net "$S/answers/default.toml"
+expect_exit 2 fetch --cmdline "$DISCOVER forja.answer-token=$TOKEN"
+expect_match "forja.answer-token=.*DHCP option 250 on eno1"
+no_requests
+# The pin from the command line (PDM's setup: token and pin from the owner,
+# URL from DHCP): the token goes to that server, option 251 is not used.
+write_net "$S/answers/default.toml" "$CERT_BAD_FP"
+expect_exit 0 fetch --cmdline "$DISCOVER forja.answer-fingerprint=$fp forja.answer-token=$TOKEN"
+expect_match "^Answer source: DHCP option 250 on eno1: $S/answers/default.toml \(certificate pinned by the kernel command line: forja.answer-fingerprint=\)$"
+expect_match '^# the answer$'
+grep -q "\"Authorization\": \"Bearer $TOKEN\"" "$TMPD/tls.log" || fail "the token did not reach the pinned server"
+python3 - "$TMPD/tls.log" <<'PY'
+import json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(reqs) == 1 and reqs[0]["method"] == "POST", reqs
+assert json.loads(reqs[0]["body"])["dmi"]["system"]["serial"] == "SN-4711", reqs[0]["body"]
+PY
+: >"$TMPD/tls.log"
+# A command-line pin that does not match: nothing delivered, the token never sent.
+write_net "$S/answers/default.toml" "$fp"
+expect_exit 1 fetch --cmdline "$DISCOVER forja.answer-fingerprint=$CERT_BAD_FP forja.answer-token=$TOKEN"
+expect_match "does not match the pinned $CERT_BAD_FP"
+no_requests
+no_token_sent
+# The command-line pin with a plain http URL from DHCP: item 1's rule.
+write_net "$P/answers/default.toml"
+expect_exit 2 fetch --cmdline "$DISCOVER forja.answer-fingerprint=$fp"
+expect_match "forja.answer-fingerprint= pins a certificate, .*plain http://.*DHCP option 250 on eno1: $P/answers/default.toml"
+no_requests
+# Without a token, the Proxmox behaviour stays: option 251 pins the server.
+write_net "$S/answers/default.toml" "$fp"
+expect_exit 0 fetch --cmdline "$DISCOVER"
+expect_match "\(certificate pinned by option 251\)$"
 echo "pin-rules: all checks passed"
