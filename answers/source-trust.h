@@ -34,6 +34,14 @@ typedef struct AnswerSetting {
         const char *name;               /* for messages: "kernel command line: forja.answer-token=" */
 } AnswerSetting;
 
+/* The owner's pin and token for URLs found by DHCP or DNS (the kernel
+ * command line's forja.answer-fingerprint= / forja.answer-token=, or the
+ * medium's). A trusted pin replaces the one of option 251 or the TXT record. */
+typedef struct AnswerCredentials {
+        AnswerSetting fingerprint;
+        AnswerSetting token;
+} AnswerCredentials;
+
 /* Applies the rules above to a request to url with the pin fingerprint and
  * the token token (either may be unset). 0 or -EINVAL with a message. */
 int answer_request_check(const AnswerSetting *url, const AnswerSetting *fingerprint, const AnswerSetting *token,

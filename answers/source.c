@@ -436,8 +436,13 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                 }
         }
 
-        /* Proxmox-compatible network discovery; a token from the command line still counts. */
-        r = answer_fetch_network(&net, hw, c.token, o, &f, &tried, ret_error);
+        /* Proxmox-compatible network discovery; the command line's pin and
+         * token are the owner's (source-trust.h). */
+        AnswerCredentials cred = {
+                .fingerprint = { c.fingerprint, ANSWER_ORIGIN_CMDLINE, "kernel command line: forja.answer-fingerprint=" },
+                .token = { c.token, ANSWER_ORIGIN_CMDLINE, "kernel command line: forja.answer-token=" },
+        };
+        r = answer_fetch_network(&net, hw, &cred, o, &f, &tried, ret_error);
         if (r < 0 || f.source)
                 goto done;
 
