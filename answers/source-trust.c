@@ -27,11 +27,9 @@ int answer_request_check(const AnswerSetting *url, const AnswerSetting *fingerpr
          * there only when the owner's pin says which server it must be. */
         if (has_token && !answer_origin_trusted(url->origin) && !(has_fp && answer_origin_trusted(fingerprint->origin))) {
                 error_setf(ret_error, "%s: not sent to a URL found by %s (%s%s) without a certificate pin from the kernel "
-                           "command line or the install medium (forja.answer-fingerprint=)%s%s",
+                           "command line or the install medium (forja.answer-fingerprint=)%s%s%s",
                            token->name, url->origin == ANSWER_ORIGIN_DNS ? "DNS" : "DHCP", url->name, url->value,
-                           has_fp ? "; the pin of " : "", has_fp ? fingerprint->name : "");
-                if (has_fp && ret_error && *ret_error)
-                        (void) strextendf_with_separator(ret_error, "", " does not count");
+                           has_fp ? "; the pin of " : "", has_fp ? fingerprint->name : "", has_fp ? " does not count" : "");
                 return -EINVAL;
         }
         return 0;
