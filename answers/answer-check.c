@@ -207,6 +207,16 @@ const char *check_fingerprint(const char *s) {
         return NULL;
 }
 
+const char *check_sha256(const char *s) {
+        size_t n = 0;
+        for (; s[n]; n++)
+                if (!isxdigit((unsigned char) s[n]))
+                        break;
+        if (n != 64 || s[n])
+                return "must be a SHA-256 digest (64 hex digits, as sha256sum prints it)";
+        return NULL;
+}
+
 const char *check_check_id(const char *s) {
         if (!*s)
                 return "cannot be empty";

@@ -24,6 +24,7 @@ const char *check_mac(const char *s, char ret[static 18]);
 const char *check_ifname(const char *s);        /* a pinned interface name */
 const char *check_url(const char *s);           /* http:// or https:// */
 const char *check_fingerprint(const char *s);   /* SHA-256, hex, colons optional */
+const char *check_sha256(const char *s);       /* a SHA-256 digest: 64 hex digits */
 const char *check_check_id(const char *s);      /* a hardware check id: [a-z0-9-] */
 
 /* True when ip lies inside addr/prefix (same family). */

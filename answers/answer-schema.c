@@ -642,7 +642,9 @@ static void parse_disks(AnswerParser *p, const TomlValue *t) {
 /* -------------------------------------------- hooks, cluster and checks */
 
 static void parse_first_boot(AnswerParser *p, const TomlValue *t) {
-        static const char *const known[] = { "source", "ordering", "url", "cert-fingerprint", NULL };
+        static const char *const known[] = {
+                "source", "ordering", "url", "cert-fingerprint", "sha256", "allow-unverified-http", NULL
+        };
         static const char *const sources[] = { "from-url", "from-iso", NULL };
         static const char *const orderings[] = { "before-network", "network-online", "fully-up", NULL };
         Answer *a = p->a;
@@ -674,7 +676,13 @@ static void parse_first_boot(AnswerParser *p, const TomlValue *t) {
                         const char *why = a->first_boot.cert_fingerprint ? check_fingerprint(a->first_boot.cert_fingerprint) : NULL;
                         if (why)
                                 answer_error(p, v->pos, path, "%s", why);
-                }
+                } else if (streq(k, "sha256")) {
+                        get_string(p, v, path, &a->first_boot.sha256);
+                        const char *why = a->first_boot.sha256 ? check_sha256(a->first_boot.sha256) : NULL;
+                        if (why)
+                                answer_error(p, v->pos, path, "%s", why);
+                } else if (streq(k, "allow-unverified-http"))
+                        get_bool(p, v, path, &a->first_boot.allow_unverified_http);
         }
         if (!have_source && !answer_diags_find(p->d, "first-boot.source"))
                 answer_error(p, t->pos, "first-boot.source", "is required (from-url or from-iso)");

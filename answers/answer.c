@@ -56,6 +56,7 @@ void answer_free(Answer *a) {
         free(a->disks.encrypt_passphrase);
         free(a->first_boot.url);
         free(a->first_boot.cert_fingerprint);
+        free(a->first_boot.sha256);
         free(a->webhook.url);
         free(a->webhook.cert_fingerprint);
         free(a->webhook.auth_token);

@@ -153,6 +153,8 @@ typedef struct Answer {
                 AnswerFirstBootOrdering ordering;
                 char *url;
                 char *cert_fingerprint;
+                char *sha256;           /* forja: the hook's SHA-256, checked after the download */
+                bool allow_unverified_http; /* forja: opt-in to a plain http hook without sha256 */
         } first_boot;
 
         struct {

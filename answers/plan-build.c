@@ -558,6 +558,9 @@ static json_object *build_first_boot(const Answer *a) {
         json_add_string(f, "systemd-target", answer_first_boot_target(a->first_boot.ordering));
         json_add_string(f, "url", a->first_boot.url);
         json_add_string(f, "cert-fingerprint", a->first_boot.cert_fingerprint);
+        if (a->first_boot.sha256)
+                json_add_string(f, "sha256", a->first_boot.sha256);
+        json_add_bool(f, "allow-unverified-http", a->first_boot.allow_unverified_http);
         return f;
 }
 

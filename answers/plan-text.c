@@ -232,9 +232,12 @@ static void print_rest(FILE *f, json_object *plan) {
                 jbool(s, "reboot-on-error") ? ", reboot on error" : "");
 
         if (jbool(fb, "enabled"))
-                fprintf(f, "\nFirst boot: run the hook %s%s%s, ordering %s (systemd %s.target)\n",
+                fprintf(f, "\nFirst boot: run the hook %s%s%s%s, ordering %s (systemd %s.target)\n",
                         streq_ptr(json_get_string(fb, "source"), "from-iso") ? "baked into the ISO" : "fetched from ",
                         json_get_string(fb, "url") ?: "", json_get_string(fb, "cert-fingerprint") ? " (pinned certificate)" : "",
+                        json_get_string(fb, "sha256") ? " (sha256 checked)" :
+                        jbool(fb, "allow-unverified-http") && startswith(strempty(json_get_string(fb, "url")), "http://")
+                                ? " (NOT verified: allow-unverified-http)" : "",
                         json_get_string(fb, "ordering"), json_get_string(fb, "systemd-target"));
         else
                 fputs("\nFirst boot: nothing to run\n", f);

@@ -6,6 +6,7 @@
 
 #include "dns-txt.h"
 #include "netinfo.h"
+#include "source-trust.h"
 #include "source.h"
 
 /* GET url (POST post_json as application/json when given) with retries,
@@ -16,9 +17,10 @@ int answer_fetch_http(const char *url, const char *fingerprint, const char *toke
 int answer_url_expand_full(const char *templ, const Hardware *hw, const char *hostname,
                            char **ret_url, char **ret_fallback, char **ret_error);
 
-/* Sources 4 and 5: DHCP option 250, then DNS TXT. Returns 0 with ret->source
+/* Sources 4 and 5: DHCP option 250, then DNS TXT. The found URL is pinned by
+ * cred's fingerprint when it has one, else by option 251 / the TXT record;
+ * cred's token goes only where answer_request_check() allows. Returns 0 with ret->source
  * NULL when neither gave a URL (*ret_tried says what was looked at); a URL
- * that was found is final, like the kernel command line's. A pin given (from
- * the medium) is used instead of the one found with the URL. */
-int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *token, const char *pin,
+ * that was found is final, like the kernel command line's. */
+int answer_fetch_network(const NetInfo *net, const Hardware *hw, const AnswerCredentials *cred,
                          const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_tried, char **ret_error);

@@ -3,8 +3,10 @@
  * URL from DHCP option 250 (fingerprint option 251), else from DNS TXT
  * proxmox-auto-installer.DOMAIN (fingerprint TXT
  * proxmox-auto-installer-cert-fingerprint.DOMAIN). Like Proxmox, a
- * fingerprint is only taken from the method that gave the URL. The URL is
- * sent a POST of the system info (answer_system_info_json). */
+ * fingerprint is only taken from the method that gave the URL, unless the
+ * owner (kernel command line, medium) gives one, which wins. The URL is sent a
+ * POST of the system info (answer_system_info_json), and the owner's token
+ * only where source-trust.h allows it. */
 
 #include "http.h"
 #include "json-out.h"
@@ -28,6 +30,8 @@ static int post_system_info(const char *url, const char *fingerprint, const char
                 return -ENOMEM;
         if (o->dry_run)
                 return 0;
+        if (http_url_is_plain(url))
+                log_warning("Sending the system information (serial numbers, MAC addresses) unencrypted to %s.", url);
         json_object *info = answer_system_info_for(url, hw);
         const char *body = info ? json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN) : NULL;
         int r = body ? answer_fetch_http(url, fingerprint, token, body, o, ret, ret_error) : -ENOMEM;
@@ -51,7 +55,28 @@ static char **all_nameservers(const NetInfo *net) {
         return l;
 }
 
-int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *token, const char *pin,
+/* The pin for a found URL: the owner's when given (the network's is then
+ * not used), else the network's own (Proxmox's behaviour). */
+static const AnswerSetting *pick_pin(const AnswerCredentials *cred, const AnswerSetting *network) {
+        if (cred->fingerprint.value && answer_origin_trusted(cred->fingerprint.origin)) {
+                if (network->value)
+                        log_notice("%s is not used: %s pins the server.", network->name, cred->fingerprint.name);
+                return &cred->fingerprint;
+        }
+        return network;
+}
+
+static int pinned_by(char **source, const AnswerSetting *pin) {
+        if (!pin->value)
+                return 0;
+        return strextendf_with_separator(source, "", " (certificate pinned by %s%s)",
+                                         pin->origin == ANSWER_ORIGIN_DHCP ? "option 251" :
+                                         pin->origin == ANSWER_ORIGIN_DNS ? "TXT " : "the ",
+                                         pin->origin == ANSWER_ORIGIN_DNS ? pin->name + strlen("DNS TXT ") :
+                                         pin->origin == ANSWER_ORIGIN_DHCP ? "" : pin->name);
+}
+
+int answer_fetch_network(const NetInfo *net, const Hardware *hw, const AnswerCredentials *cred,
                          const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_tried, char **ret_error) {
         int r;
 
@@ -70,11 +95,18 @@ int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *tok
                 r = check_fingerprint(n->opt251, where, ret_error);
                 if (r < 0)
                         return r;
-                if (asprintf(&ret->source, "DHCP option 250 on %s: %s%s", n->iface, n->opt250,
-                             pin ? " (certificate pinned by the install medium)" :
-                             n->opt251 ? " (certificate pinned by option 251)" : "") < 0)
+                _cleanup_free_ char *url_name = NULL;
+                if (asprintf(&url_name, "DHCP option 250 on %s: ", n->iface) < 0)
                         return -ENOMEM;
-                return post_system_info(n->opt250, pin ?: n->opt251, token, hw, o, ret, ret_error);
+                const AnswerSetting url = { n->opt250, ANSWER_ORIGIN_DHCP, url_name };
+                const AnswerSetting *pin = pick_pin(cred, &(AnswerSetting) { n->opt251, ANSWER_ORIGIN_DHCP, where });
+                r = answer_request_check(&url, pin, &cred->token, ret_error);
+                if (r < 0)
+                        return r;
+                if (asprintf(&ret->source, "DHCP option 250 on %s: %s", n->iface, n->opt250) < 0 ||
+                    pinned_by(&ret->source, pin) < 0)
+                        return -ENOMEM;
+                return post_system_info(n->opt250, pin->value, cred->token.value, hw, o, ret, ret_error);
         }
 
         /* 5. DNS TXT, for each search domain then each DHCP domain name. */
@@ -104,14 +136,17 @@ int answer_fetch_network(const NetInfo *net, const Hardware *hw, const char *tok
                         if (r < 0)
                                 return r;
                 }
-                if (pin) {
-                        if (asprintf(&ret->source, "DNS TXT %s: %s (certificate pinned by the install medium)", name, url) < 0)
-                                return -ENOMEM;
-                } else if (asprintf(&ret->source, "DNS TXT %s: %s%s%s", name, url,
-                                    fp ? " (certificate pinned by TXT " : "", fp ? fp_name : "") < 0 ||
-                           (fp && strextendf_with_separator(&ret->source, "", ")") < 0))
+                _cleanup_free_ char *url_name = NULL, *fp_where = NULL;
+                if (asprintf(&url_name, "DNS TXT %s: ", name) < 0 || asprintf(&fp_where, "DNS TXT %s", strempty(fp_name)) < 0)
                         return -ENOMEM;
-                return post_system_info(url, pin ?: fp, token, hw, o, ret, ret_error);
+                const AnswerSetting url_setting = { url, ANSWER_ORIGIN_DNS, url_name };
+                const AnswerSetting *pin = pick_pin(cred, &(AnswerSetting) { fp, ANSWER_ORIGIN_DNS, fp_where });
+                r = answer_request_check(&url_setting, pin, &cred->token, ret_error);
+                if (r < 0)
+                        return r;
+                if (asprintf(&ret->source, "DNS TXT %s: %s", name, url) < 0 || pinned_by(&ret->source, pin) < 0)
+                        return -ENOMEM;
+                return post_system_info(url, pin->value, cred->token.value, hw, o, ret, ret_error);
         }
         if (!*ret_tried)
                 (void) strextendf_with_separator(ret_tried, "", "no DHCP option 250%s",

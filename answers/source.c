@@ -6,6 +6,8 @@
 
 #include <blkid/blkid.h>
 
+#define FORJA_CLEANUP_JSON
+#include "cleanup-libs.h"
 #include "fileio.h"
 #include "http.h"
 #include "json-out.h"
@@ -332,10 +334,15 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
         return r;
 }
 
-/* The URL of the kernel command line (origin "kernel command line") or of a
- * medium prepared --fetch-from http --url, in c->url. */
-static int fetch_named(const char *origin, const AnswerCmdline *c, const Hardware *hw, const char *hostname,
+/* The URL of the kernel command line (ANSWER_ORIGIN_CMDLINE) or of a medium
+ * prepared --fetch-from http --url (ANSWER_ORIGIN_MEDIUM), in c->url. The
+ * medium's URL is sent a POST of the system info, as Proxmox's
+ * proxmox-fetch-answer does with --url (Proxmox Datacenter Manager answers
+ * nothing else); forja.answer= is a GET. */
+static int fetch_named(AnswerOrigin from, const AnswerCmdline *c, const Hardware *hw, const char *hostname,
                        const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_error) {
+        bool medium = from == ANSWER_ORIGIN_MEDIUM;
+        const char *origin = medium ? "install medium (fetch-from http)" : "kernel command line";
         const char *v;
         int r;
 
@@ -360,6 +367,16 @@ static int fetch_named(const char *origin, const AnswerCmdline *c, const Hardwar
                 error_setf(ret_error, "forja.answer=%s: expected http://, https://, file:PATH or partition:LABEL", c->url);
                 return -EINVAL;
         }
+        r = answer_request_check(&(AnswerSetting) { c->url, from, medium ? "install medium: url" : "forja.answer=" },
+                                 &(AnswerSetting) { c->fingerprint, from,
+                                                    medium ? "install medium: cert-fingerprint" :
+                                                             "kernel command line: forja.answer-fingerprint=" },
+                                 &(AnswerSetting) { c->token, from,
+                                                    medium ? "install medium: answer-auth-token" :
+                                                             "kernel command line: forja.answer-token=" },
+                                 ret_error);
+        if (r < 0)
+                return r;
 
         _cleanup_free_ char *url = NULL, *fallback = NULL;
         r = answer_url_expand_full(c->url, hw, hostname, &url, &fallback, ret_error);
@@ -370,7 +387,11 @@ static int fetch_named(const char *origin, const AnswerCmdline *c, const Hardwar
         ret->location = strdup(url);
         if (o->dry_run)
                 return 0;
-        r = answer_fetch_http(url, c->fingerprint, c->token, NULL, o, ret, ret_error);
+        _cleanup_json_ json_object *info = medium ? answer_system_info_for(url, hw) : NULL;
+        const char *body = info ? json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN) : NULL;
+        if (medium && !body)
+                return -ENOMEM;
+        r = answer_fetch_http(url, c->fingerprint, c->token, body, o, ret, ret_error);
         if (r == -ENOENT && c->fallback_default && fallback) {
                 log_notice("%s: not found, trying the fallback %s.", url, fallback);
                 free(ret->location);
@@ -378,7 +399,7 @@ static int fetch_named(const char *origin, const AnswerCmdline *c, const Hardwar
                 free(ret->source);
                 if (asprintf(&ret->source, "%s: %s (fallback for %s)", origin, fallback, url) < 0)
                         return -ENOMEM;
-                r = answer_fetch_http(fallback, c->fingerprint, c->token, NULL, o, ret, ret_error);
+                r = answer_fetch_http(fallback, c->fingerprint, c->token, body, o, ret, ret_error);
         }
         return r;
 }
@@ -410,7 +431,7 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
 
         if (c.url) {
                 /* A named source is final: it never falls through to another. */
-                r = fetch_named("kernel command line", &c, hw, hostname, o, &f, ret_error);
+                r = fetch_named(ANSWER_ORIGIN_CMDLINE, &c, hw, hostname, o, &f, ret_error);
                 answer_cmdline_done(&c);
                 goto done;
         }
@@ -421,7 +442,7 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                 return r;
         if (medium.from == ANSWER_FETCH_FROM_HTTP && medium.url) {
                 AnswerCmdline named = { .url = medium.url, .fingerprint = medium.fingerprint, .token = medium.token };
-                r = fetch_named("install medium (fetch-from http)", &named, hw, hostname, o, &f, ret_error);
+                r = fetch_named(ANSWER_ORIGIN_MEDIUM, &named, hw, hostname, o, &f, ret_error);
                 goto done;
         }
 
@@ -450,11 +471,20 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
         }
 
         /* Proxmox-compatible network discovery, only where the kernel command
-         * line or the medium enabled it; a token (and a pin) from the command
-         * line or the medium still count. */
+         * line or the medium enabled it; a pin and a token from the command
+         * line or the medium are the owner's. */
         bool discovery = (c.fetch_from_http || medium.from == ANSWER_FETCH_FROM_HTTP) && !o->no_network_discovery;
         if (discovery) {
-                r = answer_fetch_network(&net, hw, c.token ?: medium.token, medium.fingerprint, o, &f, &tried, ret_error);
+                /* The owner's pin and token: the command line's, else the medium's (source-trust.h). */
+                AnswerCredentials cred = {
+                        .fingerprint = c.fingerprint ?
+                                (AnswerSetting) { c.fingerprint, ANSWER_ORIGIN_CMDLINE, "kernel command line: forja.answer-fingerprint=" } :
+                                (AnswerSetting) { medium.fingerprint, ANSWER_ORIGIN_MEDIUM, "install medium" },
+                        .token = c.token ?
+                                (AnswerSetting) { c.token, ANSWER_ORIGIN_CMDLINE, "kernel command line: forja.answer-token=" } :
+                                (AnswerSetting) { medium.token, ANSWER_ORIGIN_MEDIUM, "install medium: answer-auth-token" },
+                };
+                r = answer_fetch_network(&net, hw, &cred, o, &f, &tried, ret_error);
                 if (r < 0)
                         goto done;
                 if (f.source) {

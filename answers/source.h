@@ -22,7 +22,10 @@
  *   5. the URL in DNS TXT proxmox-auto-installer.DOMAIN for each search
  *      domain (fingerprint in TXT proxmox-auto-installer-cert-fingerprint.DOMAIN),
  *      POSTed the system info.
- * An HTTP reply may be TOML or JSON (converted to TOML, answer-json.h).
+ * An HTTP reply may be TOML or JSON (converted to TOML, answer-json.h). A
+ * pin or a token never goes with an http:// URL, and the command line's
+ * token goes to a URL of 4 or 5 only when the command line's pin pins it
+ * (source-trust.h): refused with -EINVAL before any request.
  * The order and the formats are documented in docs/answer-file.md. */
 
 #include <stdbool.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
+#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -30,6 +31,10 @@ void http_response_done(HttpResponse *r) {
         free(r->body);
         free(r->content_type);
         r->body = r->content_type = NULL;
+}
+
+bool http_url_is_plain(const char *url) {
+        return !url || strncasecmp(url, "https://", 8) != 0;
 }
 
 int http_normalize_fingerprint(const char *in, char ret[96]) {
@@ -279,6 +284,17 @@ int http_request(const HttpRequest *req, HttpResponse *ret, char **ret_error) {
 
         if (!req->url)
                 return -EINVAL;
+        /* The last defence behind the answer checks: a pin cannot be checked
+         * and a token would be readable without TLS (a unix socket is local). */
+        if (!req->unix_socket && http_url_is_plain(req->url) && (req->fingerprint || req->bearer_token)) {
+                if (req->bearer_token)
+                        error_setf(ret_error, "%s: refusing to send a bearer token over plain http (an https:// URL is needed)",
+                                   req->url);
+                else
+                        error_setf(ret_error, "%s: a pinned certificate cannot be checked over plain http (an https:// URL is needed)",
+                                   req->url);
+                return -EINVAL;
+        }
         if (req->fingerprint && http_normalize_fingerprint(req->fingerprint, t.expected_fp) < 0) {
                 error_setf(ret_error, "Invalid certificate fingerprint '%s': expected 32 hex bytes (SHA-256), colons allowed",
                           req->fingerprint);

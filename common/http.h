@@ -55,6 +55,7 @@ void http_response_done(HttpResponse *r);
  * errno and a message naming the URL and the reason in *ret_error:
  *   -ENOENT      404 (not retried: callers may fall back)
  *   -EPROTO      another HTTP status, or a truncated or malformed reply
+ *   -EINVAL      a pin or a bearer token with a plain http URL (nothing sent)
  *   -EPERM       the certificate did not match the pinned fingerprint, or TLS verification failed
  *   -EFBIG       the reply exceeded max_size
  *   -EHOSTUNREACH, -ECONNREFUSED, -ETIMEDOUT   network failures
@@ -62,6 +63,10 @@ void http_response_done(HttpResponse *r);
  * bodies) are retried up to attempts times with exponential backoff, each
  * retry logged. *ret is filled in either case when non-NULL. */
 int http_request(const HttpRequest *req, HttpResponse *ret, char **ret_error);
+
+/* Whether a URL goes without TLS: anything but https:// (any letter case).
+ * A pin or a bearer token is refused with such a URL (-EINVAL). */
+bool http_url_is_plain(const char *url);
 
 /* Normalises a fingerprint to upper-case colon-separated form; -EINVAL if it
  * is not 32 hex bytes. */

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "image-http.h"
 #include "install-front.h"
 #include "macro.h"
+#include "strutil.h"
 
 char *install_cmdline_value(const char *cmdline, const char *key) {
         char *found = NULL;
@@ -36,8 +38,11 @@ int install_source_resolve(InstallSource *s, const char *image, const char *mani
                 }
                 image = s->image_buf;
         }
-        if (!fingerprint)
+        s->fingerprint_name = "--image-fingerprint";
+        if (!fingerprint) {
                 fingerprint = s->fingerprint_buf = install_cmdline_value(cmdline, "forja.image-fingerprint");
+                s->fingerprint_name = "kernel command line: forja.image-fingerprint=";
+        }
         if (!manifest) {
                 /* node.tar.zst -> node.manifest.json beside it. */
                 if (image_manifest_url(image, &s->manifest_buf) < 0) {
@@ -49,6 +54,19 @@ int install_source_resolve(InstallSource *s, const char *image, const char *mani
         s->image = image;
         s->manifest = manifest;
         s->fingerprint = fingerprint;
+        return 0;
+}
+
+int install_source_check(const InstallSource *s, char **ret_error) {
+        if (!s->fingerprint)
+                return 0;
+        const char *const urls[] = { s->image, s->manifest };
+        for (size_t i = 0; i < ELEMENTSOF(urls); i++)
+                if (image_is_url(urls[i]) && http_url_is_plain(urls[i])) {
+                        error_setf(ret_error, "%s pins a certificate, which cannot be checked over plain http:// (%s %s): "
+                                   "use an https:// URL", s->fingerprint_name, i == 0 ? "image" : "manifest", urls[i]);
+                        return -EINVAL;
+                }
         return 0;
 }
 

@@ -17,6 +17,7 @@ typedef struct InstallSource {
         const char *image;              /* resolved; point into the options or the buffers below */
         const char *manifest;
         const char *fingerprint;        /* NULL: none pinned */
+        const char *fingerprint_name;   /* where it was set, for messages */
         char *image_buf, *manifest_buf, *fingerprint_buf;
 } InstallSource;
 
@@ -28,6 +29,11 @@ typedef struct InstallSource {
 int install_source_resolve(InstallSource *s, const char *image, const char *manifest, const char *fingerprint,
                            const char *cmdline, const char *medium_dir);
 void install_source_done(InstallSource *s);
+
+/* A pinned fingerprint needs https:// for the image and the manifest (a pin
+ * cannot be checked over plain http): -EINVAL naming the option or the
+ * kernel argument and the URL, else 0. */
+int install_source_check(const InstallSource *s, char **ret_error);
 
 /* The value of KEY=... on a kernel command line (the last one wins), or NULL. */
 char *install_cmdline_value(const char *cmdline, const char *key);

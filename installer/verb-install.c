@@ -170,12 +170,20 @@ static int run_install(int argc, char *argv[]) {
                 }
 
         /* The node image: --image, else forja.image= (a network boot), else the medium's. */
-        _cleanup_free_ char *cmdline = NULL, *serial = NULL;
-        (void) read_one_line_file("/proc/cmdline", &cmdline);
+        _cleanup_free_ char *cmdline = NULL, *serial = NULL, *source_error = NULL;
+        if (hw->kernel_cmdline)         /* probed from /proc/cmdline, or the described machine's */
+                cmdline = strdup(hw->kernel_cmdline);
+        else
+                (void) read_one_line_file("/proc/cmdline", &cmdline);
         _cleanup_(install_source_done) InstallSource source = {};
         if (install_source_resolve(&source, image, manifest, image_fp, cmdline, MEDIUM_DIR) < 0) {
                 hardware_free(hw);
                 return log_oom(), EXIT_JOB_FAILED;
+        }
+        if (install_source_check(&source, &source_error) < 0) {
+                hardware_free(hw);
+                log_error("install: %s; nothing was written.", source_error);
+                return EXIT_BAD_INPUT;
         }
 
         /* No answer given or found, and a person at a terminal: the text-mode
@@ -315,8 +323,9 @@ const Verb verb_install = {
                 "                         a URL is streamed and verified chunk by chunk\n"
                 "     --manifest FILE|URL Its manifest (default: node.manifest.json beside the image)\n"
                 "     --image-fingerprint SHA256\n"
-                "                         Pin the image server's certificate (default:\n"
-                "                         forja.image-fingerprint= on the kernel command line)\n"
+                "                         Pin the image server's certificate, https:// only\n"
+                "                         (default: forja.image-fingerprint= on the kernel\n"
+                "                         command line)\n"
                 "     --target DIR        Where to mount the new system (default /run/forja/target)\n"
                 "     --finish MODE       answer: reboot or power off as the answer says (the\n"
                 "                         installer does this); none: just exit (default)\n"

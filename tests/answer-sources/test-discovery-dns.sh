@@ -89,6 +89,23 @@ expect_exit 1 "${FETCH[@]}"
 expect_match "fingerprint $fp does not match the pinned $bad_fp"
 [ ! -s "$TMPD/tls.log" ] || fail "a request reached the server despite the wrong pin"
 
+# Issue 18 item 3: a token from the kernel command line goes to a URL found in
+# DNS only with the owner's pin (the command line's), never with the TXT one,
+# and never over plain http; refused before any request.
+TFETCH=(in_ns env FORJA_NET_DIR="$TMPD/net" "$FORJA" answer fetch --medium "$TMPD/none" --hardware "$TMPD/hw.json")
+: >"$TMPD/tls.log"; : >"$TMPD/plain.log"
+net "tls.example"
+expect_exit 2 "${TFETCH[@]}" --cmdline "forja.fetch-from=http forja.answer-token=tok-Dns-77"
+expect_match "forja.answer-token=.*DNS TXT proxmox-auto-installer.tls.example: $S/proxmox/answer"
+[ ! -s "$TMPD/tls.log" ] || fail "the server got a request: $(cat "$TMPD/tls.log")"
+expect_exit 0 "${TFETCH[@]}" --cmdline "forja.fetch-from=http forja.answer-fingerprint=$fp forja.answer-token=tok-Dns-77"
+expect_match "\(certificate pinned by the kernel command line: forja.answer-fingerprint=\)$"
+grep -q '"Authorization": "Bearer tok-Dns-77"' "$TMPD/tls.log" || fail "the token did not reach the pinned server"
+net "lab.example"
+expect_exit 2 "${TFETCH[@]}" --cmdline "forja.fetch-from=http forja.answer-token=tok-Dns-77"
+expect_match "forja.answer-token=: a token is never sent over plain http://"
+[ ! -s "$TMPD/plain.log" ] || fail "the server got a request: $(cat "$TMPD/plain.log")"
+
 # No record anywhere: what was asked is listed.
 net "empty.example"
 expect_exit 1 "${FETCH[@]}"

@@ -66,11 +66,17 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 expect_exit $((10 + 111)) "$GET" "http://127.0.0.1:$port/answer.toml"
 expect_match "127.0.0.1:$port/answer.toml: .*(refused|connect)"
 
-# A bearer token reaches the server but never our output.
-expect_exit 0 "$GET" --token s3cr3t-token-value --post '{"a":1}' "$P/answer.toml"
-grep -q '"Authorization": "Bearer s3cr3t-token-value"' "$TMPD/plain.log" || fail "token not sent"
-grep -q '"body": "{\\"a\\":1}"' "$TMPD/plain.log" || fail "POST body not received"
+# The last defence for a pin or a token with a plain http:// URL (the answer
+# checks refuse them first): refused before any request is made.
+some_fp=$(printf '%064d' 0 | sed 's/../&:/g; s/:$//')
+: >"$TMPD/plain.log"
+expect_exit $((10 + 22)) "$GET" --token s3cr3t-token-value --post '{"a":1}' "$P/answer.toml"
+expect_match "$P/answer.toml: refusing to send a bearer token over plain http"
 ! grep -q s3cr3t <<<"$OUT" || fail "token leaked into output"
+expect_exit $((10 + 22)) "$GET" --pin "$some_fp" "$P/answer.toml"
+expect_match "$P/answer.toml: a pinned certificate cannot be checked over plain http"
+expect_exit $((10 + 22)) "$GET" --token s3cr3t-token-value "HTTP://127.0.0.1:${P##*:}/answer.toml"
+[ ! -s "$TMPD/plain.log" ] || fail "the server got a request: $(cat "$TMPD/plain.log")"
 
 # TLS: a self-signed certificate, pinned by its SHA-256 fingerprint.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" \
@@ -87,6 +93,12 @@ expect_match 'keyboard = "en-us"'
 expect_match "fingerprint=$fp"
 # Lower case without colons is the same pin.
 expect_exit 0 "$GET" --pin "$(tr -d : <<<"$fp" | tr A-F a-f)" "$S/answer.toml"
+
+# Over pinned TLS a bearer token and a POST body reach the server, the token never our output.
+expect_exit 0 "$GET" --pin "$fp" --token s3cr3t-token-value --post '{"a":1}' "$S/answer.toml"
+grep -q '"Authorization": "Bearer s3cr3t-token-value"' "$TMPD/tls.log" || fail "token not sent"
+grep -q '"body": "{\\"a\\":1}"' "$TMPD/tls.log" || fail "POST body not received"
+! grep -q s3cr3t <<<"$OUT" || fail "token leaked into output"
 
 expect_exit $((10 + 1)) "$GET" --attempts 3 --pin "$other_fp" "$S/answer.toml"
 expect_match "server certificate fingerprint $fp does not match the pinned $other_fp"

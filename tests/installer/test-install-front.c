@@ -5,6 +5,7 @@
  * webhook, chained. */
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,36 @@ int main(void) {
         /* A key that only starts like forja.image is not it. */
         check_source(NULL, NULL, NULL, "forja.images=/x.tar.zst forja.image-fingerprint",
                      "/run/forja/medium/node/node.tar.zst", "/run/forja/medium/node/node.manifest.json", NULL);
+
+        /* A pin needs https for the image and the manifest; the message names
+         * where the pin was set (issue 18 item 1). */
+        InstallSource s;
+        char *error = NULL;
+        CHECK_INTEQ(install_source_resolve(&s, NULL, NULL, NULL,
+                                           "forja.image=http://10.0.2.2/node.tar.zst forja.image-fingerprint=AB:CD", "/m"), 0);
+        CHECK_INTEQ(install_source_check(&s, &error), -EINVAL);
+        CHECK(error && strstr(error, "kernel command line: forja.image-fingerprint=") &&
+              strstr(error, "image http://10.0.2.2/node.tar.zst"));
+        install_source_done(&s);
+        free(error);
+        error = NULL;
+        CHECK_INTEQ(install_source_resolve(&s, "https://h/node.tar.zst", "http://h/m.json", "AB", NULL, "/m"), 0);
+        CHECK_INTEQ(install_source_check(&s, &error), -EINVAL);
+        CHECK(error && strstr(error, "--image-fingerprint") && strstr(error, "manifest http://h/m.json"));
+        install_source_done(&s);
+        free(error);
+        error = NULL;
+        /* https, a local file, or no pin: fine. */
+        CHECK_INTEQ(install_source_resolve(&s, "https://h/node.tar.zst", NULL, "AB", NULL, "/m"), 0);
+        CHECK_INTEQ(install_source_check(&s, &error), 0);
+        install_source_done(&s);
+        CHECK_INTEQ(install_source_resolve(&s, "/srv/node.tar.zst", NULL, "AB", NULL, "/m"), 0);
+        CHECK_INTEQ(install_source_check(&s, &error), 0);
+        install_source_done(&s);
+        CHECK_INTEQ(install_source_resolve(&s, "http://h/node.tar.zst", NULL, NULL, NULL, "/m"), 0);
+        CHECK_INTEQ(install_source_check(&s, &error), 0);
+        install_source_done(&s);
+        CHECK(error == NULL);
 
         /* Hooks: standalone without a webhook: the cluster settings, no hooks. */
         json_object *standalone = json_tokener_parse("{ \"cluster\": { \"mode\": \"standalone\" } }");

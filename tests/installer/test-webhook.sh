@@ -45,7 +45,8 @@ url = "$2"
 auth-token = "$TOKEN"
 EOT
         } >"$1"
-        [ -n "${3:-}" ] && echo "cert-fingerprint = \"$3\"" >>"$1"
+        # The token only goes over pinned https (a pin or token with http:// is refused).
+        echo "cert-fingerprint = \"${3:-$fp}\"" >>"$1"
         return 0
 }
 
@@ -57,15 +58,17 @@ install_fails() { # ANSWER: the install must fail in stage verify with exit 1
         expect_match '^FORJA-INSTALL-FAILED stage=verify$'
 }
 
-http_server_start plain "$TMPD/www"
-P=http://127.0.0.1:$HTTP_PORT
+http_make_cert
+fp=$CERT_FP bad_fp=$CERT_BAD_FP
+http_server_start hooks "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
+P=https://127.0.0.1:$HTTP_PORT
 
 # 1. started, then failed, with the stage, the error and the log tail.
 write_answer "$TMPD/a.toml" "$P/hook"
 install_fails "$TMPD/a.toml"
 expect_match 'Webhook: started report delivered'
 expect_match 'Webhook: failed report delivered'
-python3 - "$TMPD/plain.log" "$ROOT_PW" "$TOKEN" "$TMPD" <<'PY'
+python3 - "$TMPD/hooks.log" "$ROOT_PW" "$TOKEN" "$TMPD" <<'PY'
 import json, sys
 log, pw, token, tmpd = sys.argv[1:5]
 reqs = [json.loads(l) for l in open(log)]
@@ -105,14 +108,14 @@ check(any(l.startswith("CPU virtualization: ") for l in tail), "failed: the tail
 check(set(failed) == {"forja", "product", "iso", "fqdn", "dmi", "token"}, "failed: top-level keys %s" % sorted(failed))
 print(json.dumps(failed, indent=2))
 PY
-cp "$TMPD/plain.log" "$TMPD/failed-bodies.log"
+cp "$TMPD/hooks.log" "$TMPD/failed-bodies.log"
 
 # 2. A secret that a log line quotes is masked in the tail (the root password
 #    is a piece of the stage failure line, on purpose).
-: >"$TMPD/plain.log"
+: >"$TMPD/hooks.log"
 write_answer "$TMPD/b.toml" "$P/hook" "" "verify FAILED"
 install_fails "$TMPD/b.toml"
-python3 - "$TMPD/plain.log" <<'PY'
+python3 - "$TMPD/hooks.log" <<'PY'
 import json, sys
 bodies = [json.loads(l)["body"] for l in open(sys.argv[1])]
 if len(bodies) != 2: sys.exit("expected two bodies, got %d" % len(bodies))
@@ -123,10 +126,10 @@ PY
 
 # ... and in the error text, which no log line carries (the password is a
 #    piece of the error message, on purpose).
-: >"$TMPD/plain.log"
+: >"$TMPD/hooks.log"
 write_answer "$TMPD/b2.toml" "$P/hook" "" "cannot read it as JSON"
 install_fails "$TMPD/b2.toml"
-python3 - "$TMPD/plain.log" <<'PY2'
+python3 - "$TMPD/hooks.log" <<'PY2'
 import json, sys
 bodies = [json.loads(l)["body"] for l in open(sys.argv[1])]
 if len(bodies) != 2: sys.exit("expected two bodies, got %d" % len(bodies))
@@ -136,19 +139,17 @@ if not err.endswith("no-such-image.manifest.json: <redacted>"): sys.exit("error 
 PY2
 
 # 3. Retries: the hook answers 500 twice, then 200; each report is still delivered once.
-: >"$TMPD/plain.log"
+: >"$TMPD/hooks.log"
 echo ok >"$TMPD/www/retry"
 write_answer "$TMPD/c.toml" "$P/fail/2/retry/retry"
 install_fails "$TMPD/c.toml"
 expect_match 'Webhook: started report delivered'
 expect_match 'Webhook: failed report delivered'
-n=$(grep -c '"path": "/fail/2/retry/retry"' "$TMPD/plain.log")
+n=$(grep -c '"path": "/fail/2/retry/retry"' "$TMPD/hooks.log")
 [ "$n" = 4 ] || fail "expected 4 requests (started: 500, 500, 200; failed: 200), got $n"
 
 # 4. TLS: the right pin delivers, a wrong pin delivers nothing and is logged;
 #    the install fails the same way (exit 1, stage check) either way.
-http_make_cert
-fp=$CERT_FP bad_fp=$CERT_BAD_FP
 http_server_start tls "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem"
 S=https://127.0.0.1:$HTTP_PORT
 write_answer "$TMPD/d.toml" "$S/hook" "$fp"
