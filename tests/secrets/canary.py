@@ -180,7 +180,20 @@ def cmd_scan(canaries_path, args):
             n_requests += 1
             headers = {k: v for k, v in r.get("headers", {}).items() if k.lower() != "authorization"}
             where = "%s: %s %s" % (log, r.get("method"), r.get("path"))
-            check(where + " (body)", r.get("body", "").encode())
+            body = r.get("body", "")
+            try:
+                b = json.loads(body)
+            except ValueError:
+                b = None
+            if isinstance(b, dict) and "token" in b:
+                # As Proxmox's post-hook sends it, the webhook's own auth-token
+                # travels as the body's "token" (docs/proxmox.md); nothing else may.
+                tok = b.pop("token")
+                own = [c["value"] for c in search if c["key"] == "post-installation-webhook.auth-token"]
+                if tok not in own:
+                    found.append("%s (body): its \"token\" is not the webhook's auth-token" % where)
+                body = json.dumps(b, ensure_ascii=False)
+            check(where + " (body)", body.encode())
             check(where + " (path and headers)", (r.get("path", "") + json.dumps(headers)).encode())
     for f in found:
         print(f)
