@@ -234,3 +234,25 @@ const char *format_number(double v, char buf[static 32]) {
         }
         return buf;
 }
+
+/* The password field of root's /etc/shadow line, written as it is: not
+ * empty, printable, without blanks and the field separator ':'. (Whether it
+ * is a crypt(5) hash at all is the caller's warning: as with Proxmox, any
+ * other value only means root cannot log in with a password.) */
+const char *check_shadow_field(const char *s) {
+        if (!s || !*s)
+                return "is empty";
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                if (*p <= 0x20 || *p >= 0x7f || *p == ':')
+                        return "cannot stand in /etc/shadow (it holds a blank, a control character or ':')";
+        return NULL;
+}
+
+/* One line of root's authorized_keys. */
+const char *check_ssh_key_line(const char *s) {
+        if (!s || !*s)
+                return "is empty";
+        if (strpbrk(s, "\r\n"))
+                return "spans lines (one key per array entry)";
+        return NULL;
+}

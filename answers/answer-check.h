@@ -26,6 +26,8 @@ const char *check_url(const char *s);           /* http:// or https:// */
 const char *check_fingerprint(const char *s);   /* SHA-256, hex, colons optional */
 const char *check_sha256(const char *s);       /* a SHA-256 digest: 64 hex digits */
 const char *check_check_id(const char *s);      /* a hardware check id: [a-z0-9-] */
+const char *check_shadow_field(const char *s);  /* a password field /etc/shadow can hold */
+const char *check_ssh_key_line(const char *s);  /* one authorized_keys line */
 
 /* True when ip lies inside addr/prefix (same family). */
 bool ip_in_subnet(const IpAddress *ip, const IpAddress *addr, unsigned prefix);

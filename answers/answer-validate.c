@@ -92,15 +92,25 @@ static void validate_global(AnswerParser *p) {
         else if (a->global.root_password && strlen(a->global.root_password) < 8)
                 answer_error(p, POS("global", "root-password"), "global.root-password",
                              "`global.root-password` must be at least 8 characters long");
-        if (a->global.root_password_hashed && a->global.root_password_hashed[0] != '$')
+        /* Written into /etc/shadow as it is: what it cannot hold is refused
+         * now, not after the disks were wiped. */
+        const char *hashed = a->global.root_password_hashed;
+        const char *why = hashed ? check_shadow_field(hashed) : NULL;
+        if (why)
+                answer_error(p, POS("global", "root-password-hashed"), "global.root-password-hashed", "%s", why);
+        else if (hashed && hashed[0] != '$')
                 answer_warning(p, POS("global", "root-password-hashed"), "global.root-password-hashed",
                                "does not look like a crypt(3) hash (e.g. from 'mkpasswd'); it is used as given");
 
         for (size_t i = 0; a->global.root_ssh_keys && a->global.root_ssh_keys[i]; i++) {
                 const char *k = a->global.root_ssh_keys[i];
-                if (!startswith(k, "ssh-") && !startswith(k, "ecdsa-") && !startswith(k, "sk-")) {
-                        char idx[24];
-                        snprintf(idx, sizeof(idx), "[%zu]", i);
+                char idx[24];
+                snprintf(idx, sizeof(idx), "[%zu]", i);
+                const char *bad = check_ssh_key_line(k);
+                if (bad)
+                        answer_error(p, POS("global", "root-ssh-keys", idx), "global.root-ssh-keys",
+                                     "entry %zu %s", i, bad);
+                else if (!startswith(k, "ssh-") && !startswith(k, "ecdsa-") && !startswith(k, "sk-")) {
                         answer_warning(p, POS("global", "root-ssh-keys", idx), "global.root-ssh-keys",
                                        "entry %zu does not look like an OpenSSH public key", i);
                 }

@@ -8,19 +8,11 @@
 #include <crypt.h>
 #include <sys/stat.h>
 
+#include "answer-check.h"
 #include "configure-internal.h"
 #include "fileio.h"
 
 #define SHADOW "/etc/shadow"
-
-static bool hash_ok(const char *h) {
-        if (!h || h[0] != '$')
-                return false;
-        for (const unsigned char *p = (const unsigned char *) h; *p; p++)
-                if (*p <= 0x20 || *p >= 0x7f || *p == ':')
-                        return false;
-        return true;
-}
 
 /* A yescrypt hash of the password with a fresh random salt. */
 static int hash_password(const char *password, char **ret) {
@@ -77,9 +69,10 @@ int configure_root_password(const ConfigureInput *in, char **ret_error) {
 
         if (!plain && !given)
                 return target_error(ret_error, -EINVAL, in->root, SHADOW, "the answer gives no root password");
-        if (!plain && !hash_ok(given))
-                return target_error(ret_error, -EINVAL, in->root, SHADOW,
-                                    "global.root-password-hashed is not a crypt(5) hash");
+        /* The plan refused this already (answer-validate.c); checked again here. */
+        const char *why = plain ? NULL : check_shadow_field(given);
+        if (why)
+                return target_error(ret_error, -EINVAL, in->root, SHADOW, "global.root-password-hashed %s", why);
 
         struct stat st;
         int r = read_full_file(path, 16 * 1024 * 1024, &data, NULL);
@@ -114,9 +107,10 @@ int configure_root_ssh_keys(const ConfigureInput *in, char **ret_error) {
         if (!dir)
                 return -ENOMEM;
         for (char **k = keys; *k; k++) {
-                if (!**k || strpbrk(*k, "\r\n"))
+                const char *why = check_ssh_key_line(*k);
+                if (why)
                         return target_error(ret_error, -EINVAL, in->root, "/root/.ssh/authorized_keys",
-                                            "global.root-ssh-keys[%zu] is empty or spans lines", (size_t) (k - keys));
+                                            "global.root-ssh-keys[%zu] %s", (size_t) (k - keys), why);
                 if (text_append(&text, "%s\n", *k) < 0)
                         return -ENOMEM;
         }

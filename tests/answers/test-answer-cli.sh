@@ -233,4 +233,22 @@ expect_match "invalid glob"
 expect_exit 2 "$FORJA" device-match tape X=1
 ok
 
+# --- what /etc/shadow and authorized_keys cannot hold is refused when the plan
+#     is built (validate and plan alike), not in stage configure after the wipe
+sed 's/^root-password = .*/root-password-hashed = "$y$j9T$abc:def"/' minimal.toml > colon-hash.toml
+sed 's/^root-password = .*/root-password-hashed = "not-a-hash"/' minimal.toml > odd-hash.toml
+sed 's/^root-password = .*/&\nroot-ssh-keys = ["ssh-ed25519 AAAA a@b\\nssh-rsa AAAA c@d"]/' minimal.toml > two-line-key.toml
+for f in colon-hash two-line-key; do
+        expect_exit 2 "$FORJA" answer validate $f.toml
+        expect_exit 2 "$FORJA" plan --answer $f.toml --hardware "$HW"
+done
+expect_match 'two-line-key.toml:8:18: global.root-ssh-keys: entry 0 spans lines'
+expect_exit 2 "$FORJA" answer validate colon-hash.toml
+expect_match "colon-hash.toml:7:24: global.root-password-hashed: cannot stand in /etc/shadow"
+! grep -q 'abc:def' <<<"$OUT" || fail "the hash was echoed: $OUT"
+# Any other value is used as given, as Proxmox does (root then has no password login).
+expect_exit 0 "$FORJA" plan --answer odd-hash.toml --hardware "$HW"
+expect_match "global.root-password-hashed: warning: does not look like a crypt"
+ok
+
 echo "answer-cli: $ntests groups of checks passed"
