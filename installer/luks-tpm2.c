@@ -139,6 +139,11 @@ int luks_bind_tpm2(Engine *e, const char *dev, json_object *luks) {
         if (asprintf(&cfg, "{\"pcr_bank\":\"%s\",\"pcr_ids\":\"%s\"}", json_get_string(t, "pcr-bank") ?: "sha256",
                      strempty(ids)) < 0)
                 return -ENOMEM;
+        /* PCR 7 as sealed to, for whoever compares it with the node's boot
+         * (not a secret: the measurement of the Secure Boot state) */
+        _cleanup_free_ char *pcr7 = NULL;
+        if (read_one_line_file("/sys/class/tpm/tpm0/pcr-sha256/7", &pcr7) >= 0)
+                log_info("FORJA-TPM-PCR7 sha256 %s", pcr7);
         static char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8",
                                      "TPM2TOOLS_TCTI=device:/dev/tpmrm0", NULL };
         char *argv[] = { "clevis", "luks", "bind", "-y", "-k", "-", "-d", (char *) dev, "tpm2", cfg, NULL };
