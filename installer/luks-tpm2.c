@@ -37,7 +37,7 @@ static const char keyscript[] =
         "# from the TPM (clevis, PCR 7) on the first try; else the passphrase prompt.\n"
         "PATH=/sbin:/usr/sbin:/bin:/usr/bin\n"
         "if [ \"${CRYPTTAB_TRIED:-0}\" = 0 ]; then\n"
-        "        for i in $(seq 50); do [ -e /dev/tpmrm0 ] && break; sleep 0.1; done\n"
+        "        for ((i = 0; i < 50; i++)); do [ -e /dev/tpmrm0 ] && break; sleep 0.1; done\n"
         "        if . clevis-luks-common-functions 2>/dev/null &&\n"
         "           key=$(clevis_luks_unlock_device \"$CRYPTTAB_SOURCE\" 2>/dev/null) && [ -n \"$key\" ]; then\n"
         "                echo \"forja: $CRYPTTAB_NAME unlocked by the TPM\" >&2\n"
