@@ -108,7 +108,10 @@ if [ "$tpm" = 1 ]; then
         webhook="[post-installation-webhook]
 url = \"https://10.0.2.100/webhook\"
 cert-fingerprint = \"$fp\""
-        install_extra=(--tpm "$work/tpm-a" --guestfwd "tcp:10.0.2.100:443-tcp:127.0.0.1:$(cat "$work/port")"
+        # guestfwd's tcp: target is one connection for QEMU's whole life;
+        # cmd: runs a relay for each connection (started, then succeeded).
+        relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$(cat "$work/port"); cat <&3 & exec cat >&3'"
+        install_extra=(--tpm "$work/tpm-a" --guestfwd "tcp:10.0.2.100:443-cmd:$relay"
                        --on 'FORJA-RECOVERY-KEY-ON-TTY1=key:ret')
 fi
 ssh-keygen -q -t ed25519 -N '' -C "forja-e2e" -f "$work/key"
