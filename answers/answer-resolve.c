@@ -232,6 +232,22 @@ static int select_disks(Resolver *x) {
         return 0;
 }
 
+/* TPM2-bound unlock measures the UEFI Secure Boot state (PCR 7): a BIOS
+ * boot has no such measurement, and a machine without a TPM 2.0 cannot
+ * seal the key. */
+static void check_tpm2(Resolver *x) {
+        const Answer *a = x->a;
+        if (!a->disks.encrypt_tpm2)
+                return;
+        TomlPos pos = POS("disk-setup", "encrypt-tpm2");
+        if (!x->hw->uefi)
+                err(x, pos, "disk-setup.encrypt-tpm2", "TPM2 unlock binds to PCR 7 (the UEFI Secure Boot state); "
+                    "this machine booted in legacy BIOS mode");
+        else if (x->hw->tpm_version != 2)
+                err(x, pos, "disk-setup.encrypt-tpm2", "this machine has no TPM 2.0 (%s)",
+                    x->hw->tpm_version == 1 ? "TPM 1.2 found" : "no /sys/class/tpm/tpm0");
+}
+
 static void check_disks(Resolver *x) {
         const Answer *a = x->a;
         const Hardware *hw = x->hw;
@@ -549,6 +565,7 @@ int answer_resolve(const Answer *a, const Hardware *hw, Resolved **ret, AnswerDi
                 return q;
         resolve_fs_options(&x);
         check_disks(&x);
+        check_tpm2(&x);
         q = resolve_names(&x);
         if (q < 0)
                 return q;

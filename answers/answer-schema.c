@@ -580,10 +580,35 @@ static void parse_lvm(AnswerParser *p, const TomlValue *t, const char *path) {
         }
 }
 
+/* encrypt-recovery-key: where the recovery key of a TPM-unlocked volume
+ * goes, a list of "webhook" and "tty1"; never the serial console or a log. */
+static void parse_recovery_key(AnswerParser *p, const TomlValue *v, const char *path) {
+        static const char *const places[] = { "webhook", "tty1", NULL };
+        _cleanup_strv_free_ char **l = get_string_list(p, v, path, false);
+        if (!l)
+                return;
+        if (!l[0]) {
+                answer_error(p, v->pos, path, "cannot be empty (\"webhook\", \"tty1\" or both)");
+                return;
+        }
+        for (size_t i = 0; l[i]; i++) {
+                if (streq(l[i], "webhook"))
+                        p->a->disks.encrypt_recovery_key |= ANSWER_RECOVERY_WEBHOOK;
+                else if (streq(l[i], "tty1"))
+                        p->a->disks.encrypt_recovery_key |= ANSWER_RECOVERY_TTY1;
+                else {
+                        char allowed[64];
+                        list_known(places, allowed, sizeof(allowed));
+                        answer_error(p, v->array.items[i]->pos, path, "'%s' is not allowed (allowed: %s)", l[i], allowed);
+                }
+        }
+}
+
 static void parse_disks(AnswerParser *p, const TomlValue *t) {
         static const char *const known[] = {
                 "filesystem", "disk-list", "filter", "filter-match", "zfs", "lvm", "btrfs",
-                "existing-data", "raid", "encrypt", "encrypt-passphrase", "reinstall", NULL
+                "existing-data", "raid", "encrypt", "encrypt-passphrase", "encrypt-tpm2", "encrypt-recovery-key",
+                "reinstall", NULL
         };
         static const char *const filesystems[] = { "ext4", "xfs", "zfs", "btrfs", NULL };
         static const char *const matches[] = { "any", "all", NULL };
@@ -632,6 +657,10 @@ static void parse_disks(AnswerParser *p, const TomlValue *t) {
                         get_bool(p, v, path, &a->disks.encrypt);
                 else if (streq(k, "encrypt-passphrase"))
                         get_string(p, v, path, &a->disks.encrypt_passphrase);
+                else if (streq(k, "encrypt-tpm2"))
+                        get_bool(p, v, path, &a->disks.encrypt_tpm2);
+                else if (streq(k, "encrypt-recovery-key"))
+                        parse_recovery_key(p, v, path);
                 else if (streq(k, "reinstall"))
                         get_bool(p, v, path, &a->disks.reinstall);
         }

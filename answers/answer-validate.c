@@ -161,6 +161,35 @@ static void validate_network(AnswerParser *p) {
                                "is ignored unless interface-name-pinning.enabled = true");
 }
 
+/* encrypt-tpm2: the TPM unlocks the volume, so the passphrase is no longer
+ * typed at boot; a recovery key (its own keyslot) must reach a person or a
+ * fleet server, and only over a channel that cannot leak it: the succeeded
+ * webhook over pinned https, or tty1. The firmware and TPM checks need the
+ * hardware (answer-resolve.c). */
+static void check_tpm2(AnswerParser *p) {
+        Answer *a = p->a;
+        unsigned where = a->disks.encrypt_recovery_key;
+
+        if (!a->disks.encrypt_tpm2) {
+                if (where)
+                        answer_warning(p, POS("disk-setup", "encrypt-recovery-key"), "disk-setup.encrypt-recovery-key",
+                                       "is ignored unless encrypt-tpm2 = true");
+                return;
+        }
+        if (!a->disks.encrypt)
+                answer_error(p, POS("disk-setup", "encrypt-tpm2"), "disk-setup.encrypt-tpm2",
+                             "needs encrypt = true (the TPM unlocks the LUKS2 volume)");
+        if (!where && !reported(p, "disk-setup.encrypt-recovery-key"))
+                answer_error(p, POS("disk-setup", "encrypt-tpm2"), "disk-setup.encrypt-recovery-key",
+                             "is required with encrypt-tpm2 = true: [\"webhook\"] (escrowed by the server behind "
+                             "a pinned https webhook), [\"tty1\"] (shown on the node's first console) or both");
+        if ((where & ANSWER_RECOVERY_WEBHOOK) &&
+            (!a->webhook.url || !startswith(a->webhook.url, "https://") || !a->webhook.cert_fingerprint))
+                answer_error(p, POS("disk-setup", "encrypt-recovery-key"), "disk-setup.encrypt-recovery-key",
+                             "\"webhook\" needs [post-installation-webhook] with an https:// url and a cert-fingerprint "
+                             "(the recovery key travels only to a pinned server)");
+}
+
 static void validate_fs_options(AnswerParser *p) {
         Answer *a = p->a;
         AnswerFs fs = a->disks.filesystem;
@@ -213,6 +242,7 @@ static void validate_fs_options(AnswerParser *p) {
         } else if (a->disks.encrypt_passphrase)
                 answer_warning(p, POS("disk-setup", "encrypt-passphrase"), "disk-setup.encrypt-passphrase",
                                "is ignored unless encrypt = true");
+        check_tpm2(p);
 }
 
 /* e.g. "ZFS RAID10", "Btrfs RAID1", "Linux software RAID1" */

@@ -145,7 +145,11 @@ typedef struct Answer {
                 bool reinstall;         /* forja: wipe a node installed from this same answer */
                 bool encrypt;
                 char *encrypt_passphrase; /* secret */
+                bool encrypt_tpm2;      /* forja: unlock by the TPM (PCR 7), the passphrase kept */
+                unsigned encrypt_recovery_key; /* ANSWER_RECOVERY_* bits: where the recovery key goes */
         } disks;
+#define ANSWER_RECOVERY_WEBHOOK 1u      /* the succeeded post-installation webhook (pinned https) */
+#define ANSWER_RECOVERY_TTY1    2u      /* the node's first virtual console at the end of the install */
 
         struct {
                 bool set;

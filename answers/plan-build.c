@@ -260,12 +260,31 @@ static json_object *named_node(const char *kind, const char *name, const char *d
         return o;
 }
 
-static json_object *luks_node(const char *name, const char *device_id, json_object *cont) {
+/* tpm2: null, or how the TPM unlocks the container (clevis, PCR 7) and
+ * where the recovery key goes. */
+static json_object *tpm2_node(const Answer *a) {
+        if (!a->disks.encrypt_tpm2)
+                return NULL;
+        json_object *o = json_object_new_object(), *pcrs = json_object_new_array(), *to = json_object_new_array();
+        json_object_array_add(pcrs, json_object_new_int(7));
+        json_add_string(o, "pin", "clevis-tpm2");
+        json_add_string(o, "pcr-bank", "sha256");
+        json_add(o, "pcrs", pcrs);
+        if (a->disks.encrypt_recovery_key & ANSWER_RECOVERY_WEBHOOK)
+                json_object_array_add(to, json_object_new_string("webhook"));
+        if (a->disks.encrypt_recovery_key & ANSWER_RECOVERY_TTY1)
+                json_object_array_add(to, json_object_new_string("tty1"));
+        json_add(o, "recovery-key", to);
+        return o;
+}
+
+static json_object *luks_node(const Answer *a, const char *name, const char *device_id, json_object *cont) {
         json_object *o = named_node("luks", name, "/dev/mapper/");
         json_add_string(o, "type", "luks2");
         json_add_string(o, "device", device_id);
         json_add_int(o, "header-bytes", (int64_t) LUKS2_HEADER);
         json_add_string(o, "passphrase", "from-answer");
+        json_add(o, "tpm2", tpm2_node(a));
         json_add(o, "content", cont);
         return o;
 }
@@ -310,7 +329,7 @@ static int build_lvm(Builder *b, json_object *disks) {
                                                  boot, NULL);
                 pv_bytes = (uint64_t) json_object_get_int64(json_get(os, "size-bytes")) - overhead;
                 if (enc) {
-                        json_object_array_add(b->luks, luks_node("cryptroot", part_id(os), pv_content));
+                        json_object_array_add(b->luks, luks_node(a, "cryptroot", part_id(os), pv_content));
                         pv_id = "luks:cryptroot";
                 } else
                         pv_id = part_id(os);
@@ -334,7 +353,7 @@ static int build_lvm(Builder *b, json_object *disks) {
         json_object_array_add(b->md, md_node("md0", "1.2", members, min_os - MD_DATA_OFFSET, md0_content));
         if (enc) {
                 json_object_array_add(b->md, boot_array("md1", boot_members, min_boot));
-                json_object_array_add(b->luks, luks_node("cryptroot", "md:md0", pv_content));
+                json_object_array_add(b->luks, luks_node(a, "cryptroot", "md:md0", pv_content));
                 pv_id = "luks:cryptroot";
         } else
                 pv_id = "md:md0";

@@ -156,8 +156,10 @@ static void print_volumes(FILE *f, json_object *plan) {
         json_object *luks = json_get(s, "luks");
         for (size_t i = 0; i < jlen(luks); i++) {
                 json_object *l = jidx(luks, i);
-                fprintf(f, "\nLUKS2 on %s, opened as %s (passphrase from the answer): ",
-                        id_path(plan, json_get_string(l, "device")), json_get_string(l, "path"));
+                json_object *tpm2 = json_get(l, "tpm2");
+                fprintf(f, "\nLUKS2 on %s, opened as %s (passphrase from the answer%s): ",
+                        id_path(plan, json_get_string(l, "device")), json_get_string(l, "path"),
+                        tpm2 ? "; unlocked at boot by the TPM, PCR 7, with clevis; a recovery key in its own keyslot" : "");
                 print_content(f, plan, json_get(l, "content"));
                 fputc('\n', f);
         }

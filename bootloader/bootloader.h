@@ -18,6 +18,7 @@ typedef struct BootloaderInput {
         char *const *extra_esps;        /* ESP devices of the other disks, NULL-terminated (UEFI) */
         bool initramfs_mdadm;           /* /etc/mdadm/mdadm.conf goes into the initramfs */
         bool initramfs_crypttab;        /* /etc/crypttab goes into the initramfs (cryptroot/crypttab) */
+        const char *initramfs_keyscript; /* a crypttab keyscript of the target to add (same path), or NULL */
         bool initramfs_zfs;             /* /etc/hostid and /etc/modprobe.d/zfs.conf (if any) go into the initramfs */
 } BootloaderInput;
 

@@ -65,6 +65,9 @@ static int build_archive(const BootloaderInput *in, char **ret_buf, size_t *ret_
                 { in->initramfs_zfs, "/etc/hostid", "etc", "etc/hostid", 0644 },
                 { in->initramfs_zfs && target_has(in, "/etc/modprobe.d/zfs.conf"), "/etc/modprobe.d/zfs.conf",
                   "etc/modprobe.d", "etc/modprobe.d/zfs.conf", 0644 },
+                /* the TPM keyscript named in crypttab (the image's initramfs has usr/lib) */
+                { in->initramfs_keyscript != NULL, in->initramfs_keyscript, "usr/lib/forja",
+                  in->initramfs_keyscript ? in->initramfs_keyscript + 1 : NULL, 0755 },
         };
         /* The whole frame is built in memory and appended with one write. */
         size_t cap = 4 * INITRAMFS_FILE_MAX, used = 0;

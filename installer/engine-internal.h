@@ -90,6 +90,13 @@ const char *engine_lookup_id(const Engine *e, const char *id);
 
 /* Runs a tool; on failure records "<what>: <tool> failed (status N): <stderr>". */
 int engine_run(Engine *e, const char *what, char *const argv[]);
+
+/* TPM2-bound LUKS unlock (luks-tpm2.c). */
+bool luks_tpm2_wanted(json_object *luks);
+int luks_add_recovery_key(Engine *e, const char *dev, const char *passphrase, const char *pbkdf_memory);
+int luks_bind_tpm2(Engine *e, const char *dev, json_object *luks);
+int luks_write_keyscript(Engine *e);
+const char *luks_keyscript_path(void);
 int engine_run_input(Engine *e, const char *what, char *const argv[], const char *input, size_t input_size);
 
 /* The device number in a sysfs block directory's "dev" file (MAJ:MIN). */

@@ -344,14 +344,21 @@ int install_run(InstallContext *c) {
         engine_done(&e);
         if (r < 0)
                 emit(c, INSTALL_EVENT_FAILED, c->failed_stage, c->error);
-        else
+        else {
                 emit(c, INSTALL_EVENT_SUCCEEDED, STAGE_FINISH, NULL);
+                luks_show_recovery_key_tty1(c);
+        }
         return r;
 }
 
 void install_context_done(InstallContext *c) {
         free(c->error);
         c->error = NULL;
+        if (c->recovery_key) {
+                explicit_bzero(c->recovery_key, strlen(c->recovery_key));
+                free(c->recovery_key);
+                c->recovery_key = NULL;
+        }
 }
 
 void install_print_summary(FILE *f, const InstallContext *c) {

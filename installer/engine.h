@@ -81,7 +81,14 @@ struct InstallContext {
         uint64_t stage_usec[_STAGE_MAX];
         InstallStage failed_stage;
         char *error;                    /* what failed, with the device and the tool's stderr */
+        char *recovery_key;             /* secret: the LUKS recovery key of a TPM-bound volume, or NULL */
+        bool recovery_key_webhook;      /* it goes into the succeeded webhook */
+        bool recovery_key_tty1;         /* it is shown on tty1 at the end */
 };
+
+/* Shows c->recovery_key on /dev/tty1 when the plan asks for it, until Enter
+ * is pressed there (at most 10 minutes); never on the serial console. */
+void luks_show_recovery_key_tty1(const InstallContext *c);
 
 /* Runs every stage. Returns 0, or a negative errno with c->error and
  * c->failed_stage set; -ECANCELED when a check or before_write refused,

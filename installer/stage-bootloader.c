@@ -61,7 +61,12 @@ static int write_crypttab(Engine *e, bool *changed) {
                 _cleanup_free_ char *uuid = dev ? uuid_of(dev) : NULL;
                 if (!uuid || !mapped)
                         return engine_fail(e, -EIO, "no UUID for the LUKS container %s", strempty(dev));
-                if (strextendf_with_separator(&text, "", "%s UUID=%s none luks,discard,initramfs\n", mapped + strlen("/dev/mapper/"), uuid) < 0)
+                /* TPM-bound: forja's keyscript asks the TPM before any prompt */
+                _cleanup_free_ char *keyscript = NULL;
+                if (luks_tpm2_wanted(l) && asprintf(&keyscript, ",keyscript=%s", luks_keyscript_path()) < 0)
+                        return -ENOMEM;
+                if (strextendf_with_separator(&text, "", "%s UUID=%s none luks,discard,initramfs%s\n",
+                                              mapped + strlen("/dev/mapper/"), uuid, strempty(keyscript)) < 0)
                         return -ENOMEM;
         }
         if (!text)
@@ -71,6 +76,27 @@ static int write_crypttab(Engine *e, bool *changed) {
         if (r < 0)
                 return engine_fail(e, r, "writing /etc/crypttab: %s", strerror(-r));
         *changed = true;
+        return 0;
+}
+
+/* TPM-bound containers: the keyscript on the target, then clevis bind from
+ * the target chroot (its /dev bound in, so the TPM is there). */
+static int bind_luks_tpm2(Engine *e, bool *keyscript) {
+        json_object *list = json_get(e->storage, "luks");
+        for (size_t i = 0; i < json_array_len(list); i++) {
+                json_object *l = json_array_at(list, i);
+                if (!luks_tpm2_wanted(l))
+                        continue;
+                const char *dev = engine_lookup_id(e, strempty(json_get_string(l, "device")));
+                if (!dev)
+                        return engine_fail(e, -EINVAL, "plan: LUKS container %zu: unknown device", i);
+                int r = luks_bind_tpm2(e, dev, l);
+                if (r < 0)
+                        return r;
+                if (!*keyscript && (r = luks_write_keyscript(e)) < 0)
+                        return r;
+                *keyscript = true;
+        }
         return 0;
 }
 
@@ -154,6 +180,10 @@ int stage_bootloader(Engine *e) {
         r = bind_kernel_filesystems(e);
         if (r < 0)
                 return r;
+        bool initramfs_keyscript = false;
+        r = bind_luks_tpm2(e, &initramfs_keyscript);
+        if (r < 0)
+                return r;
 
         BootloaderInput in = {
                 .root = e->c->target,
@@ -162,6 +192,7 @@ int stage_bootloader(Engine *e) {
                 .extra_esps = esps,
                 .initramfs_mdadm = initramfs_mdadm,
                 .initramfs_crypttab = initramfs_crypttab,
+                .initramfs_keyscript = initramfs_keyscript ? luks_keyscript_path() : NULL,
                 .initramfs_zfs = initramfs_zfs,
         };
         _cleanup_free_ char *error = NULL;

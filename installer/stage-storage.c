@@ -204,6 +204,10 @@ static int make_luks(Engine *e) {
                 r = engine_run_input(e, "opening the encrypted volume", open_argv, pass, strlen(pass));
                 if (r < 0)
                         return r;
+                /* TPM unlock: the recovery key's keyslot now; the TPM's
+                 * (clevis) in stage bootloader, from the target chroot. */
+                if (luks_tpm2_wanted(l) && (r = luks_add_recovery_key(e, dev, pass, kib > 0 ? memory : NULL)) < 0)
+                        return r;
                 r = engine_list_push(&e->luks_open, &e->n_luks_open, name);
                 if (r >= 0)
                         r = engine_add_id(e, strempty(json_get_string(l, "id")), path);

@@ -93,7 +93,7 @@ static const Field dhcp_fields[] = {
 static const char *const top_keys[] = {
         "format_version", "disks", "nics", "firmware", "memory_bytes", "cpu", "dmi", "dhcp", "kernel_cmdline", NULL
 };
-static const char *const firmware_keys[] = { "mode", "secure_boot", NULL };
+static const char *const firmware_keys[] = { "mode", "secure_boot", "tpm_version", NULL };
 
 #define member(base, f, type) ((type *) ((char *) (base) + (f)->offset))
 
@@ -444,7 +444,7 @@ static int parse_firmware(json_object *o, Hardware *hw, char **ret_error) {
         r = check_keys(o, "firmware", NULL, firmware_keys, ret_error);
         if (r < 0)
                 return r;
-        json_object *mode, *sb;
+        json_object *mode, *sb, *tpm;
         if (member_get(o, "mode", &mode)) {
                 const char *s = json_object_is_type(mode, json_type_string) ? json_object_get_string(mode) : NULL;
                 if (!s || !(streq(s, "uefi") || streq(s, "bios")))
@@ -458,6 +458,12 @@ static int parse_firmware(json_object *o, Hardware *hw, char **ret_error) {
         }
         if (hw->secure_boot && !hw->uefi)
                 return fail(ret_error, "firmware.secure_boot", "Secure Boot needs \"mode\": \"uefi\"");
+        if (member_get(o, "tpm_version", &tpm)) {
+                int v = json_object_is_type(tpm, json_type_int) ? json_object_get_int(tpm) : -1;
+                if (v < 0 || v > 2)
+                        return fail(ret_error, "firmware.tpm_version", "expected 0 (no TPM), 1 or 2");
+                hw->tpm_version = v;
+        }
         return 0;
 }
 
@@ -757,6 +763,7 @@ json_object *hardware_to_json(const Hardware *hw) {
         if (!fw || json_add(o, "firmware", fw) < 0 ||
             json_add_string(fw, "mode", hw->uefi ? "uefi" : "bios") < 0 ||
             json_add_bool(fw, "secure_boot", hw->secure_boot) < 0 ||
+            json_add_int(fw, "tpm_version", hw->tpm_version) < 0 ||
             json_add_int(o, "memory_bytes", (int64_t) hw->memory_bytes) < 0)
                 return NULL;
 

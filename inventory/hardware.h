@@ -80,6 +80,7 @@ typedef struct Hardware {
         size_t n_nics;
         bool uefi;
         bool secure_boot;
+        int tpm_version;                /* 0: no TPM; 1: TPM 1.2; 2: TPM 2.0 (tpm0's tpm_version_major) */
         uint64_t memory_bytes;
         HwCpu cpu;
         HwDmi dmi;

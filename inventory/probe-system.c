@@ -15,10 +15,23 @@ static bool probe_exists(const ProbeContext *c, const char *path) {
         return p && stat(p, &st) == 0;
 }
 
+/* The first TPM: its major version (sysfs tpm_version_major); a TPM
+ * without that attribute is counted as 1.2, never usable for TPM2 unlock. */
+static void probe_tpm(const ProbeContext *c, Hardware *hw) {
+        _cleanup_free_ char *data = NULL;
+
+        if (!probe_exists(c, "/sys/class/tpm/tpm0"))
+                return;
+        hw->tpm_version = 1;
+        if (probe_read_file(c, "/sys/class/tpm/tpm0/tpm_version_major", &data, NULL) >= 0 && atoi(data) == 2)
+                hw->tpm_version = 2;
+}
+
 static int probe_firmware(const ProbeContext *c, Hardware *hw) {
         _cleanup_free_ char *data = NULL;
         size_t size = 0;
 
+        probe_tpm(c, hw);
         hw->uefi = probe_exists(c, "/sys/firmware/efi");
         if (!hw->uefi)
                 return 0;

@@ -3,7 +3,7 @@
  * 9 NICs), optionally changed, for the CLI tests of answer validate, plan and
  * device-match:
  *   fixture-hardware [--run-env FILE] [--medium DISK] [--size DISK=BYTES]
- *                    [--no-dhcp-hostname] [--no-lease] [--blank] [--bios] */
+ *                    [--no-dhcp-hostname] [--no-lease] [--blank] [--bios] [--tpm VERSION] */
 
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
@@ -59,6 +59,8 @@ int main(int argc, char *argv[]) {
                         }
                 else if (streq(argv[i], "--bios"))
                         hw->uefi = false;
+                else if (streq(argv[i], "--tpm") && i + 1 < argc)
+                        hw->tpm_version = atoi(argv[++i]);
                 else {
                         fprintf(stderr, "unknown option %s\n", argv[i]);
                         return 2;

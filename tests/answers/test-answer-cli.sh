@@ -189,6 +189,35 @@ expect_exit 0 "$FORJA" plan --answer "$D/md-luks-join.toml" --hardware "$HW"
 expect_match 'Cluster: join as member node1'
 ok
 
+# --- TPM2-bound LUKS unlock: refused at plan time on a BIOS boot and without
+# a TPM 2.0 (exit 2, file:line:col and the key); planned with clevis on PCR 7
+"$FIXTURE_HARDWARE" --bios --tpm 2 > hw-bios-tpm.json
+expect_exit 2 "$FORJA" plan --answer "$D/luks-tpm2.toml" --hardware hw-bios-tpm.json
+expect_match 'luks-tpm2.toml:17:16: disk-setup.encrypt-tpm2: TPM2 unlock binds to PCR 7 .*legacy BIOS mode'
+expect_exit 2 "$FORJA" answer validate "$D/luks-tpm2.toml" --hardware hw-bios-tpm.json
+expect_match 'luks-tpm2.toml:17:16: disk-setup.encrypt-tpm2: '
+expect_exit 2 "$FORJA" plan --answer "$D/luks-tpm2.toml" --hardware "$HW"
+expect_match 'luks-tpm2.toml:17:16: disk-setup.encrypt-tpm2: this machine has no TPM 2.0 \(no /sys/class/tpm/tpm0\)'
+"$FIXTURE_HARDWARE" --tpm 1 > hw-tpm12.json
+expect_exit 2 "$FORJA" plan --answer "$D/luks-tpm2.toml" --hardware hw-tpm12.json
+expect_match 'disk-setup.encrypt-tpm2: this machine has no TPM 2.0 \(TPM 1.2 found\)'
+"$FIXTURE_HARDWARE" --tpm 2 > hw-tpm2.json
+expect_exit 0 "$FORJA" plan --answer "$D/luks-tpm2.toml" --hardware hw-tpm2.json
+expect_match 'unlocked at boot by the TPM, PCR 7, with clevis; a recovery key in its own keyslot'
+expect_exit 0 "$FORJA" plan --answer "$D/luks-tpm2.toml" --hardware hw-tpm2.json --json
+grep -q 'a long enough secret\|correct horse' <<<"$OUT" && fail "a secret in the plan"
+python3 -c 'import json, sys; t = json.loads(sys.argv[1])["storage"]["luks"][0]["tpm2"]
+assert t == {"pin": "clevis-tpm2", "pcr-bank": "sha256", "pcrs": [7], "recovery-key": ["webhook", "tty1"]}, t' "$OUT" ||
+        fail "the plan's tpm2 node"
+# the recovery key only to a pinned https webhook
+sed -e 's|^cert-fingerprint = .*||' "$D/luks-tpm2.toml" > tpm2-unpinned.toml
+expect_exit 2 "$FORJA" answer validate tpm2-unpinned.toml
+expect_match 'tpm2-unpinned.toml:18:24: disk-setup.encrypt-recovery-key: "webhook" needs \[post-installation-webhook\] with an https:// url and a cert-fingerprint'
+sed -e '/^encrypt-recovery-key/d' "$D/luks-tpm2.toml" > tpm2-nokey.toml
+expect_exit 2 "$FORJA" answer validate tpm2-nokey.toml
+expect_match 'tpm2-nokey.toml:17:16: disk-setup.encrypt-recovery-key: is required with encrypt-tpm2 = true'
+ok
+
 # --- every section: ZFS RAID-Z1 (with /boot on md RAID1) by filter-match all, pinning, first boot, webhook
 expect_exit 0 "$FORJA" plan --answer "$D/full.toml" --hardware "$HW" --json
 python3 -c '

@@ -158,6 +158,22 @@ def check_md(c, expect):
         c.want(f.get(f"mbr-{d}") == "grub", f"no GRUB boot code on {d}: {f.get(f'mbr-{d}')!r}")
 
 
+def check_tpm2(c, files, pcr7):
+    """encrypt-tpm2: the keyscript in crypttab, three keyslots (passphrase,
+    recovery key, clevis) and a clevis token, PCR 7 as the installer saw it."""
+    f = c.facts
+    crypttab = files.get("etc/crypttab", b"").decode(errors="replace")
+    c.want(re.search(r"^cryptroot UUID=\S+ none luks,\S*keyscript=/usr/lib/forja/luks-tpm2-key", crypttab, re.M)
+           is not None, f"/etc/crypttab {crypttab!r} (want forja's TPM keyscript)")
+    slots = [v for k, v in f.items() if k.startswith("luks-slots-")]
+    c.want(len(slots) == 1, f"LUKS containers {slots}")
+    if slots:
+        words = slots[0].split()
+        c.want(len([w for w in words if w.startswith("slot")]) == 3 and "token:clevis" in words,
+               f"keyslots and tokens {slots[0]!r} (want 3 slots and a clevis token)")
+    c.want(f.get("pcr7", "").upper() == pcr7.upper(), f"PCR 7 at boot {f.get('pcr7')!r}, at install {pcr7!r}")
+
+
 def check_luks(c, files):
     f = c.facts
     root, children = c.root_mounts()
@@ -247,6 +263,7 @@ def main():
     p.add_argument("--hostname", required=True)
     p.add_argument("--key-fingerprint", required=True)
     p.add_argument("--secret", action="append", default=[])
+    p.add_argument("--pcr7", help="PCR 7 (sha256, hex) the installer sealed to (TPM scenarios)")
     p.add_argument("log")
     a = p.parse_args()
     c = Checker(read_facts(a.log))
@@ -259,6 +276,8 @@ def main():
         check_zfs(c, a.scenario, a.expect)
     elif a.scenario.startswith("luks-lvm"):
         check_luks(c, files)
+        if "tpm2" in a.scenario:
+            check_tpm2(c, files, a.pcr7 or "")
     else:
         c.errors.append(f"unknown scenario {a.scenario}")
     for e in c.errors:

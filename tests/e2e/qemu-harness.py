@@ -15,6 +15,10 @@ Python API:
     m.respond(r"Please unlock disk", "passphrase")   # sent once, when seen
     m.send("text\n")                                  # sent now
 
+    # a TPM 2.0 (swtpm, its state kept in a directory the test owns; the
+    # same directory again is the same TPM, a new one another TPM):
+    m = Machine(firmware="secureboot", disks=["node.qcow2"], tpm="/tmp/t/tpm-a")
+
     # the QEMU monitor (QMP): a hard reset, a disk pulled out
     m = Machine(..., disks=["8G", "4G"], hotplug=[1], qmp=True)
     m.on(r"FORJA-STAGE-END disks ok", m.reset)        # called once, when seen
@@ -25,6 +29,7 @@ died; 77: QEMU or the firmware is missing):
     qemu-harness.py --iso forja.iso --firmware bios --expect FORJA-INSTALLER-READY
     qemu-harness.py --disk node.qcow2 --send 'unlock disk=secret' --expect LOGIN
     qemu-harness.py --iso a.iso --disk 8G --on 'STAGE-END disks ok=reset' --expect ...
+    qemu-harness.py --disk node.qcow2 --firmware secureboot --tpm DIR --expect LOGIN
 """
 
 import argparse
@@ -83,7 +88,7 @@ class Machine:
     def __init__(self, firmware="bios", iso=None, boot="cdrom", kernel=None, initrd=None,
                  append="", disks=(), memory=1024, smp=1, fw_cmdline=None, workdir=None,
                  serial_log=None, accel="tcg", net=True, extra_args=(), mac=None, guestfwd=(),
-                 tap=None, tftp=None, bootfile=None, serial_input=False, qmp=False, hotplug=()):
+                 tap=None, tftp=None, bootfile=None, serial_input=False, qmp=False, hotplug=(), tpm=None):
         if firmware not in FIRMWARES:
             raise ValueError(f"unknown firmware {firmware!r} (bios, uefi, secureboot)")
         if not iso and not kernel and not disks and boot != "net":
@@ -129,6 +134,10 @@ class Machine:
         self._qmp_buf = b""
         self.qmp_events = []
         self.hotplug = set(hotplug)
+        # TPM 2.0: swtpm with its state in this directory, on a CRB
+        # interface (what the TPM 2.0 drivers of the kernel and OVMF use).
+        self.tpm = tpm
+        self.tpm_proc = None
         self.proc = None
         self.started = None
         self.marks = []  # (seconds since start, pattern)
@@ -162,6 +171,36 @@ class Machine:
                 dev += f",bus=hotplug{i}"
             args += ["-device", dev]
         return args
+
+    def _tpm_socket(self):
+        s = os.path.join(self.tpm, "swtpm.sock")
+        if len(s) > 100:  # sun_path holds 108 bytes
+            raise ValueError(f"TPM state directory path too long for a socket: {self.tpm}")
+        return s
+
+    def _start_tpm(self):
+        swtpm = shutil.which("swtpm")
+        if not swtpm:
+            raise HarnessSkip("swtpm not found (install swtpm swtpm-tools)")
+        os.makedirs(self.tpm, exist_ok=True)
+        sock = self._tpm_socket()
+        if os.path.exists(sock):
+            os.unlink(sock)
+        self.tpm_proc = subprocess.Popen(
+            [swtpm, "socket", "--tpm2", "--tpmstate", f"dir={self.tpm}", "--ctrl", f"type=unixio,path={sock}",
+             "--flags", "startup-clear", "--terminate", "--log", f"file={os.path.join(self.tpm, 'swtpm.log')}"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(sock):
+            if self.tpm_proc.poll() is not None or time.monotonic() > deadline:
+                raise BootFailed(f"swtpm did not start (state {self.tpm})")
+            time.sleep(0.05)
+
+    def _tpm_args(self):
+        if not self.tpm:
+            return []
+        return ["-chardev", f"socket,id=chrtpm,path={self._tpm_socket()}",
+                "-tpmdev", "emulator,id=tpm0,chardev=chrtpm", "-device", "tpm-crb,tpmdev=tpm0"]
 
     def command(self):
         args = [self._qemu(), "-name", "forja-e2e", "-nodefaults", "-no-user-config",
@@ -202,7 +241,7 @@ class Machine:
             args += ["-nic", self._nic_spec()]
             if self.boot == "net":
                 args += ["-boot", "order=n"]
-        return args + self._disk_args() + self.extra_args
+        return args + self._disk_args() + self._tpm_args() + self.extra_args
 
     def _serial_args(self):
         if not self.serial_input:
@@ -310,6 +349,12 @@ class Machine:
         self.qmp("set-action", reboot="shutdown")
         self.marks.append((self.elapsed(), "hard reset (QMP system_reset)"))
 
+    def send_key(self, qcode):
+        """Presses one key on the guest's keyboard (the VGA console, tty1),
+        e.g. "ret"; a QEMU qcode."""
+        self.qmp("send-key", keys=[{"type": "qcode", "data": qcode}])
+        self.marks.append((self.elapsed(), f"key {qcode} (QMP send-key)"))
+
     def unplug(self, index):
         """Takes disk INDEX (one of hotplug) away: device_del on its root port;
         the guest's hotplug driver acknowledges the removal."""
@@ -354,6 +399,8 @@ class Machine:
     def start(self):
         cmd = self.command()
         open(self.serial_log, "w").close()
+        if self.tpm:
+            self._start_tpm()
         self.cmdline = cmd
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -426,6 +473,15 @@ class Machine:
                 self.proc.wait()
         if self.proc and self.proc.stdout:
             self.proc.stdout.close()
+        if self.tpm_proc:
+            # --terminate ends swtpm when QEMU goes; a QEMU that never
+            # connected leaves it waiting
+            try:
+                self.tpm_proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.tpm_proc.pid, signal.SIGTERM)
+                self.tpm_proc.wait()
+            self.tpm_proc = None
         self._drain_done()
         if self._sock:
             self._sock.close()
@@ -472,6 +528,8 @@ def main(argv=None):
     p.add_argument("--bootfile", help="user networking: the DHCP boot file name (PXE)")
     p.add_argument("--smbios", action="append", default=[], metavar="SPEC",
                    help="an -smbios argument, e.g. type=1,serial=S,uuid=U (repeatable)")
+    p.add_argument("--tpm", metavar="DIR",
+                   help="a TPM 2.0 (swtpm) whose state lives in DIR: the same DIR again is the same TPM")
     p.add_argument("--workdir")
     p.add_argument("--serial-log")
     p.add_argument("--timeout", type=float, default=600, help="hard limit for the whole boot (s)")
@@ -484,8 +542,9 @@ def main(argv=None):
                    help="type TEXT and a newline on the serial console once REGEX appears (split at the "
                         "first '='; write a '=' in REGEX as \\x3d); repeatable")
     p.add_argument("--on", action="append", default=[], metavar="REGEX=ACTION",
-                   help="once REGEX appears: 'reset' (a hard reset through QMP, the medium boots again) or "
-                        "'unplug:N' (device_del of disk N, which then sits on a hotplug port); repeatable")
+                   help="once REGEX appears: 'reset' (a hard reset through QMP, the medium boots again), "
+                        "'unplug:N' (device_del of disk N, which then sits on a hotplug port) or 'key:QCODE' "
+                        "(a key pressed on the keyboard of the VGA console, e.g. key:ret); repeatable")
     p.add_argument("--print-command", action="store_true")
     a = p.parse_args(argv)
     sends = []
@@ -496,8 +555,9 @@ def main(argv=None):
     actions, hotplug = [], []
     for spec in a.on:
         pattern, _, action = spec.rpartition("=")
-        if not pattern or not (action == "reset" or re.fullmatch(r"unplug:\d+", action)):
-            p.error(f"--on {spec!r}: expected REGEX=reset or REGEX=unplug:N")
+        if not pattern or not (action == "reset" or re.fullmatch(r"unplug:\d+", action)
+                               or re.fullmatch(r"key:[a-z0-9_]+", action)):
+            p.error(f"--on {spec!r}: expected REGEX=reset, REGEX=unplug:N or REGEX=key:QCODE")
         if action.startswith("unplug:"):
             hotplug.append(int(action[7:]))
         actions.append((pattern, action))
@@ -507,13 +567,15 @@ def main(argv=None):
                     append=a.append, disks=a.disk, memory=a.memory, smp=a.smp, fw_cmdline=a.fw_cmdline,
                     workdir=a.workdir, serial_log=a.serial_log, accel=a.accel, mac=a.mac,
                     guestfwd=a.guestfwd, tap=a.tap, tftp=a.tftp, bootfile=a.bootfile,
-                    serial_input=bool(sends), qmp=bool(actions), hotplug=hotplug,
+                    serial_input=bool(sends), qmp=bool(actions), hotplug=hotplug, tpm=a.tpm,
                     extra_args=[arg for spec in a.smbios for arg in ("-smbios", spec)])
         for pattern, text in sends:
             m.respond(pattern, text)
         for pattern, action in actions:
             if action == "reset":
                 m.on(pattern, m.reset, f"hard reset at {pattern}")
+            elif action.startswith("key:"):
+                m.on(pattern, lambda k=action[4:]: m.send_key(k), f"{action} at {pattern}")
             else:
                 m.on(pattern, lambda n=int(action[7:]): m.unplug(n), f"{action} at {pattern}")
         if a.print_command:

@@ -173,6 +173,9 @@ UDEV
 # --- firmware, memory, CPU, DMI, command line, mounts, DHCP ---
 mkdir -p sys/firmware/efi/efivars
 printf '\x06\x00\x00\x00\x01' >sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
+# a TPM 2.0 (tpm_crb)
+mkdir -p sys/class/tpm/tpm0
+echo 2 >sys/class/tpm/tpm0/tpm_version_major
 cat >proc/meminfo <<'EOF2'
 MemTotal:       65536000 kB
 MemFree:        60000000 kB

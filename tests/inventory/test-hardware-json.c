@@ -221,6 +221,8 @@ static const struct {
           "firmware.secure_boot: Secure Boot needs \"mode\": \"uefi\"" },
         { "{\"firmware\": {\"mode\": \"uefi\", \"secure_boot\": \"on\"}}", "firmware.secure_boot: expected boolean" },
         { "{\"firmware\": {\"csm\": false}}", "firmware.csm: unknown key" },
+        { "{\"firmware\": {\"tpm_version\": 3}}", "firmware.tpm_version: expected 0 (no TPM), 1 or 2" },
+        { "{\"firmware\": {\"tpm_version\": true}}", "firmware.tpm_version: expected 0 (no TPM), 1 or 2" },
         { "{\"memory_bytes\": \"64G\"}", "memory_bytes: expected integer" },
         { "{\"cpu\": {\"threads\": -2}}", "cpu.threads: expected integer between 0 and 4294967295" },
         { "{\"cpu\": {\"flags\": \"vmx\"}}", "cpu.flags: unknown key" },

@@ -36,6 +36,12 @@ if findmnt -n -o FSTYPE / | grep -qx zfs; then
         probe zfs-arc-max "$(cat /sys/module/zfs/parameters/zfs_arc_max)"
         probe hostid "$(hostid) $(od -An -tx4 /etc/hostid | tr -d ' ')"
 fi
+# TPM unlock: PCR 7 as the node booted, the LUKS keyslots and clevis tokens
+probe pcr7 "$(cat /sys/class/tpm/tpm0/pcr-sha256/7 2>/dev/null || echo none)"
+for p in $(lsblk -l -n -o NAME,FSTYPE | awk '$2 == "crypto_LUKS" {print $1}'); do
+        probe "luks-slots-$p" "$(cryptsetup luksDump "/dev/$p" | awk '/^Keyslots:/ {k=1} /^Tokens:/ {k=0; t=1} /^Digests:/ {t=0}
+                k && /^  [0-9]+: luks2/ {printf "slot%s ", $1} t && /^  [0-9]+: / {printf "token:%s ", $2}')"
+done
 probe crypt "$(dmsetup table --target crypt 2>&1 | awk '{print $1}' | oneline)"
 probe lsblk-tree "$(lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINT 2>&1 | oneline)"
 for disk in /sys/block/vd*; do
