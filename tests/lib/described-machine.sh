@@ -40,3 +40,31 @@ every_check_id() {
         { "$FORJA" check --json || true; } |
                 python3 -c 'import json, sys; print(", ".join(json.dumps(c["id"]) for c in json.load(sys.stdin)["checks"]))'
 }
+
+# described_answer FILE DISK-SETUP: an answer for the described machine (the
+# NIC from described_machine, every hardware check waived) whose
+# [disk-setup] holds the lines DISK-SETUP.
+described_answer() {
+        cat >"$1" <<EOT
+[global]
+keyboard = "en-us"
+country = "de"
+fqdn = "node7.example.com"
+mailto = "ops@example.com"
+timezone = "Europe/Berlin"
+root-password = "described-machine-test"
+
+[network]
+source = "from-answer"
+cidr = "10.10.10.10/24"
+dns = "10.10.10.1"
+gateway = "10.10.10.1"
+filter.ID_NET_NAME_MAC = "*3cecefaa1001"
+
+[disk-setup]
+$2
+
+[checks]
+waive = [$(every_check_id)]
+EOT
+}
