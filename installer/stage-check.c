@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Stage "check": the last look before anything is written. The hardware
- * check (waivers from the plan), the plan's disks against the machine as it
- * is now (present, same size, not the install medium, empty when the answer
- * says existing-data = "refuse"), and what this installer cannot do. */
+/* Stage "check": the early look before anything is written. The hardware
+ * check (waivers from the plan), the plan's disks against the inventory
+ * probed when the install began (present, same size, not the install medium,
+ * empty when the answer says existing-data = "refuse") and against the
+ * mounts and swap of now, and what this installer cannot do. Which disk
+ * sits under each name is checked again, from an open descriptor, right
+ * before the wipe (stage disks): minutes may pass in between. */
 
 #include <dirent.h>
 #include <inttypes.h>
