@@ -19,6 +19,7 @@
 #include "log.h"
 #include "reinstall-guard.h"
 #include "strutil.h"
+#include "target-path.h"
 #include "zfs.h"
 
 static int check_hardware(Engine *e) {
@@ -138,7 +139,7 @@ static int check_not_in_use(Engine *e, const char *name) {
                 if (sscanf(line, "%*u %*u %u:%u %*s %2047s", &maj, &min, mnt) != 3)
                         continue;
                 for (size_t i = 0; i < n; i++)
-                        if (devs[i] == makedev(maj, min) && !startswith(mnt, e->c->target))
+                        if (devs[i] == makedev(maj, min) && !path_is_inside(mnt, e->c->target))
                                 return engine_fail(e, -EBUSY, "disk %s is in use: a file system on it is mounted on %s. "
                                                    "forja only installs onto disks nothing uses; nothing was written", name, mnt);
         }
