@@ -160,6 +160,11 @@ static int check_disks(Engine *e) {
         json_object *disks = json_get(e->storage, "disks");
         bool refuse = streq_ptr(json_get_string(e->storage, "existing-data"), "refuse");
 
+        /* Mounts inside the target pass the in-use test: "/" would let all pass. */
+        if (target_path_check(e->c->target) < 0)
+                return engine_fail(e, -EINVAL, "the target directory '%s' cannot hold the new system (an absolute path "
+                                   "without '..' that is not the root directory); nothing was written", e->c->target);
+
         if (json_array_len(disks) == 0)
                 return engine_fail(e, -EINVAL, "the plan selects no disk");
         for (size_t i = 0; i < json_array_len(disks); i++) {
