@@ -74,6 +74,12 @@ int engine_unwind(Engine *e);
 /* Dies here when FORJA_KILL_AT names this point (fault injection tests). */
 void engine_kill_point(const char *name);
 
+/* Waits here when FORJA_PAUSE_AT names this stage (tests that change the
+ * machine before a stage): prints FORJA-PAUSED stage=NAME, reads one line
+ * from standard input, waits for udev, prints FORJA-RESUMED stage=NAME.
+ * 0, or -errno with the message set when standard input ends first. */
+int engine_pause_point(Engine *e, const char *name);
+
 int engine_add_id(Engine *e, const char *id, const char *path);
 
 /* Appends a copy of s to a list (an undo list of the Engine). */

@@ -58,6 +58,35 @@ void engine_kill_point(const char *name) {
         }
 }
 
+int engine_pause_point(Engine *e, const char *name) {
+        const char *at = getenv("FORJA_PAUSE_AT");
+        if (!at || !streq(at, name))
+                return 0;
+        log_warning("FORJA_PAUSE_AT=%s: pausing before stage %s until a line arrives on standard input (test hook).", name, name);
+        printf("FORJA-PAUSED stage=%s\n", name);
+        fflush(stdout);
+        for (;;) {
+                char ch;
+                ssize_t k = read(STDIN_FILENO, &ch, 1);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return engine_fail(e, negative_errno(), "FORJA_PAUSE_AT=%s: cannot read standard input: %m", name);
+                if (k == 0)
+                        return engine_fail(e, -ECANCELED, "FORJA_PAUSE_AT=%s: standard input ended before a line asked "
+                                           "the paused install to go on; nothing was written", name);
+                if (ch == '\n' || ch == '\r')
+                        break;
+        }
+        /* The test may have changed devices meanwhile: their events first. */
+        char *settle[] = { "udevadm", "settle", "--timeout=30", NULL };
+        (void) spawn_checked(settle, &(SpawnOptions) { .quiet = true }, NULL);
+        printf("FORJA-RESUMED stage=%s\n", name);
+        fflush(stdout);
+        log_notice("FORJA_PAUSE_AT=%s: going on.", name);
+        return 0;
+}
+
 int engine_add_id(Engine *e, const char *id, const char *path) {
         IdPath *n = realloc(e->ids, (e->n_ids + 1) * sizeof(IdPath));
         if (!n)
@@ -317,6 +346,13 @@ int install_run(InstallContext *c) {
                         engine_kill_point("disks");
                 } else if (s > STAGE_DISKS)
                         engine_kill_point(stage_names[s]);
+                r = engine_pause_point(&e, stage_names[s]);
+                if (r < 0) {
+                        c->failed_stage = s;
+                        if (s <= STAGE_DISKS)
+                                r = -ECANCELED;
+                        break;
+                }
                 if (s == STAGE_FINISH && c->hooks.before_finish)
                         c->hooks.before_finish(c->hooks.userdata, c);
 

@@ -11,7 +11,9 @@
  * Hooks let later work plug in without reshaping the engine: before_write
  * (cluster-join verification runs there), events (webhooks: started,
  * succeeded, failed), and named kill points for fault injection
- * (FORJA_KILL_AT=disks|storage|image|image-mid|configure|bootloader|finish). */
+ * (FORJA_KILL_AT=disks|storage|image|image-mid|configure|bootloader|finish),
+ * and a pause before a stage for tests that change the machine meanwhile
+ * (FORJA_PAUSE_AT=STAGE: waits for a line on standard input). */
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Stage "check": the last look before anything is written. The hardware
- * check (waivers from the plan), the plan's disks against the machine as it
- * is now (present, same size, not the install medium, empty when the answer
- * says existing-data = "refuse"), and what this installer cannot do. */
+/* Stage "check": the early look before anything is written. The hardware
+ * check (waivers from the plan), the plan's disks against the inventory
+ * probed when the install began (present, same size, not the install medium,
+ * empty when the answer says existing-data = "refuse") and against the
+ * mounts and swap of now, and what this installer cannot do. Which disk
+ * sits under each name is checked again, from an open descriptor, right
+ * before the wipe (stage disks): minutes may pass in between. */
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -16,6 +19,7 @@
 #include "log.h"
 #include "reinstall-guard.h"
 #include "strutil.h"
+#include "target-path.h"
 #include "zfs.h"
 
 static int check_hardware(Engine *e) {
@@ -135,7 +139,7 @@ static int check_not_in_use(Engine *e, const char *name) {
                 if (sscanf(line, "%*u %*u %u:%u %*s %2047s", &maj, &min, mnt) != 3)
                         continue;
                 for (size_t i = 0; i < n; i++)
-                        if (devs[i] == makedev(maj, min) && !startswith(mnt, e->c->target))
+                        if (devs[i] == makedev(maj, min) && !path_is_inside(mnt, e->c->target))
                                 return engine_fail(e, -EBUSY, "disk %s is in use: a file system on it is mounted on %s. "
                                                    "forja only installs onto disks nothing uses; nothing was written", name, mnt);
         }
@@ -155,6 +159,11 @@ static int check_not_in_use(Engine *e, const char *name) {
 static int check_disks(Engine *e) {
         json_object *disks = json_get(e->storage, "disks");
         bool refuse = streq_ptr(json_get_string(e->storage, "existing-data"), "refuse");
+
+        /* Mounts inside the target pass the in-use test: "/" would let all pass. */
+        if (target_path_check(e->c->target) < 0)
+                return engine_fail(e, -EINVAL, "the target directory '%s' cannot hold the new system (an absolute path "
+                                   "without '..' that is not the root directory); nothing was written", e->c->target);
 
         if (json_array_len(disks) == 0)
                 return engine_fail(e, -EINVAL, "the plan selects no disk");

@@ -5,7 +5,9 @@
  * partition, so an old LVM or md superblock cannot reappear inside a new
  * partition), write the GPT exactly as the plan says with libparted, tell
  * the kernel and wait for the partition nodes. Only plan disks are opened for
- * writing. */
+ * writing, and only after each of them has been re-identified from an open
+ * descriptor: a disk swapped or re-enumerated under the same name since the
+ * hardware was probed stops the install before the first write. */
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -21,14 +23,96 @@
 #include "config.h"
 #include "engine-internal.h"
 #include "fileio.h"
+#include "hardware.h"
 #include "json-out.h"
 #include "log.h"
 #include "spawn.h"
+#include "strutil.h"
 #include "zfs.h"
 
 #include <parted/parted.h>
 
 #define ZERO_BYTES (1u << 20)
+
+/* ---- who the disks are ---- */
+
+/* The disks of the plan, open read-only from before the first write to the
+ * end of the stage, with who they were when they were opened. While a
+ * descriptor is open the kernel keeps the disk's name and device number for
+ * it (a disk pulled out meanwhile leaves them taken, so its replacement gets
+ * others), so the path the wipe opens names the disk identified here, which
+ * wipe_disk() checks once more. */
+typedef struct HeldDisks {
+        size_t n;
+        int *fds;
+        HwDiskIdentity *ids;
+} HeldDisks;
+
+static void held_disks_done(HeldDisks *h) {
+        for (size_t i = 0; i < h->n; i++) {
+                closep(&h->fds[i]);
+                hw_disk_identity_done(&h->ids[i]);
+        }
+        free(h->fds);
+        free(h->ids);
+        *h = (HeldDisks) {};
+}
+
+/* Opens every disk of the plan and compares it, from the descriptor, with
+ * the plan (serial, size) and the inventory probed when the install began
+ * (disk sequence number, WWN). Every difference of every disk is named;
+ * any stops the install before anything is written. */
+static int identify_disks(Engine *e, json_object *disks, HeldDisks *h) {
+        size_t n = json_array_len(disks);
+        _cleanup_free_ char *changed = NULL;
+
+        h->fds = malloc(n * sizeof(int) + 1);
+        h->ids = calloc(n + 1, sizeof(HwDiskIdentity));
+        if (!h->fds || !h->ids)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                json_object *d = json_array_at(disks, i);
+                const char *name = json_get_string(d, "name"), *path = json_get_string(d, "path");
+                if (!name || !path)
+                        return engine_fail(e, -EINVAL, "plan: disk %zu has no name or path", i);
+                int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+                if (fd < 0)
+                        return engine_fail(e, negative_errno(), "disk %s of the plan cannot be opened any more: %m; "
+                                           "nothing was written", path);
+                h->fds[h->n] = fd;
+                int r = hw_disk_identify_fd(fd, NULL, &h->ids[h->n]);
+                h->n++;
+                if (r < 0)
+                        return engine_fail(e, r, "%s: cannot tell which disk it is: %s; nothing was written", path, strerror(-r));
+
+                const HwDisk *hd = hardware_find_disk(e->c->hw, name);
+                HwDiskIdentity was = {
+                        .serial = (char *) json_get_string(d, "serial"),
+                        .wwn = hd ? hd->wwn : NULL,
+                        .size_bytes = (uint64_t) json_get_int(d, "size-bytes"),
+                        .diskseq = hd ? hd->diskseq : 0,
+                };
+                const HwDiskIdentity *now = &h->ids[h->n - 1];
+                _cleanup_free_ char *diff = NULL;
+                r = hw_disk_identity_diff(&was, now, &diff);
+                if (r < 0)
+                        return r;
+                if (diff)
+                        r = strextendf_with_separator(&changed, ". ", "%s: %s", path, diff);
+                else if (now->diskseq == 0 && !now->serial && !now->wwn)
+                        log_warning("%s: no disk sequence number (a kernel before 5.15), no serial and no WWN: "
+                                    "another disk of the same size under this name could not be told apart.", path);
+                else
+                        log_info("%s: the disk of the plan (serial %s, disk sequence number %" PRIu64 ").", path,
+                                 now->serial ?: "none", now->diskseq);
+                if (r < 0)
+                        return r;
+        }
+        if (changed)
+                return engine_fail(e, -ENODEV, "disks changed since the plan was made (swapped or re-enumerated under "
+                                   "the same name), nothing was written: %s.", changed);
+        return 0;
+}
 
 /* ---- stopping users ---- */
 
@@ -176,10 +260,23 @@ static int zero_range(Engine *e, int fd, const char *path, uint64_t offset, uint
         return 0;
 }
 
-static int wipe_disk(Engine *e, json_object *disk, const char *path) {
+static int wipe_disk(Engine *e, json_object *disk, const char *path, int held_fd, const HwDiskIdentity *held) {
         _cleanup_close_ int fd = open(path, O_RDWR | O_EXCL | O_CLOEXEC);
         if (fd < 0)
                 return engine_fail(e, negative_errno(), "%s: cannot open for writing (still in use?): %m", path);
+
+        /* The descriptor that writes is the disk identified before. */
+        struct stat a, b;
+        _cleanup_(hw_disk_identity_done) HwDiskIdentity now = {};
+        _cleanup_free_ char *diff = NULL;
+        int r = hw_disk_identify_fd(fd, NULL, &now);
+        if (r >= 0)
+                r = hw_disk_identity_diff(held, &now, &diff);
+        if (r < 0)
+                return engine_fail(e, r, "%s: cannot tell which disk it is: %s", path, strerror(-r));
+        if (diff || fstat(held_fd, &a) < 0 || fstat(fd, &b) < 0 || a.st_rdev != b.st_rdev)
+                return engine_fail(e, -ENODEV, "%s changed while the disks were prepared (%s); nothing was written to it",
+                                   path, diff ?: "another device number");
 
         /* Signatures inside the old partitions first: they survive a new table. */
         {
@@ -196,12 +293,12 @@ static int wipe_disk(Engine *e, json_object *disk, const char *path) {
                         uint64_t size = (uint64_t) blkid_partition_get_size(p) * ssz;
                         if (size == 0 || blkid_partition_is_extended(p))
                                 continue;
-                        int r = wipe_range(e, fd, path, start, size);
+                        r = wipe_range(e, fd, path, start, size);
                         if (r < 0)
                                 return r;
                 }
         }
-        int r = wipe_range(e, fd, path, 0, 0);
+        r = wipe_range(e, fd, path, 0, 0);
         if (r < 0)
                 return r;
 
@@ -389,20 +486,22 @@ static int wait_for_partitions(Engine *e, json_object *disk) {
 
 int stage_disks(Engine *e) {
         json_object *disks = json_get(e->storage, "disks");
+        _cleanup_(held_disks_done) HeldDisks held = {};
         int r;
 
+        r = identify_disks(e, disks, &held);
+        if (r < 0)
+                return r;
         ped_exception_set_handler(parted_exception);
         for (size_t i = 0; i < json_array_len(disks); i++) {
                 json_object *d = json_array_at(disks, i);
                 const char *name = json_get_string(d, "name"), *path = json_get_string(d, "path");
-                if (!name || !path)
-                        return engine_fail(e, -EINVAL, "plan: disk %zu has no name or path", i);
                 r = stop_users(e, name);
                 if (r >= 0)
                         r = zfs_export_pools_on(e, name);
                 if (r < 0)
                         return r;
-                r = wipe_disk(e, d, path);
+                r = wipe_disk(e, d, path, held.fds[i], &held.ids[i]);
                 if (r < 0)
                         return r;
                 r = write_gpt(e, d, path);

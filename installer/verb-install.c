@@ -22,6 +22,7 @@
 #include "netup.h"
 #include "plan.h"
 #include "source.h"
+#include "target-path.h"
 #include "tui.h"
 #include "verb.h"
 #include "webhook.h"
@@ -126,7 +127,14 @@ static int run_install(int argc, char *argv[]) {
                 case ARG_IMAGE: image = optarg; break;
                 case ARG_MANIFEST: manifest = optarg; break;
                 case ARG_IMAGE_FINGERPRINT: image_fp = optarg; break;
-                case ARG_TARGET: target = optarg; break;
+                case ARG_TARGET:
+                        if (target_path_check(optarg) < 0) {
+                                log_error("install: --target '%s': the new system needs a directory of its own, "
+                                          "an absolute path without '..' that is not the root directory.", optarg);
+                                return EXIT_BAD_INPUT;
+                        }
+                        target = optarg;
+                        break;
                 case ARG_HARDWARE: hardware = optarg; break;
                 case ARG_FINISH:
                         if (!streq(optarg, "none") && !streq(optarg, "answer")) {
@@ -326,7 +334,8 @@ const Verb verb_install = {
                 "                         Pin the image server's certificate, https:// only\n"
                 "                         (default: forja.image-fingerprint= on the kernel\n"
                 "                         command line)\n"
-                "     --target DIR        Where to mount the new system (default /run/forja/target)\n"
+                "     --target DIR        Where to mount the new system (default /run/forja/target;\n"
+                "                         an absolute path, not /)\n"
                 "     --finish MODE       answer: reboot or power off as the answer says (the\n"
                 "                         installer does this); none: just exit (default)\n"
                 "  -n --dry-run           Print the plan and stop; nothing is written\n"

@@ -32,6 +32,7 @@ typedef struct Field {
         size_t offset;
         size_t n_offset;
         bool required;
+        bool omit_empty;        /* not written when NULL or 0 (fields added later: older files stay exact) */
 } Field;
 
 #define F(s, k, t, m, ...) { k, t, offsetof(s, m), __VA_ARGS__ }
@@ -47,6 +48,8 @@ static const Field disk_fields[] = {
         F(HwDisk, "install_medium", FIELD_BOOL, install_medium),
         F(HwDisk, "model", FIELD_STRING, model),
         F(HwDisk, "serial", FIELD_STRING, serial),
+        F(HwDisk, "wwn", FIELD_STRING, wwn, .omit_empty = true),
+        F(HwDisk, "diskseq", FIELD_U64, diskseq, .omit_empty = true),
         F(HwDisk, "pttype", FIELD_STRING, pttype),
         F(HwDisk, "contents", FIELD_STRV, contents),
         F(HwDisk, "contents_unknown", FIELD_BOOL, contents_unknown),
@@ -694,13 +697,15 @@ static json_object *fields_to_json(const Field *fields, const void *base) {
         for (const Field *f = fields; f->key && r >= 0; f++)
                 switch (f->type) {
                 case FIELD_STRING:
-                        r = json_add_string(o, f->key, *member(base, f, char *const));
+                        if (!f->omit_empty || *member(base, f, char *const))
+                                r = json_add_string(o, f->key, *member(base, f, char *const));
                         break;
                 case FIELD_BOOL:
                         r = json_add_bool(o, f->key, *member(base, f, const bool));
                         break;
                 case FIELD_U64:
-                        r = json_add_int(o, f->key, (int64_t) *member(base, f, const uint64_t));
+                        if (!f->omit_empty || *member(base, f, const uint64_t))
+                                r = json_add_int(o, f->key, (int64_t) *member(base, f, const uint64_t));
                         break;
                 case FIELD_U32:
                         r = json_add_int(o, f->key, *member(base, f, const uint32_t));

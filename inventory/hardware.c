@@ -17,6 +17,7 @@ static void hw_disk_done(HwDisk *d) {
         free(d->path);
         free(d->model);
         free(d->serial);
+        free(d->wwn);
         free(d->pttype);
         strv_free(d->contents);
         hw_props_free(d->props, d->n_props);

@@ -29,6 +29,9 @@ typedef struct HwDisk {
         bool install_medium;            /* holds the running installer's medium */
         char *model;
         char *serial;
+        char *wwn;                      /* World Wide Name (udev ID_WWN..., sysfs wwid); NULL when none */
+        uint64_t diskseq;               /* the kernel's disk sequence number when probed (Linux 5.15+;
+                                         * 0: unknown): every disk that appears gets a new one */
         char *pttype;                   /* "gpt", "dos" or NULL when no partition table */
         char **contents;                /* NULL-terminated: what it holds now, e.g. "sda1: ext4 \"root\"",
                                          * "LVM2_member", "linux_raid_member"; NULL or empty when blank */
@@ -121,3 +124,26 @@ const HwDisk *hardware_find_disk(const Hardware *hw, const char *name);
 const HwNic *hardware_find_nic(const Hardware *hw, const char *name);
 
 const char *hw_property_get(const HwProperty *props, size_t n, const char *key);
+
+/* Who a disk is, read from an open descriptor of it right before it is
+ * written: a disk swapped or re-enumerated under the same /dev name since
+ * the inventory was probed has another disk sequence number, and mostly
+ * another serial, WWN or size. */
+typedef struct HwDiskIdentity {
+        uint64_t diskseq;               /* BLKGETDISKSEQ; 0: unknown (kernel before 5.15) */
+        uint64_t size_bytes;            /* BLKGETSIZE64 */
+        char *serial;                   /* as the inventory reads it, for the descriptor's device number */
+        char *wwn;
+} HwDiskIdentity;
+
+/* The identity of the block device open on fd (the descriptor holds the
+ * disk, so its device number cannot pass to another one meanwhile); serial
+ * and WWN from the udev database and sysfs below sysroot (NULL: "/"). */
+int hw_disk_identify_fd(int fd, const char *sysroot, HwDiskIdentity *ret);
+void hw_disk_identity_done(HwDiskIdentity *id);
+
+/* What differs between the disk as planned (was: a 0 diskseq or size is not
+ * compared) and now, as "serial A in the plan, B now; disk sequence number N
+ * at the start, M now; ..." in *ret_changes (malloc'd), or NULL when it is
+ * the same disk. 0 or -ENOMEM. */
+int hw_disk_identity_diff(const HwDiskIdentity *was, const HwDiskIdentity *now, char **ret_changes);

@@ -55,6 +55,10 @@ int probe_device_props(const ProbeContext *c, const char *sysfs_dir, const char 
 
 int probe_disks(const ProbeContext *c, Hardware *hw);
 int probe_disk_contents(const ProbeContext *c, HwDisk *d);
+/* Serial and WWN of the disk whose sysfs directory is dir (with its
+ * properties), the same for the probe and hw_disk_identify_fd(). */
+void probe_disk_names(const ProbeContext *c, const char *dir, const HwProperty *props, size_t n_props,
+                      char **ret_serial, char **ret_wwn);
 int probe_install_medium(const ProbeContext *c, Hardware *hw);
 int probe_nics(const ProbeContext *c, Hardware *hw);
 int probe_system(const ProbeContext *c, Hardware *hw);

@@ -14,12 +14,13 @@ static bool is_virtual_disk(const char *name) {
         return false;
 }
 
-/* A sysfs attribute of the disk, trimmed; NULL when missing or empty. */
-static char *disk_attr(const ProbeContext *c, const char *name, const char *attr) {
+/* A sysfs attribute below dir (a disk's sysfs directory), trimmed; NULL when
+ * missing or empty. */
+static char *dir_attr(const ProbeContext *c, const char *dir, const char *attr) {
         _cleanup_free_ char *path = NULL;
         char *v = NULL;
 
-        if (asprintf(&path, "/sys/block/%s/%s", name, attr) < 0)
+        if (asprintf(&path, "%s/%s", dir, attr) < 0)
                 return NULL;
         if (probe_read_line(c, path, &v) < 0)
                 return NULL;
@@ -35,6 +36,13 @@ static char *disk_attr(const ProbeContext *c, const char *name, const char *attr
         return v;
 }
 
+static char *disk_attr(const ProbeContext *c, const char *name, const char *attr) {
+        _cleanup_free_ char *dir = NULL;
+        if (asprintf(&dir, "/sys/block/%s", name) < 0)
+                return NULL;
+        return dir_attr(c, dir, attr);
+}
+
 static uint64_t disk_u64(const ProbeContext *c, const char *name, const char *attr, uint64_t fallback) {
         _cleanup_free_ char *path = NULL;
         uint64_t v;
@@ -46,6 +54,29 @@ static uint64_t disk_u64(const ProbeContext *c, const char *name, const char *at
 
 static char *strdup_or_null(const char *s) {
         return s ? strdup(s) : NULL;
+}
+
+void probe_disk_names(const ProbeContext *c, const char *dir, const HwProperty *props, size_t n_props,
+                      char **ret_serial, char **ret_wwn) {
+        char *serial = strdup_or_null(hw_property_get(props, n_props, "ID_SERIAL_SHORT"));
+        if (!serial)
+                serial = dir_attr(c, dir, "device/serial");
+        if (!serial)
+                serial = dir_attr(c, dir, "serial");
+        if (!serial)
+                serial = strdup_or_null(hw_property_get(props, n_props, "ID_SERIAL"));
+
+        /* The World Wide Name: udev's (SCSI, ATA, NVMe EUI/NGUID), else the
+         * kernel's (NVMe namespaces: wwid; SCSI: device/wwid). */
+        char *wwn = strdup_or_null(hw_property_get(props, n_props, "ID_WWN_WITH_EXTENSION"));
+        if (!wwn)
+                wwn = strdup_or_null(hw_property_get(props, n_props, "ID_WWN"));
+        if (!wwn)
+                wwn = dir_attr(c, dir, "wwid");
+        if (!wwn)
+                wwn = dir_attr(c, dir, "device/wwid");
+        *ret_serial = serial;
+        *ret_wwn = wwn;
 }
 
 static int probe_one_disk(const ProbeContext *c, const char *name, HwDisk *d) {
@@ -74,13 +105,13 @@ static int probe_one_disk(const ProbeContext *c, const char *name, HwDisk *d) {
         d->model = disk_attr(c, name, "device/model");
         if (!d->model)
                 d->model = strdup_or_null(hw_property_get(d->props, d->n_props, "ID_MODEL"));
-        d->serial = strdup_or_null(hw_property_get(d->props, d->n_props, "ID_SERIAL_SHORT"));
-        if (!d->serial)
-                d->serial = disk_attr(c, name, "device/serial");
-        if (!d->serial)
-                d->serial = disk_attr(c, name, "serial");
-        if (!d->serial)
-                d->serial = strdup_or_null(hw_property_get(d->props, d->n_props, "ID_SERIAL"));
+        probe_disk_names(c, dir, d->props, d->n_props, &d->serial, &d->wwn);
+        /* The kernel's disk sequence number (Linux 5.15+): a new one for
+         * every disk that appears, even under a reused name. */
+        _cleanup_free_ char *seqfile = NULL;
+        if (asprintf(&seqfile, "%s/diskseq", dir) < 0)
+                return -ENOMEM;
+        (void) probe_read_u64(c, seqfile, &d->diskseq);
 
         return probe_disk_contents(c, d);
 }

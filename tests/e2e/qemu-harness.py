@@ -23,6 +23,8 @@ Python API:
     m = Machine(..., disks=["8G", "4G"], hotplug=[1], qmp=True)
     m.on(r"FORJA-STAGE-END disks ok", m.reset)        # called once, when seen
     m.unplug(1)                                       # device_del of disk 1
+    m.plug(1, "new.raw", "vnew1")                     # another disk on its port
+    m.wait_virtio_driver("vnew1", timeout=60)         # the guest's driver took it
 
 CLI (exit 0: every --expect seen in order; 1: failure marker, timeout or QEMU
 died; 77: QEMU or the firmware is missing):
@@ -88,7 +90,8 @@ class Machine:
     def __init__(self, firmware="bios", iso=None, boot="cdrom", kernel=None, initrd=None,
                  append="", disks=(), memory=1024, smp=1, fw_cmdline=None, workdir=None,
                  serial_log=None, accel="tcg", net=True, extra_args=(), mac=None, guestfwd=(),
-                 tap=None, tftp=None, bootfile=None, serial_input=False, qmp=False, hotplug=(), tpm=None):
+                 tap=None, tftp=None, bootfile=None, serial_input=False, qmp=False, hotplug=(), tpm=None,
+                 no_serial=()):
         if firmware not in FIRMWARES:
             raise ValueError(f"unknown firmware {firmware!r} (bios, uefi, secureboot)")
         if not iso and not kernel and not disks and boot != "net":
@@ -138,6 +141,8 @@ class Machine:
         # interface (what the TPM 2.0 drivers of the kernel and OVMF use).
         self.tpm = tpm
         self.tpm_proc = None
+        # indexes of disks without serial= (QEMU's default: no serial at all)
+        self.no_serial = set(no_serial)
         self.proc = None
         self.started = None
         self.marks = []  # (seconds since start, pattern)
@@ -164,7 +169,9 @@ class Machine:
                     raise HarnessSkip("qemu-img not found (install qemu-utils)")
                 subprocess.run([qemu_img, "create", "-q", "-f", "qcow2", path, str(spec)], check=True)
             args += ["-drive", f"file={path},if=none,id=disk{i},format={fmt},cache=unsafe"]
-            dev = f"virtio-blk-pci,drive=disk{i},serial=forja-disk{i},id=vdisk{i}"
+            dev = f"virtio-blk-pci,drive=disk{i},id=vdisk{i}"
+            if i not in self.no_serial:
+                dev += f",serial=forja-disk{i}"
             if i in self.hotplug:
                 # A q35 root port is a hotplug slot (disks on pcie.0 are not).
                 args += ["-device", f"pcie-root-port,id=hotplug{i},bus=pcie.0,chassis={16 + i}"]
@@ -362,6 +369,36 @@ class Machine:
             raise ValueError(f"disk {index} is not on a hotplug port")
         self.qmp("device_del", id=f"vdisk{index}")
         self.marks.append((self.elapsed(), f"device_del vdisk{index}"))
+
+    def plug(self, index, path, dev_id, serial=None):
+        """Plugs the raw image PATH as a new virtio disk DEV_ID into the
+        hotplug port of disk INDEX (free after unplug(INDEX)); without
+        serial the disk has none. The guest's kernel gives it the lowest free
+        name, so after unplug(0) it is vda again."""
+        if index not in self.hotplug:
+            raise ValueError(f"disk {index} has no hotplug port")
+        fmt = "qcow2" if path.endswith(".qcow2") else "raw"
+        self.qmp("blockdev-add", driver=fmt, **{"node-name": f"node-{dev_id}"},
+                 file={"driver": "file", "filename": path, "cache": {"direct": False, "no-flush": True}})
+        args = {"driver": "virtio-blk-pci", "drive": f"node-{dev_id}", "id": dev_id, "bus": f"hotplug{index}"}
+        if serial:
+            args["serial"] = serial
+        self.qmp("device_add", **args)
+        self.marks.append((self.elapsed(), f"device_add {dev_id} on hotplug{index}"))
+
+    def wait_virtio_driver(self, dev_id, timeout):
+        """Waits until the guest's driver has set up virtio device DEV_ID
+        (DRIVER_OK in its status: the block device exists in the guest)."""
+        deadline = time.monotonic() + timeout
+        path = f"/machine/peripheral/{dev_id}/virtio-backend"
+        while True:
+            st = self.qmp("x-query-virtio-status", path=path)
+            if "VIRTIO_CONFIG_S_DRIVER_OK" in json.dumps(st.get("status", st)):
+                self.marks.append((self.elapsed(), f"{dev_id}: driver ready"))
+                return
+            if time.monotonic() > deadline:
+                raise BootFailed(f"the guest did not take {dev_id} within {timeout} s: {st.get('status')}")
+            time.sleep(0.5)
 
     def wait_qmp_event(self, name, timeout):
         """Waits for a QMP event (e.g. DEVICE_DELETED); returns it."""

@@ -73,7 +73,7 @@ expect_match 'nothing was written to any disk'
 install_as 1 "$TMPD/zfs" "$TMPD/with"
 expect_match 'Stage verify done in'
 expect_match '^FORJA-INSTALL-FAILED stage=disks$'
-expect_match '/dev/vdy: cannot open for writing'
+expect_match 'disk /dev/vdy of the plan cannot be opened any more: No such file or directory; nothing was written'
 ! grep -q 'has no ZFS' <<<"$OUT" || fail "a manifest with the ZFS packages was refused"
 [ ! -e "$TMPD/target" ] || [ -z "$(ls -A "$TMPD/target")" ] || fail "something was written under the target"
 echo "zfs refusals: 3 cases passed"

@@ -70,6 +70,8 @@ block_disk nvme0n1 259:0 1953525168 512 512 0 0 "$nvme/nvme0n1"
 ln -sfnr "sys/devices/$nvme" "sys/devices/$nvme/nvme0n1/block/nvme0n1/device"
 put "sys/devices/$nvme/model" "Samsung SSD 980 PRO 1TB                 "
 put "sys/devices/$nvme/serial" "S5GXNF0R123456A     "
+# The kernel's disk sequence number (Linux 5.15+; the other disks have none).
+put "sys/devices/$nvme/nvme0n1/block/nvme0n1/diskseq" "7"
 truncate -s 4M dev/nvme0n1
 cat >run/udev/data/b259:0 <<'UDEV'
 S:disk/by-id/nvme-Samsung_SSD_980_PRO_1TB_S5GXNF0R123456A

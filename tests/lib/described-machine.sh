@@ -62,3 +62,20 @@ gateway = "10.10.10.1"
 filter.ID_NET_NAME_MAC = "*3cecefaa1001"
 EOT
 }
+
+# described_answer FILE DISK-SETUP: an answer for the described machine (the
+# NIC from described_machine, every hardware check waived) whose
+# [disk-setup] holds the lines DISK-SETUP.
+described_answer() {
+        {
+                described_answer_head node7.example.com 'root-password = "described-machine-test"'
+                cat <<EOT
+
+[disk-setup]
+$2
+
+[checks]
+waive = [$(every_check_id)]
+EOT
+        } >"$1"
+}
