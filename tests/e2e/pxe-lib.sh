@@ -109,14 +109,17 @@ for e, r in events:
     want(r["headers"].get("Authorization") == (f"Bearer {token}" if token else None),
          f"{e}: Authorization header {r['headers'].get('Authorization')!r}")
     want(r["headers"].get("Content-Type", "").startswith("application/json"), f"{e}: Content-Type {r['headers'].get('Content-Type')!r}")
-    want((not token or token not in r["body"]) and password not in r["body"], f"{e}: a secret is in the body")
+    # The webhook's own token may stand in the body as "token" (Proxmox's post-hook does so), nowhere else.
+    body_token = json.loads(r["body"]).get("token") if r["body"].startswith("{") else None
+    want((not token or (body_token == token and r["body"].count(token) == 1)) and password not in r["body"],
+         f"{e}: a secret is in the body")
 if mine:
     body = json.loads(mine[0]["body"])
     with open(f"{work}/webhook-{event}.json", "w") as f:
         json.dump(body, f, indent=1)
     forja = body.get("forja", {})
     want(body.get("fqdn") == "probe-ext4.forja.test", f"fqdn {body.get('fqdn')!r}")
-    want(body.get("product", {}).get("short") == "forja" and "release" in body.get("iso", {}), "product/iso")
+    want(body.get("product", {}).get("short") == "pve" and body["product"].get("fullname", "").startswith("forja ") and "release" in body.get("iso", {}), "product/iso")
     want("uuid" in body.get("dmi", {}).get("system", {}), f"dmi {body.get('dmi')}")
     if event == "succeeded":
         want(set(body) >= {"$schema", "product", "iso", "kernel-version", "boot-info", "cpu-info", "dmi", "filesystem",

@@ -125,7 +125,7 @@ if posts:
     print(f"system-info POST ({len(posts[0]['body'])} bytes), keys {sorted(info)}: {posts[0]['body'][:400]}...")
     want(len(posts) == 1, f"{len(posts)} POSTs of the system info, expected 1")
     # Proxmox's system-info fields, as proxmox-fetch-answer sends them.
-    want(info.get("product", {}).get("product") == "forja" and "fullname" in info["product"], f"product {info.get('product')}")
+    want(info.get("product", {}).get("product") == "pve" and info["product"].get("fullname", "").startswith("forja "), f"product {info.get('product')}")
     want({"release", "isorelease"} <= set(info.get("iso", {})), f"iso {info.get('iso')}")
     system = info.get("dmi", {}).get("system", {})
     want(system.get("serial") == serial, f"dmi.system.serial {system.get('serial')!r}, SMBIOS gave {serial!r}")
