@@ -91,27 +91,40 @@ void answer_fetched_done(AnswerFetched *f);
 int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched *ret, char **ret_error);
 
 /* The answer source a medium was prepared with (`forja iso prepare
- * --fetch-from iso|http`, Proxmox's option names), kept on the medium as
- * /forja-fetch.toml: fetch-from = "iso" | "http", and for http an optional
- * url, cert-fingerprint and answer-auth-token (secret). */
+ * --fetch-from iso|http|partition`, Proxmox's option names), kept on the
+ * medium as /forja-fetch.toml: fetch-from = "iso" | "http" | "partition", for
+ * http an optional url, cert-fingerprint and answer-auth-token (secret), for
+ * partition the partition-label (Proxmox's default "proxmox-ais"). */
 #define ANSWER_MEDIUM_FETCH_FILE "forja-fetch.toml"
 
 typedef enum AnswerFetchFrom {
         ANSWER_FETCH_FROM_NONE,         /* a stock medium (no /forja-fetch.toml) */
         ANSWER_FETCH_FROM_ISO,          /* the answer is /answer.toml on the medium */
         ANSWER_FETCH_FROM_HTTP,         /* url, or DHCP/DNS discovery without one */
+        ANSWER_FETCH_FROM_PARTITION,    /* answer.toml on the partition labelled partition_label */
 } AnswerFetchFrom;
+
+/* Proxmox's default --partition-label. */
+#define ANSWER_PARTITION_LABEL_DEFAULT "proxmox-ais"
 
 typedef struct AnswerMediumFetch {
         AnswerFetchFrom from;
         char *url;
         char *fingerprint;
         char *token;                    /* secret */
+        char *partition_label;          /* partition: the label (tried as given, upper, lower case) */
 } AnswerMediumFetch;
 
 void answer_medium_fetch_done(AnswerMediumFetch *m);
-const char *answer_fetch_from_to_string(AnswerFetchFrom f);     /* "iso", "http"; NULL for NONE */
+const char *answer_fetch_from_to_string(AnswerFetchFrom f);     /* "iso", "http", "partition"; NULL for NONE */
 int answer_fetch_from_from_string(const char *s, AnswerFetchFrom *ret);
+
+/* A label forja looks up: 1 to 255 bytes, no control character, no '/'. */
+bool answer_partition_label_valid(const char *label);
+
+/* Parses the file's text (path names it in messages); on error *m may hold
+ * parts, to be freed with answer_medium_fetch_done(). */
+int answer_medium_fetch_parse(const char *path, const char *data, size_t size, AnswerMediumFetch *m, char **ret_error);
 
 /* The file's text (TOML), for `forja iso prepare`. */
 int answer_medium_fetch_format(const AnswerMediumFetch *m, char **ret_text);
