@@ -10,8 +10,12 @@
  *      the placeholders;
  *   2. the install medium: the URL it was prepared with (`forja iso prepare
  *      --fetch-from http --url`, kept in /forja-fetch.toml, fetched like
- *      forja.answer=), else its answer.toml (`forja iso prepare --answer`);
- *   3. answer.toml on a partition labelled FORJA-AIS (any letter case);
+ *      forja.answer=), or answer.toml on the partition it names (`--fetch-from
+ *      partition`, label tried as given, upper, lower case), else its
+ *      answer.toml (`forja iso prepare --answer`);
+ *   3. (no source: a partition is read only when the command line or the
+ *      medium names it, so a stick with a well-known label never makes a
+ *      stock medium's boot unattended; forja's old FORJA-AIS scan is gone);
  * and only where network discovery was enabled (forja.fetch-from=http on
  * the kernel command line, or a medium prepared --fetch-from http without
  * --url; a stock medium never installs from what a DHCP or DNS server says):
@@ -63,8 +67,7 @@ const char *answer_management_mac(const Hardware *hw);
 typedef struct AnswerFetchOptions {
         const char *medium_dir;         /* the mounted install medium, or NULL */
         const char *cmdline;            /* NULL: /proc/cmdline (or hw->kernel_cmdline) */
-        bool scan_partitions;           /* look for a FORJA-AIS partition (needs root) */
-        char *const *scan_devices;      /* probe only these (NULL-terminated; tests), NULL: all */
+        char *const *scan_devices;      /* partition:LABEL probes only these (NULL-terminated; tests), NULL: all */
         unsigned attempts;              /* HTTP attempts (0: 5) */
         unsigned backoff_ms;            /* first retry delay (0: 1000) */
         unsigned timeout_sec;           /* per HTTP attempt (0: 60) */
