@@ -34,14 +34,13 @@ e2e_build_iso
 
 work=$E2E_DIR/pve-media
 rm -rf "$work"
-mkdir -p "$work/http/api2/json/auto-install/installations/$$" "$work/ais"
+mkdir -p "$work/ais"
 P=fjm$$
 NET=198.18.103
 SRV=$NET.1
 MAC=52:54:00:f0:4a:21
 TAP=${P}tap
-INSTALL_UUID=7f0c2b1e-5d4a-4c3b-9e8f-21a0b0c0d$$
-INSTALL_UUID=${INSTALL_UUID:0:36}
+INSTALL_UUID=7f0c2b1e-5d4a-4c3b-9e8f-21a0b0c0d0e1
 HOOK=/api2/json/auto-install/installations/$INSTALL_UUID/post-hook
 mkdir -p "$work/http/api2/json/auto-install/installations/$INSTALL_UUID"
 NAMESPACES=()
