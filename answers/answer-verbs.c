@@ -90,7 +90,6 @@ static int run_answer_fetch(int argc, char *argv[]) {
                 { "medium", required_argument, NULL, ARG_MEDIUM },
                 { "cmdline", required_argument, NULL, ARG_CMDLINE },
                 { "device", required_argument, NULL, ARG_DEVICE },
-                { "scan", no_argument, NULL, 's' },
                 { "dry-run", no_argument, NULL, 'n' },
                 { "output", required_argument, NULL, 'o' },
                 { "system-info", optional_argument, NULL, ARG_SYSTEM_INFO },
@@ -105,7 +104,7 @@ static int run_answer_fetch(int argc, char *argv[]) {
         bool system_info = false, medium_given = false;
         int c;
 
-        while ((c = getopt_long(argc, argv, "sno:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "no:", options, NULL)) >= 0)
                 switch (c) {
                 case ARG_HARDWARE:
                         hardware = optarg;
@@ -127,9 +126,6 @@ static int run_answer_fetch(int argc, char *argv[]) {
                         o.scan_devices = devices;
                         break;
                 }
-                case 's':
-                        o.scan_partitions = true;
-                        break;
                 case 'n':
                         o.dry_run = true;
                         break;
@@ -353,8 +349,10 @@ const Verb verb_answer = {
                 "     {hostname}; forja.answer-fingerprint, forja.answer-token,\n"
                 "     forja.answer-fallback=default)\n"
                 "  2. the install medium (/run/forja/medium): the URL it was prepared with\n"
-                "     (forja iso prepare --fetch-from http --url), else its answer.toml\n"
-                "  3. answer.toml on a partition labelled FORJA-AIS (with --scan)\n"
+                "     (forja iso prepare --fetch-from http --url), or answer.toml on the\n"
+                "     partition labelled as it says (--fetch-from partition; the label as\n"
+                "     given, then upper, then lower case), else its answer.toml\n"
+                "  (3. gone: no partition is read unless 1 or 2 names it)\n"
                 "Only where forja.fetch-from=http is on the kernel command line or the\n"
                 "medium was prepared --fetch-from http without --url (network discovery):\n"
                 "  4. the URL of DHCP option 250 (certificate pinned by option 251), from\n"
@@ -371,7 +369,6 @@ const Verb verb_answer = {
                 "it (option 251 or the TXT fingerprint does not count).\n"
                 "  -n --dry-run          Only say where the answer would come from\n"
                 "  -o --output FILE      Write the answer to FILE instead of standard output\n"
-                "  -s --scan             Also look for a FORJA-AIS partition\n"
                 "     --cmdline STRING   Use this kernel command line, not /proc/cmdline\n"
                 "     --medium DIR       The mounted install medium\n"
                 "     --device DEV       Probe only DEV for partition labels (repeatable)\n"

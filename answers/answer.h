@@ -196,6 +196,14 @@ typedef struct Answer {
 extern const char *const answer_secret_keys[];
 bool answer_key_is_secret(const char *path);
 
+/* The answer file (answer-redact.c) with every secret value (root password and its hash, the
+ * LUKS passphrase, the cluster token, the webhook auth token; kebab or
+ * snake_case keys) replaced by "<redacted>", found through the TOML parser's
+ * value positions. The result is still valid TOML. Returns 0 with a malloc'd,
+ * NUL-terminated text, or -EINVAL (with *ret_error) when the text does not
+ * parse, -ENOMEM. */
+int answer_redact(const char *text, size_t size, char **ret_text, size_t *ret_size, char **ret_error);
+
 /* Parses and validates an answer file held in memory. Every finding goes to
  * *diags. Returns 0 and the answer in *ret when there is no error (warnings
  * allowed), -EINVAL when there are errors (*ret is NULL), -ENOMEM. Secrets are

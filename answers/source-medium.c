@@ -20,11 +20,13 @@ void answer_medium_fetch_done(AnswerMediumFetch *m) {
         if (m->token)
                 explicit_bzero(m->token, strlen(m->token));
         free(m->token);
+        free(m->partition_label);
         *m = (AnswerMediumFetch) {};
 }
 
 const char *answer_fetch_from_to_string(AnswerFetchFrom f) {
-        return f == ANSWER_FETCH_FROM_ISO ? "iso" : f == ANSWER_FETCH_FROM_HTTP ? "http" : NULL;
+        return f == ANSWER_FETCH_FROM_ISO ? "iso" : f == ANSWER_FETCH_FROM_HTTP ? "http" :
+               f == ANSWER_FETCH_FROM_PARTITION ? "partition" : NULL;
 }
 
 int answer_fetch_from_from_string(const char *s, AnswerFetchFrom *ret) {
@@ -32,9 +34,21 @@ int answer_fetch_from_from_string(const char *s, AnswerFetchFrom *ret) {
                 *ret = ANSWER_FETCH_FROM_ISO;
         else if (streq(s, "http"))
                 *ret = ANSWER_FETCH_FROM_HTTP;
+        else if (streq(s, "partition"))
+                *ret = ANSWER_FETCH_FROM_PARTITION;
         else
                 return -EINVAL;
         return 0;
+}
+
+bool answer_partition_label_valid(const char *label) {
+        size_t n = strlen(label);
+        if (n == 0 || n > 255)
+                return false;
+        for (const char *p = label; *p; p++)
+                if ((unsigned char) *p < 0x20 || *p == 0x7f || *p == '/')
+                        return false;
+        return true;
 }
 
 int answer_medium_fetch_format(const AnswerMediumFetch *m, char **ret_text) {
@@ -47,6 +61,7 @@ int answer_medium_fetch_format(const AnswerMediumFetch *m, char **ret_text) {
         answer_toml_put_string(f, answer_fetch_from_to_string(m->from) ?: "");
         const struct { const char *key, *value; } keys[] = {
                 { "url", m->url }, { "cert-fingerprint", m->fingerprint }, { "answer-auth-token", m->token },
+                { "partition-label", m->partition_label },
         };
         for (size_t i = 0; i < ELEMENTSOF(keys); i++)
                 if (keys[i].value) {
@@ -75,7 +90,7 @@ static int get_string(const char *path, const TomlEntry *e, char **dst, char **r
         return *dst ? 0 : -ENOMEM;
 }
 
-static int medium_fetch_parse(const char *path, const char *data, size_t size, AnswerMediumFetch *m, char **ret_error) {
+int answer_medium_fetch_parse(const char *path, const char *data, size_t size, AnswerMediumFetch *m, char **ret_error) {
         TomlValue *doc = NULL;
         TomlError terr = {};
         int r = toml_parse(data, size, &doc, &terr);
@@ -84,7 +99,7 @@ static int medium_fetch_parse(const char *path, const char *data, size_t size, A
                         error_setf(ret_error, "%s:%u:%u: %s", path, terr.pos.line, terr.pos.column, terr.message);
                 return r;
         }
-        const TomlEntry *from = NULL, *url = NULL, *fp = NULL;
+        const TomlEntry *from = NULL, *url = NULL, *fp = NULL, *label = NULL;
         for (size_t i = 0; r >= 0 && i < doc->table.n; i++) {
                 const TomlEntry *e = &doc->table.entries[i];
                 if (streq(e->key, "fetch-from")) {
@@ -92,7 +107,7 @@ static int medium_fetch_parse(const char *path, const char *data, size_t size, A
                         from = e;
                         r = get_string(path, e, &s, ret_error);
                         if (r >= 0 && (answer_fetch_from_from_string(s, &m->from) < 0)) {
-                                error_setf(ret_error, "%s:%u:%u: fetch-from: expected \"iso\" or \"http\", not \"%s\"", path,
+                                error_setf(ret_error, "%s:%u:%u: fetch-from: expected \"iso\", \"http\" or \"partition\", not \"%s\"", path,
                                            e->value->pos.line, e->value->pos.column, s);
                                 r = -EINVAL;
                         }
@@ -106,8 +121,16 @@ static int medium_fetch_parse(const char *path, const char *data, size_t size, A
                         r = get_string(path, e, &m->token, ret_error);
                         if (r >= 0)
                                 (void) log_register_secret(m->token);
+                } else if (streq(e->key, "partition-label")) {
+                        label = e;
+                        r = get_string(path, e, &m->partition_label, ret_error);
+                        if (r >= 0 && !answer_partition_label_valid(m->partition_label)) {
+                                error_setf(ret_error, "%s:%u:%u: partition-label: expected 1 to 255 printable characters without '/'",
+                                           path, e->value->pos.line, e->value->pos.column);
+                                r = -EINVAL;
+                        }
                 } else {
-                        error_setf(ret_error, "%s:%u:%u: %s: unknown key (fetch-from, url, cert-fingerprint, answer-auth-token)",
+                        error_setf(ret_error, "%s:%u:%u: %s: unknown key (fetch-from, url, cert-fingerprint, answer-auth-token, partition-label)",
                                    path, e->key_pos.line, e->key_pos.column, e->key);
                         r = -EINVAL;
                 }
@@ -118,6 +141,10 @@ static int medium_fetch_parse(const char *path, const char *data, size_t size, A
                 r = -EINVAL;
         } else if (r >= 0 && m->from != ANSWER_FETCH_FROM_HTTP && (url || fp || m->token)) {
                 error_setf(ret_error, "%s: url, cert-fingerprint and answer-auth-token only go with fetch-from = \"http\"", path);
+                r = -EINVAL;
+        } else if (r >= 0 && m->from != ANSWER_FETCH_FROM_PARTITION && label) {
+                error_setf(ret_error, "%s:%u:%u: partition-label: only goes with fetch-from = \"partition\"", path,
+                           label->key_pos.line, label->key_pos.column);
                 r = -EINVAL;
         } else if (r >= 0 && url && !startswith(m->url, "http://") && !startswith(m->url, "https://")) {
                 error_setf(ret_error, "%s:%u:%u: url: expected an http:// or https:// URL", path, url->value->pos.line,
@@ -130,6 +157,11 @@ static int medium_fetch_parse(const char *path, const char *data, size_t size, A
         } else if (r >= 0 && url && startswith(m->url, "http://") && (fp || m->token)) {
                 error_setf(ret_error, "%s: %s: never with a plain http:// url", path, fp ? "cert-fingerprint" : "answer-auth-token");
                 r = -EINVAL;
+        }
+        if (r >= 0 && m->from == ANSWER_FETCH_FROM_PARTITION && !m->partition_label) {
+                m->partition_label = strdup(ANSWER_PARTITION_LABEL_DEFAULT);
+                if (!m->partition_label)
+                        r = -ENOMEM;
         }
         toml_free(doc);
         return r;
@@ -155,7 +187,7 @@ int answer_medium_fetch_load(const char *medium_dir, AnswerMediumFetch *ret, cha
                 error_setf(ret_error, "%s: %s", path, strerror(-r));
                 return r;
         }
-        r = medium_fetch_parse(path, data, size, &m, ret_error);
+        r = answer_medium_fetch_parse(path, data, size, &m, ret_error);
         explicit_bzero(data, size);
         if (r < 0) {
                 answer_medium_fetch_done(&m);

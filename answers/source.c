@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/mount.h>
@@ -22,7 +23,6 @@
 #include "source.h"
 
 #define ANSWER_MAX_SIZE (1u << 20)
-#define PARTITION_LABEL "FORJA-AIS"
 
 void answer_cmdline_done(AnswerCmdline *c) {
         free(c->url);
@@ -275,7 +275,19 @@ static int read_answer_file(const char *path, AnswerFetched *ret, char **ret_err
         return r;
 }
 
+/* The device whose filesystem label is label, looked up as Proxmox's
+ * installer does: the label as given, then in upper case, then in lower case,
+ * each compared exactly. */
 static int find_partition_by_label(const char *label, char *const *devices, char **ret_dev, char **ret_type) {
+        _cleanup_free_ char *upper = strdup(label), *lower = strdup(label);
+        if (!upper || !lower)
+                return -ENOMEM;
+        for (char *p = upper; *p; p++)
+                *p = (char) toupper((unsigned char) *p);
+        for (char *p = lower; *p; p++)
+                *p = (char) tolower((unsigned char) *p);
+        const char *order[] = { label, upper, lower };
+
         blkid_cache cache = NULL;
         if (blkid_get_cache(&cache, "/dev/null") < 0)
                 return -ENOMEM;
@@ -285,33 +297,40 @@ static int find_partition_by_label(const char *label, char *const *devices, char
         else
                 blkid_probe_all(cache);
 
-        blkid_dev_iterate it = blkid_dev_iterate_begin(cache);
-        blkid_dev dev;
         int r = -ENOENT;
-        while (it && blkid_dev_next(it, &dev) == 0) {
-                const char *name = blkid_dev_devname(dev);
-                _cleanup_free_ char *l = blkid_get_tag_value(cache, "LABEL", name);
-                if (l && strcasecmp(l, label) == 0) {
-                        *ret_dev = strdup(name);
-                        *ret_type = blkid_get_tag_value(cache, "TYPE", name);
-                        r = *ret_dev ? 0 : -ENOMEM;
-                        break;
+        for (size_t i = 0; r == -ENOENT && i < ELEMENTSOF(order); i++) {
+                blkid_dev_iterate it = blkid_dev_iterate_begin(cache);
+                blkid_dev dev;
+                while (it && blkid_dev_next(it, &dev) == 0) {
+                        const char *name = blkid_dev_devname(dev);
+                        _cleanup_free_ char *l = blkid_get_tag_value(cache, "LABEL", name);
+                        if (l && streq(l, order[i])) {
+                                *ret_dev = strdup(name);
+                                *ret_type = blkid_get_tag_value(cache, "TYPE", name);
+                                r = *ret_dev ? 0 : -ENOMEM;
+                                break;
+                        }
                 }
+                blkid_dev_iterate_end(it);
         }
-        blkid_dev_iterate_end(it);
         blkid_put_cache(cache);
         return r;
 }
 
 /* Mounts the partition read-only (the device set read-only, no journal
  * replay, so not one byte of it changes), reads answer.toml and unmounts. */
-static int fetch_partition(const char *label, char *const *devices, AnswerFetched *ret, char **ret_error) {
+static int fetch_partition(const char *label, char *const *devices, bool dry_run, AnswerFetched *ret,
+                           char **ret_error) {
         _cleanup_free_ char *dev = NULL, *type = NULL;
         int r = find_partition_by_label(label, devices, &dev, &type);
         if (r < 0) {
-                error_setf(ret_error, "no partition labelled %s", label);
+                error_setf(ret_error, "no partition labelled %s (tried as given, upper and lower case)", label);
                 return r;
         }
+        if (asprintf(&ret->location, "%s:/answer.toml", dev) < 0)
+                return -ENOMEM;
+        if (dry_run)
+                return 0;
         char dir[] = "/tmp/forja-answer-part.XXXXXX";
         if (!mkdtemp(dir))
                 return negative_errno();
@@ -327,8 +346,6 @@ static int fetch_partition(const char *label, char *const *devices, AnswerFetche
                 r = -ENOMEM;
         else
                 r = read_answer_file(path, ret, ret_error);
-        if (r >= 0 && asprintf(&ret->location, "%s:/answer.toml", dev) < 0)
-                r = -ENOMEM;
         mount_read_only_undo(&m);
         rmdir(dir);
         return r;
@@ -349,7 +366,7 @@ static int fetch_named(AnswerOrigin from, const AnswerCmdline *c, const Hardware
         if ((v = startswith(c->url, "partition:"))) {
                 if (asprintf(&ret->source, "%s: partition labelled %s", origin, v) < 0)
                         return -ENOMEM;
-                return o->dry_run ? 0 : fetch_partition(v, o->scan_devices, ret, ret_error);
+                return fetch_partition(v, o->scan_devices, o->dry_run, ret, ret_error);
         }
         if ((v = startswith(c->url, "file:"))) {
                 if (!o->medium_dir) {
@@ -445,6 +462,15 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                 r = fetch_named(ANSWER_ORIGIN_MEDIUM, &named, hw, hostname, o, &f, ret_error);
                 goto done;
         }
+        if (medium.from == ANSWER_FETCH_FROM_PARTITION) {
+                /* Named by the medium, so final like the command line's
+                 * partition:LABEL: the only way to the proxmox-ais label. */
+                if (asprintf(&f.source, "install medium (fetch-from partition): partition labelled %s",
+                             medium.partition_label) < 0)
+                        return -ENOMEM;
+                r = fetch_partition(medium.partition_label, o->scan_devices, o->dry_run, &f, ret_error);
+                goto done;
+        }
 
         if (o->medium_dir) {
                 _cleanup_free_ char *path = NULL;
@@ -455,17 +481,6 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                         f.source = strdup("install medium");
                         f.location = TAKE_PTR(path);
                         r = o->dry_run ? 0 : read_answer_file(f.location, &f, ret_error);
-                        goto done;
-                }
-        }
-
-        if (o->scan_partitions) {
-                _cleanup_free_ char *dev = NULL, *type = NULL;
-                if (find_partition_by_label(PARTITION_LABEL, o->scan_devices, &dev, &type) >= 0) {
-                        answer_cmdline_done(&c);
-                        if (asprintf(&f.source, "partition labelled %s (%s)", PARTITION_LABEL, dev) < 0)
-                                return -ENOMEM;
-                        r = o->dry_run ? 0 : fetch_partition(PARTITION_LABEL, o->scan_devices, &f, ret_error);
                         goto done;
                 }
         }
@@ -500,9 +515,8 @@ int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched 
                                                  "network discovery is off (enable it with forja.fetch-from=http on the kernel command line or a medium made by forja iso prepare --fetch-from http)");
         }
 
-        error_setf(ret_error, "no answer found: no forja.answer= on the kernel command line, %s%s, %s%s%s",
+        error_setf(ret_error, "no answer found: no forja.answer= on the kernel command line, %s, %s%s%s",
                   o->medium_dir ? "no answer.toml on the install medium" : "no install medium",
-                  o->scan_partitions ? ", no partition labelled " PARTITION_LABEL : "",
                   tried ?: "no DHCP option 250 and no search domain for DNS TXT " DNS_TXT_URL_PREFIX ".DOMAIN",
                   net_error ? "; the network setup's files could not be read: " : "", strempty(net_error));
         return -ENOENT;

@@ -10,8 +10,12 @@
  *      the placeholders;
  *   2. the install medium: the URL it was prepared with (`forja iso prepare
  *      --fetch-from http --url`, kept in /forja-fetch.toml, fetched like
- *      forja.answer=), else its answer.toml (`forja iso prepare --answer`);
- *   3. answer.toml on a partition labelled FORJA-AIS (any letter case);
+ *      forja.answer=), or answer.toml on the partition it names (`--fetch-from
+ *      partition`, label tried as given, upper, lower case), else its
+ *      answer.toml (`forja iso prepare --answer`);
+ *   3. (no source: a partition is read only when the command line or the
+ *      medium names it, so a stick with a well-known label never makes a
+ *      stock medium's boot unattended; forja's old FORJA-AIS scan is gone);
  * and only where network discovery was enabled (forja.fetch-from=http on
  * the kernel command line, or a medium prepared --fetch-from http without
  * --url; a stock medium never installs from what a DHCP or DNS server says):
@@ -63,8 +67,7 @@ const char *answer_management_mac(const Hardware *hw);
 typedef struct AnswerFetchOptions {
         const char *medium_dir;         /* the mounted install medium, or NULL */
         const char *cmdline;            /* NULL: /proc/cmdline (or hw->kernel_cmdline) */
-        bool scan_partitions;           /* look for a FORJA-AIS partition (needs root) */
-        char *const *scan_devices;      /* probe only these (NULL-terminated; tests), NULL: all */
+        char *const *scan_devices;      /* partition:LABEL probes only these (NULL-terminated; tests), NULL: all */
         unsigned attempts;              /* HTTP attempts (0: 5) */
         unsigned backoff_ms;            /* first retry delay (0: 1000) */
         unsigned timeout_sec;           /* per HTTP attempt (0: 60) */
@@ -91,27 +94,40 @@ void answer_fetched_done(AnswerFetched *f);
 int answer_fetch(const AnswerFetchOptions *o, const Hardware *hw, AnswerFetched *ret, char **ret_error);
 
 /* The answer source a medium was prepared with (`forja iso prepare
- * --fetch-from iso|http`, Proxmox's option names), kept on the medium as
- * /forja-fetch.toml: fetch-from = "iso" | "http", and for http an optional
- * url, cert-fingerprint and answer-auth-token (secret). */
+ * --fetch-from iso|http|partition`, Proxmox's option names), kept on the
+ * medium as /forja-fetch.toml: fetch-from = "iso" | "http" | "partition", for
+ * http an optional url, cert-fingerprint and answer-auth-token (secret), for
+ * partition the partition-label (Proxmox's default "proxmox-ais"). */
 #define ANSWER_MEDIUM_FETCH_FILE "forja-fetch.toml"
 
 typedef enum AnswerFetchFrom {
         ANSWER_FETCH_FROM_NONE,         /* a stock medium (no /forja-fetch.toml) */
         ANSWER_FETCH_FROM_ISO,          /* the answer is /answer.toml on the medium */
         ANSWER_FETCH_FROM_HTTP,         /* url, or DHCP/DNS discovery without one */
+        ANSWER_FETCH_FROM_PARTITION,    /* answer.toml on the partition labelled partition_label */
 } AnswerFetchFrom;
+
+/* Proxmox's default --partition-label. */
+#define ANSWER_PARTITION_LABEL_DEFAULT "proxmox-ais"
 
 typedef struct AnswerMediumFetch {
         AnswerFetchFrom from;
         char *url;
         char *fingerprint;
         char *token;                    /* secret */
+        char *partition_label;          /* partition: the label (tried as given, upper, lower case) */
 } AnswerMediumFetch;
 
 void answer_medium_fetch_done(AnswerMediumFetch *m);
-const char *answer_fetch_from_to_string(AnswerFetchFrom f);     /* "iso", "http"; NULL for NONE */
+const char *answer_fetch_from_to_string(AnswerFetchFrom f);     /* "iso", "http", "partition"; NULL for NONE */
 int answer_fetch_from_from_string(const char *s, AnswerFetchFrom *ret);
+
+/* A label forja looks up: 1 to 255 bytes, no control character, no '/'. */
+bool answer_partition_label_valid(const char *label);
+
+/* Parses the file's text (path names it in messages); on error *m may hold
+ * parts, to be freed with answer_medium_fetch_done(). */
+int answer_medium_fetch_parse(const char *path, const char *data, size_t size, AnswerMediumFetch *m, char **ret_error);
 
 /* The file's text (TOML), for `forja iso prepare`. */
 int answer_medium_fetch_format(const AnswerMediumFetch *m, char **ret_text);

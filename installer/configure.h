@@ -42,10 +42,3 @@ typedef struct ConfigureInput {
  * message in *ret_error naming the file and the reason. */
 int configure_target(const ConfigureInput *in, char **ret_error);
 
-/* The answer file with every secret value (root password and its hash, the
- * LUKS passphrase, the cluster token, the webhook auth token; kebab or
- * snake_case keys) replaced by "<redacted>", found through the TOML parser's
- * value positions. The result is still valid TOML. Returns 0 with a malloc'd,
- * NUL-terminated text, or -EINVAL (with *ret_error) when the text does not
- * parse, -ENOMEM. */
-int answer_redact(const char *text, size_t size, char **ret_text, size_t *ret_size, char **ret_error);

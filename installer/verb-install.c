@@ -87,7 +87,6 @@ static int load_answer_text(const char *source, const Hardware *hw, char **ret_t
         AnswerFetchOptions o = {
                 .medium_dir = access(MEDIUM_DIR, F_OK) == 0 ? MEDIUM_DIR : NULL,
                 .cmdline = cmdline,
-                .scan_partitions = true,
         };
         AnswerFetched f = {};
         r = answer_fetch(&o, hw, &f, &error);
@@ -316,8 +315,8 @@ const Verb verb_install = {
                 "answer into a plan, verifies the node image against its manifest, and only\n"
                 "then partitions the plan's disks, lays the image down, configures the node\n"
                 "and installs the boot loader. Without --answer the answer is found as\n"
-                "`forja answer fetch` finds it (kernel command line, install medium, a\n"
-                "FORJA-AIS partition, DHCP option 250, DNS TXT proxmox-auto-installer.DOMAIN).\n"
+                "`forja answer fetch` finds it (kernel command line, install medium or the\n"
+                "partition it names, DHCP option 250, DNS TXT proxmox-auto-installer.DOMAIN).\n"
                 "Stages and progress are printed as FORJA-STAGE and FORJA-PROGRESS lines, the\n"
                 "result as FORJA-INSTALL-OK or FORJA-INSTALL-FAILED. A [post-installation-webhook]\n"
                 "gets the events started, failed (stage, error, log tail) and succeeded.\n"

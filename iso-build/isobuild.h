@@ -14,6 +14,8 @@
 
 #include <stdbool.h>
 
+#include <json-c/json.h>
+
 #define ISOBUILD_DEFAULT_SUITE "trixie"
 #define ISOBUILD_DEFAULT_CACHE_DIR "/var/cache/forja"
 #define ISOBUILD_DEFAULT_SOURCES "/etc/apt/sources.list.d/debian.sources"
@@ -42,6 +44,14 @@ int iso_build(const IsoBuildOptions *opts);
  * removed) as /answer.toml and first_boot as /forja-first-boot. No rebuild. */
 int iso_prepare(const char *in_iso, const char *answer, const char *fetch_text, const char *first_boot,
                 const char *out_iso);
+
+/* What a forja ISO carries (forja iso inspect), as JSON: "medium" (its
+ * /.disk/info), "answer_source" (/forja-fetch.toml, the token as
+ * "<redacted>"), "answer" (/answer.toml with every secret value masked),
+ * "first_boot_hook", "node_image" (the manifest's versions, package count and
+ * sizes), "forja_version" (this forja). -EBADMSG: not a forja ISO; another
+ * -errno: unreadable; both with *ret_error. */
+int iso_inspect(const char *iso, struct json_object **ret, char **ret_error);
 
 /* Removes every cache entry under cache_dir (only forja's own entries). */
 int iso_cache_clean(const char *cache_dir);

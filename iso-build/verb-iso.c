@@ -28,6 +28,9 @@ static const char iso_usage[] =
         "       forja iso prepare --fetch-from http [--url URL] [--cert-fingerprint FP]\n"
         "                         [--answer-auth-token TOKEN] [--on-first-boot HOOK]\n"
         "                         --in ISO -o ISO\n"
+        "       forja iso prepare --fetch-from partition [--partition-label LABEL]\n"
+        "                         [--on-first-boot HOOK] --in ISO -o ISO\n"
+        "       forja iso inspect ISO [--json]\n"
         "       forja iso clean-cache [--cache-dir DIR]\n"
         "       forja iso manifest TARBALL [--packages TSV] [--suite SUITE] [--chunk-size BYTES]\n"
         "       forja iso mirror [--mirror URL|FILE] [--suite SUITE]\n"
@@ -42,8 +45,11 @@ static const char iso_usage[] =
         "               embedded as /answer.toml (--fetch-from iso, the default), or\n"
         "               the answer fetched over HTTP(S) (--fetch-from http): from URL,\n"
         "               or without --url from the URL a DHCP server (option 250) or\n"
-        "               DNS (TXT proxmox-auto-installer.DOMAIN) names; the installer\n"
-        "               then runs unattended\n"
+        "               DNS (TXT proxmox-auto-installer.DOMAIN) names, or answer.toml\n"
+        "               read from the partition labelled LABEL (--fetch-from partition);\n"
+        "               the installer then runs unattended\n"
+        "  inspect      show an ISO's answer source, its answer (secrets masked), its\n"
+        "               node image and versions\n"
         "  clean-cache  remove forja's build cache entries\n"
         "  manifest     print the manifest JSON of a node image tarball\n"
         "  mirror       print the apt sources the images are built from\n"
@@ -66,7 +72,12 @@ static const char iso_usage[] =
         "     --with-zfs         build: ZFS support (zfs-dkms from Debian's contrib,\n"
         "                        built for the image kernel and cached) in the node\n"
         "                        image and the installer, for disk-setup filesystem = \"zfs\"\n"
-        "     --fetch-from iso|http  prepare: where the installer takes its answer\n"
+        "     --fetch-from iso|http|partition  prepare: where the installer takes its\n"
+        "                        answer\n"
+        "     --partition-label LABEL  prepare, partition: the answer partition's\n"
+        "                        label, tried as given, upper, lower case (default:\n"
+        "                        proxmox-ais)\n"
+        "     --json             inspect: print JSON\n"
         "     --url URL          prepare, http: the answer server (placeholders {mac}\n"
         "                        {serial} {uuid} {hostname}); none: DHCP/DNS discovery\n"
         "     --cert-fingerprint FP  prepare, http: the server certificate's SHA-256\n"
@@ -81,7 +92,7 @@ static const char iso_usage[] =
 enum {
         ARG_SUITE = 0x100, ARG_MIRROR, ARG_ANSWER, ARG_CACHE_DIR, ARG_SOURCE, ARG_FORJA_DEB, ARG_DATA_DIR, ARG_IN,
         ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT, ARG_PXE_URL, ARG_PXE_ANSWER, ARG_WITH_ZFS,
-        ARG_FETCH_FROM, ARG_URL, ARG_CERT_FINGERPRINT, ARG_ANSWER_AUTH_TOKEN,
+        ARG_FETCH_FROM, ARG_URL, ARG_CERT_FINGERPRINT, ARG_ANSWER_AUTH_TOKEN, ARG_PARTITION_LABEL, ARG_JSON,
 };
 
 typedef struct IsoArgs {
@@ -90,6 +101,8 @@ typedef struct IsoArgs {
         const char *on_first_boot;
         AnswerFetchFrom fetch_from;     /* --fetch-from; NONE: not given */
         const char *url, *cert_fingerprint, *answer_auth_token;
+        const char *partition_label;
+        bool json;
         const char *packages;
         unsigned long long chunk_size;
         char **positional;
@@ -126,6 +139,8 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                 { "url", required_argument, NULL, ARG_URL },
                 { "cert-fingerprint", required_argument, NULL, ARG_CERT_FINGERPRINT },
                 { "answer-auth-token", required_argument, NULL, ARG_ANSWER_AUTH_TOKEN },
+                { "partition-label", required_argument, NULL, ARG_PARTITION_LABEL },
+                { "json", no_argument, NULL, ARG_JSON },
                 { "output", required_argument, NULL, 'o' },
                 {}
         };
@@ -177,7 +192,16 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                         break;
                 case ARG_FETCH_FROM:
                         if (answer_fetch_from_from_string(optarg, &a->fetch_from) < 0)
-                                return log_error_errno(EINVAL, "iso: --fetch-from takes iso or http, not '%s'.", optarg);
+                                return log_error_errno(EINVAL, "iso: --fetch-from takes iso, http or partition, not '%s'.", optarg);
+                        break;
+                case ARG_PARTITION_LABEL:
+                        if (!answer_partition_label_valid(optarg))
+                                return log_error_errno(EINVAL, "iso: --partition-label takes 1 to 255 printable characters without '/', not '%s'.",
+                                                       optarg);
+                        a->partition_label = optarg;
+                        break;
+                case ARG_JSON:
+                        a->json = true;
                         break;
                 case ARG_URL:
                         a->url = optarg;
@@ -269,7 +293,7 @@ static void warn_plaintext_secrets(const char *verb, const char *answer, const c
 
 static int iso_cmd_build(IsoArgs *a) {
         if (a->n_positional > 0 || a->in || a->packages || a->chunk_size || a->fetch_from || a->url ||
-            a->cert_fingerprint || a->answer_auth_token) {
+            a->cert_fingerprint || a->answer_auth_token || a->partition_label || a->json) {
                 log_error("iso build: unexpected argument. See 'forja iso --help'.");
                 return EXIT_BAD_INPUT;
         }
@@ -310,9 +334,17 @@ static int iso_cmd_prepare(IsoArgs *a) {
                         log_error("iso prepare: %s goes only with --fetch-from http.", http_only[i].name);
                         return EXIT_BAD_INPUT;
                 }
+        if (a->partition_label && a->fetch_from != ANSWER_FETCH_FROM_PARTITION) {
+                log_error("iso prepare: --partition-label goes only with --fetch-from partition.");
+                return EXIT_BAD_INPUT;
+        }
+        if (a->json) {
+                log_error("iso prepare: --json goes only with iso inspect.");
+                return EXIT_BAD_INPUT;
+        }
         switch (a->fetch_from) {
         case ANSWER_FETCH_FROM_NONE:
-                log_error("iso prepare: the answer source is missing: --answer FILE or --fetch-from http.");
+                log_error("iso prepare: the answer source is missing: --answer FILE, --fetch-from http or --fetch-from partition.");
                 return EXIT_BAD_INPUT;
         case ANSWER_FETCH_FROM_ISO:
                 if (!a->build.answer) {
@@ -343,6 +375,12 @@ static int iso_cmd_prepare(IsoArgs *a) {
                 }
                 break;
         }
+        case ANSWER_FETCH_FROM_PARTITION:
+                if (a->build.answer) {
+                        log_error("iso prepare: --answer FILE is not with --fetch-from partition (the answer is on the partition).");
+                        return EXIT_BAD_INPUT;
+                }
+                break;
         }
         if (!a->in || !a->build.output) {
                 log_error("iso prepare: --in ISO and -o ISO are both needed.");
@@ -363,6 +401,8 @@ static int iso_cmd_prepare(IsoArgs *a) {
                 .url = (char *) a->url,
                 .fingerprint = (char *) a->cert_fingerprint,
                 .token = (char *) a->answer_auth_token,
+                .partition_label = a->fetch_from == ANSWER_FETCH_FROM_PARTITION ?
+                                   (char *) (a->partition_label ?: ANSWER_PARTITION_LABEL_DEFAULT) : NULL,
         };
         _cleanup_free_ char *fetch_text = NULL;
         if (answer_medium_fetch_format(&m, &fetch_text) < 0)
@@ -371,6 +411,65 @@ static int iso_cmd_prepare(IsoArgs *a) {
         int r = iso_prepare(a->in, a->build.answer, fetch_text, a->on_first_boot, a->build.output);
         explicit_bzero(fetch_text, strlen(fetch_text));
         return exit_code_for_error(r);
+}
+
+static void print_json_field(json_object *o, const char *key, const char *title) {
+        json_object *v = json_get(o, key);
+        if (v)
+                printf("%-16s %s\n", title, json_object_get_string(v));
+}
+
+static int iso_cmd_inspect(IsoArgs *a) {
+        if (a->n_positional != 1) {
+                log_error("iso inspect: exactly one ISO is needed.");
+                return EXIT_BAD_INPUT;
+        }
+        if (a->in || a->build.output || a->build.answer || a->fetch_from || a->url || a->cert_fingerprint ||
+            a->answer_auth_token || a->partition_label || a->on_first_boot || a->packages || a->chunk_size) {
+                log_error("iso inspect: only --json goes with it. See 'forja iso --help'.");
+                return EXIT_BAD_INPUT;
+        }
+        const char *iso = a->positional[0];
+        _cleanup_json_ json_object *o = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r = iso_inspect(iso, &o, &error);
+        if (r == -ENOMEM)
+                return log_oom(), EXIT_JOB_FAILED;
+        if (r < 0) {
+                log_error("iso inspect: %s", error ?: strerror(-r));
+                return EXIT_BAD_INPUT;
+        }
+        if (a->json)
+                return json_print(stdout, o) < 0 ? EXIT_JOB_FAILED : EXIT_OK;
+
+        print_json_field(o, "iso", "ISO:");
+        print_json_field(o, "medium", "Medium:");
+        json_object *img = json_get(o, "node_image"), *src = json_get(o, "answer_source");
+        if (img) {
+                const char *keys[] = { "forja_version", "suite", "architecture", "packages", "size", "installed_size" };
+                const char *v[ELEMENTSOF(keys)];
+                for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                        v[i] = json_get(img, keys[i]) ? json_object_get_string(json_get(img, keys[i])) : "?";
+                printf("%-16s forja %s, %s %s, %s packages, %s bytes (%s installed)\n", "Node image:",
+                       v[0], v[1], v[2], v[3], v[4], v[5]);
+        }
+        print_json_field(o, "forja_version", "Inspected by:");
+        if (src && json_object_is_type(src, json_type_object)) {
+                const char *title = "Answer source:";
+                json_object_object_foreach(src, key, val) {
+                        printf("%-16s %s = %s\n", title, key, json_object_get_string(val));
+                        title = "";
+                }
+        } else
+                print_json_field(o, "answer_source", "Answer source:");
+        printf("%-16s %s\n", "First-boot hook:", json_object_get_boolean(json_get(o, "first_boot_hook")) ?
+                                                      "/forja-first-boot" : "none");
+        json_object *answer = json_get(o, "answer");
+        if (answer)
+                printf("Answer (/answer.toml, secrets masked):\n%s", json_object_get_string(answer));
+        else
+                printf("%-16s none\n", "Answer:");
+        return EXIT_OK;
 }
 
 static int iso_cmd_manifest(IsoArgs *a) {
@@ -416,7 +515,7 @@ static int iso_cmd_mirror(IsoArgs *a) {
 
 static int verb_iso_run(int argc, char *argv[]) {
         if (argc < 2) {
-                log_error("iso: a subcommand is needed (build, prepare, clean-cache, manifest, mirror).");
+                log_error("iso: a subcommand is needed (build, prepare, inspect, clean-cache, manifest, mirror).");
                 return EXIT_BAD_INPUT;
         }
         const char *cmd = argv[1];
@@ -431,6 +530,8 @@ static int verb_iso_run(int argc, char *argv[]) {
                 return iso_cmd_prepare(&a);
         if (streq(cmd, "manifest"))
                 return iso_cmd_manifest(&a);
+        if (streq(cmd, "inspect"))
+                return iso_cmd_inspect(&a);
         if (streq(cmd, "mirror"))
                 return iso_cmd_mirror(&a);
         if (streq(cmd, "clean-cache")) {

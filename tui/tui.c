@@ -27,7 +27,6 @@ bool tui_wanted(void) {
 bool tui_answer_available(const Hardware *hw, const char *medium_dir) {
         AnswerFetchOptions o = {
                 .medium_dir = medium_dir && access(medium_dir, F_OK) == 0 ? medium_dir : NULL,
-                .scan_partitions = true,
                 .dry_run = true,
                 /* A person is at this terminal: an answer a DHCP or DNS server
                  * offers does not take the install away from them. */

@@ -30,7 +30,7 @@ typedef struct TuiOptions {
 bool tui_wanted(void);
 
 /* False when the answer discovery of `forja answer fetch` (kernel command
- * line, install medium, FORJA-AIS partition) finds no answer anywhere. */
+ * line, install medium or the partition it names) finds no answer anywhere. */
 bool tui_answer_available(const Hardware *hw, const char *medium_dir);
 
 /* Runs the installer; returns the exit code of `forja install` (0 installed

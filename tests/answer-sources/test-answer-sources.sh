@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # answers/source.c: finding the answer file. Kernel command line URLs with
 # placeholders and the "default" fallback, served by a real HTTP(S) server on
-# loopback; pinning and bearer tokens; the install medium; a partition
-# labelled FORJA-AIS on a loop device, read without changing one byte.
+# loopback; pinning and bearer tokens; the install medium; a partition named
+# by forja.answer=partition:LABEL on a loop device, read without changing one
+# byte (and none read unless named).
 . "$TESTS_LIB/testlib.sh"
 FETCH=("$FORJA" answer fetch)
 require_root
@@ -132,23 +133,27 @@ expect_exit 0 "${FETCH[@]}" "${H[@]}" --medium "$TMPD/medium" --cmdline "quiet"
 expect_match '^Answer source: install medium$'
 expect_match '^# medium$'
 
-# A partition labelled FORJA-AIS (any case) on our own loop device, unchanged afterwards.
+# A partition is read only where it is named: forja.answer=partition:LABEL
+# (the label as given, then upper, then lower case), on our own loop device,
+# unchanged afterwards. A stick labelled FORJA-AIS alone is no answer source.
 mkdir "$TMPD/part"
 echo '# from partition' >"$TMPD/part/answer.toml"
 truncate -s 16M "$TMPD/part.img"
 mkfs.ext4 -q -F -L forja-ais -d "$TMPD/part" "$TMPD/part.img"
 loopdev=$(losetup --find --show "$TMPD/part.img")
 before=$(sha256sum <"$loopdev")
-expect_exit 0 "${FETCH[@]}" "${H[@]}" --scan --device "$loopdev" --cmdline ""
-expect_match "^Answer source: partition labelled FORJA-AIS \($loopdev\)$"
-expect_match '^# from partition$'
+expect_exit 1 "${FETCH[@]}" "${H[@]}" --device "$loopdev" --cmdline ""
+expect_match 'no answer found: no forja.answer= on the kernel command line, no install medium, network discovery is off'
+! grep -q 'from partition' <<<"$OUT" || fail "an unnamed FORJA-AIS partition was read"
+expect_exit 2 "${FETCH[@]}" "${H[@]}" --scan --device "$loopdev" --cmdline ""
+expect_match "unrecognized option '--scan'"
 expect_exit 0 "${FETCH[@]}" "${H[@]}" --device "$loopdev" --cmdline "forja.answer=partition:FORJA-AIS"
 expect_match '^# from partition$'
 [ "$(sha256sum <"$loopdev")" = "$before" ] || fail "reading the answer partition changed it"
 
 # Nothing anywhere: every place tried is named.
-expect_exit 1 "${FETCH[@]}" "${H[@]}" --cmdline "" --scan --device /dev/null
-expect_match 'no answer found: no forja.answer= on the kernel command line, no install medium, no partition labelled FORJA-AIS'
+expect_exit 1 "${FETCH[@]}" "${H[@]}" --cmdline "" --device /dev/null
+expect_match 'no answer found: no forja.answer= on the kernel command line, no install medium, network discovery is off'
 
 # The POST body Proxmox answer servers expect, plus forja's hardware.
 expect_exit 0 "${FETCH[@]}" "${H[@]}" --system-info

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The answer file without its secrets, for /etc/forja/answer.toml. The TOML
- * parser gives the position of every value, so each secret is replaced
- * exactly where it is, whatever its quoting (basic, literal, multi-line) or
+/* The answer file without its secrets, for /etc/forja/answer.toml and
+ * `forja iso inspect`. The TOML parser gives the position of every value, so
+ * each secret is replaced exactly where it is, whatever its quoting (basic, literal, multi-line) or
  * the way its table is written (header, dotted key, inline table); no
  * pattern matching over the text. The replacement is a basic string, so the
  * result stays valid TOML. */
 
 #include "answer.h"
-#include "configure-internal.h"
+#include "macro.h"
 #include "strutil.h"
 #include "toml.h"
 
