@@ -321,7 +321,7 @@ const Verb verb_answer = {
         .summary = "Validate an answer file (Proxmox-compatible TOML)",
         .usage =
                 "Usage: forja answer validate FILE [--hardware H.json]\n"
-                "       forja answer fetch [--dry-run] [-o FILE] [--scan] [--hardware H.json]\n"
+                "       forja answer fetch [--dry-run] [-o FILE] [--hardware H.json]\n"
                 "                          [--cmdline STRING] [--medium DIR] [--device DEV]...\n"
                 "                          [--attempts N] [--timeout SEC]\n"
                 "       forja answer fetch --system-info[=URL] [--hardware H.json]\n"
