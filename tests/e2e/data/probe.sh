@@ -36,6 +36,14 @@ if findmnt -n -o FSTYPE / | grep -qx zfs; then
         probe zfs-arc-max "$(cat /sys/module/zfs/parameters/zfs_arc_max)"
         probe hostid "$(hostid) $(od -An -tx4 /etc/hostid | tr -d ' ')"
 fi
+# forja-md-degraded.service: enabled only on nodes with md arrays; and when
+# each boot step was reached (monotonic microseconds since the kernel
+# started: InactiveExit,ActiveEnter), to measure what the unit costs.
+probe md-degraded "$(systemctl is-enabled forja-md-degraded.service 2>&1 | oneline)"
+probe boot-steps "$(for u in forja-md-degraded.service local-fs-pre.target sysinit.target multi-user.target; do
+        printf '%s=%s,%s ' "$u" "$(systemctl show -P InactiveExitTimestampMonotonic "$u")" \
+                "$(systemctl show -P ActiveEnterTimestampMonotonic "$u")"
+done)"
 probe crypt "$(dmsetup table --target crypt 2>&1 | awk '{print $1}' | oneline)"
 probe lsblk-tree "$(lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINT 2>&1 | oneline)"
 for disk in /sys/block/vd*; do
