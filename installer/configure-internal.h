@@ -60,6 +60,7 @@ int configure_node_record(const ConfigureInput *in, char **ret_error);
 int configure_answer_copy(const ConfigureInput *in, char **ret_error);
 int configure_install_log(const ConfigureInput *in, char **ret_error);
 int configure_grub_defaults(const ConfigureInput *in, char **ret_error);
+int configure_md_degraded_unit(const ConfigureInput *in, char **ret_error);
 
 /* Enables a systemd unit of the target the way `systemctl enable` does, from
  * the [Install] section of its unit file (WantedBy=, RequiredBy=, Alias=,

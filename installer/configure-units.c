@@ -10,6 +10,7 @@
 
 #include "configure-internal.h"
 #include "fileio.h"
+#include "json-out.h"
 
 #define MAX_UNITS 16
 
@@ -116,4 +117,14 @@ int target_enable_unit(const char *root, const char *unit, char **ret_error) {
         for (size_t i = 0; i < s.n_seen; i++)
                 free(s.seen[i]);
         return r;
+}
+
+/* forja-md-degraded.service (from the forja package, shipped disabled):
+ * enabled only where the plan makes md arrays, so that an array missing a
+ * disk starts degraded at boot also when the initramfs does not start it
+ * (/boot under a ZFS root). Elsewhere it stays out of the boot. */
+int configure_md_degraded_unit(const ConfigureInput *in, char **ret_error) {
+        if (json_array_len(json_get(json_get(in->plan, "storage"), "md-arrays")) == 0)
+                return 0;
+        return target_enable_unit(in->root, "forja-md-degraded.service", ret_error);
 }

@@ -26,6 +26,7 @@ int configure_target(const ConfigureInput *in, char **ret_error) {
                 configure_answer_copy,
                 configure_install_log,
                 configure_grub_defaults,
+                configure_md_degraded_unit,
         };
 
         if (!in || !in->root || !in->plan || !in->answer) {

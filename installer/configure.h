@@ -6,8 +6,9 @@
  * and /etc/hosts, the management bridge vmbr0 for systemd-networkd (with
  * interface name pinning), root's password hash and ssh keys, time zone,
  * keyboard and locale, a fresh machine identity (empty machine-id, new SSH
- * host keys), the redacted answer file, the install log and the GRUB
- * settings the bootloader stage uses. Every file and the reason for it is
+ * host keys), the redacted answer file, the install log, the GRUB
+ * settings the bootloader stage uses, and forja-md-degraded.service enabled
+ * where the plan has md arrays. Every file and the reason for it is
  * described in docs/node-config.md. Secrets are taken from the Answer and
  * only ever written hashed (the root password) or not at all. */
 

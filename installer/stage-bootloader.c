@@ -10,7 +10,6 @@
 #define FORJA_CLEANUP_BLKID
 #include "bootloader.h"
 #include "cleanup-libs.h"
-#include "configure-internal.h"
 #include "engine-internal.h"
 #include "fileio.h"
 #include "json-out.h"
@@ -100,30 +99,39 @@ static int bind_luks_tpm2(Engine *e, bool *keyscript) {
         return 0;
 }
 
-/* /etc/mdadm/mdadm.conf: the arrays, so the initramfs assembles them, and
- * forja-md-degraded.service enabled. */
+/* /etc/mdadm/mdadm.conf: the plan's arrays, so the initramfs assembles them
+ * and forja-md-degraded.service starts these (and only these) degraded; the
+ * configure stage enabled that unit. Arrays are listed one by one, not with
+ * --scan: an array of another disk that the installer environment assembled
+ * is not the node's. */
 static int write_mdadm_conf(Engine *e, bool *changed) {
-        if (json_array_len(json_get(e->storage, "md-arrays")) == 0)
+        json_object *arrays = json_get(e->storage, "md-arrays");
+        if (json_array_len(arrays) == 0)
                 return 0;
-        _cleanup_free_ char *scan = NULL;
-        char *argv[] = { "mdadm", "--detail", "--scan", NULL };
-        int r = spawn_checked(argv, NULL, &scan);
-        if (r < 0)
-                return engine_fail(e, r, "mdadm --detail --scan failed");
-        _cleanup_free_ char *text = NULL, *dir = engine_target_path(e, "/etc/mdadm"), *path = engine_target_path(e, "/etc/mdadm/mdadm.conf");
-        if (!dir || !path || asprintf(&text, "# Written by the forja installer.\nHOMEHOST <system>\nMAILADDR root\n%s\n", scan) < 0)
+        _cleanup_free_ char *text = strdup("# Written by the forja installer.\nHOMEHOST <system>\nMAILADDR root\n"),
+                            *dir = engine_target_path(e, "/etc/mdadm"), *path = engine_target_path(e, "/etc/mdadm/mdadm.conf");
+        if (!text || !dir || !path)
                 return -ENOMEM;
+        for (size_t i = 0; i < json_array_len(arrays); i++) {
+                const char *dev = engine_lookup_id(e, strempty(json_get_string(json_array_at(arrays, i), "id")));
+                if (!dev)
+                        return engine_fail(e, -EINVAL, "plan: an md array was not made");
+                _cleanup_free_ char *line = NULL;
+                char *argv[] = { "mdadm", "--detail", "--brief", (char *) dev, NULL };
+                int r = spawn_checked(argv, NULL, &line);
+                if (r < 0)
+                        return engine_fail(e, r, "mdadm --detail --brief %s failed", dev);
+                size_t n = strlen(strempty(line));
+                if (n == 0)
+                        return engine_fail(e, -EIO, "mdadm --detail --brief %s printed nothing", dev);
+                if (strextendf_with_separator(&text, NULL, "%s%s", line, line[n - 1] == '\n' ? "" : "\n") < 0)
+                        return -ENOMEM;
+        }
         (void) mkdir(dir, 0755);
-        r = write_file_atomic(path, text, strlen(text), 0644);
+        int r = write_file_atomic(path, text, strlen(text), 0644);
         if (r < 0)
                 return engine_fail(e, r, "writing /etc/mdadm/mdadm.conf: %s", strerror(-r));
         *changed = true;
-        /* An array that misses a disk starts degraded at boot also when
-         * the initramfs does not start it (/boot under a ZFS root). */
-        _cleanup_free_ char *error = NULL;
-        r = target_enable_unit(e->c->target, "forja-md-degraded.service", &error);
-        if (r < 0)
-                return engine_fail(e, r, "enabling forja-md-degraded.service: %s", error ?: strerror(-r));
         return 0;
 }
 

@@ -36,6 +36,8 @@ make_tree() {
         echo "stale key" >"$t/etc/ssh/ssh_host_ed25519_key"
         echo "stale key" >"$t/etc/ssh/ssh_host_dsa_key"
         cp "$HERE"/units/* "$t/usr/lib/systemd/system/"
+        # the forja package ships this one on every node, not enabled
+        cp "$FORJA_SRCDIR/installer/forja-md-degraded.service" "$t/usr/lib/systemd/system/"
         # the target's own ssh-keygen runs chrooted: give the tree one with its libraries
         mkdir -p "$t/dev"
         mknod -m 666 "$t/dev/null" c 1 3   # the image carries /dev nodes (mmdebstrap)
@@ -86,8 +88,8 @@ no_secret() { # TREE STRING...
         done
 }
 
-check_common() { # TREE HOSTNAME
-        local t=$1 host=$2 k
+check_common() { # TREE HOSTNAME [md]: md when the plan has md arrays
+        local t=$1 host=$2 md=${3:-} k
         # identity
         # A new random ID (v4 UUID bits), not the image's
         grep -qxE '[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}' "$t/etc/machine-id" &&
@@ -122,7 +124,15 @@ check_common() { # TREE HOSTNAME
         expect_link "$t/etc/systemd/system/sockets.target.wants/systemd-networkd.socket" $u/systemd-networkd.socket
         expect_link "$t/etc/systemd/system/network-online.target.wants/systemd-networkd-wait-online.service" \
                 $u/systemd-networkd-wait-online.service
-        [ "$(find "$t/etc/systemd/system" -type l | wc -l)" = 4 ] || fail "unexpected unit links: $(find "$t/etc/systemd/system" -type l)"
+        # forja-md-degraded.service only where the plan has md arrays
+        local md_link=$t/etc/systemd/system/sysinit.target.wants/forja-md-degraded.service links=4
+        if [ "$md" = md ]; then
+                expect_link "$md_link" $u/forja-md-degraded.service
+                links=5
+        else
+                [ ! -e "$md_link" ] && [ ! -L "$md_link" ] || fail "forja-md-degraded.service enabled on a node without md arrays"
+        fi
+        [ "$(find "$t/etc/systemd/system" -type l | wc -l)" = $links ] || fail "unexpected unit links: $(find "$t/etc/systemd/system" -type l)"
         # the redacted answer is still TOML; nothing temporary left behind
         "$DECODER" <"$t/etc/forja/answer.toml" >/dev/null || fail "the redacted answer does not parse"
         ! find "$t" -name '*.forja-tmp' | grep . || fail "temporary files left"
@@ -216,6 +226,18 @@ T=$TMPD/serial; make_tree "$T"
 run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
         --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427::1 --serial ttyS1,57600
 compare serial "$T"
+
+# --- 6. md RAID1 over two disks: forja-md-degraded.service enabled --------
+T=$TMPD/md; make_tree "$T"; make_plan md uefi-2disk-server "$TMPD/md.json"
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/md.json" --answer "$HERE/answers/md.toml" \
+        --mount none:swap:5c2e8f3a-7a1b-4c1e-9d3e-0f1a2b3c4d5e::0 \
+        --mount /boot/efi:vfat:3F2A-91C4:umask=0077:2 \
+        --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427:errors=remount-ro:1
+compare md "$T"
+check_common "$T" mirror md
+no_secret "$T" Mirror-Pass-3318
+# the unit is still in the image of the other nodes, only not enabled
+[ -f "$TMPD/plain/usr/lib/systemd/system/forja-md-degraded.service" ] || fail "the plain tree lacks the unit file"
 
 # --- redaction of every TOML spelling --------------------------------------
 run_driver 0 "$DRIVER" --redact "$HERE/redact/tricky.toml"

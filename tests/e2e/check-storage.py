@@ -72,8 +72,26 @@ class Checker:
         return sorted(d["name"] for d, parent in self.tree() if d.get("type") == "disk")
 
 
+def boot_steps(fact):
+    """The probe's boot-steps fact as "unit START..END s" (seconds since the
+    kernel started, "-" for a step not taken)."""
+    out = []
+    for item in fact.split():
+        unit, _, times = item.partition("=")
+        start, _, end = times.partition(",")
+        sec = ["-" if not t.isdigit() or t == "0" else f"{int(t) / 1e6:.1f}" for t in (start, end)]
+        out.append(f"{unit} did not run" if sec == ["-", "-"] else f"{unit} {sec[0]}..{sec[1]} s")
+    return ", ".join(out)
+
+
 def check_common(c, a):
     f = c.facts
+    # forja-md-degraded.service: enabled where the plan has md arrays (md
+    # RAID1, /boot on md under ZFS), absent from the boot elsewhere.
+    md = a.scenario.startswith(("md-", "zfs-"))
+    c.want(f.get("md-degraded") == ("enabled" if md else "disabled"),
+           f"forja-md-degraded.service is {f.get('md-degraded')!r} (want {'enabled' if md else 'disabled'})")
+    print(f"boot steps: {boot_steps(f.get('boot-steps', ''))}")
     c.want(f.get("hostname") == a.hostname, f"hostname {f.get('hostname')!r}, asked {a.hostname!r}")
     c.want(f.get("hash-prefix") == "$y$", f"root password hash prefix {f.get('hash-prefix')!r}")
     c.want(f.get("authorized-key") == a.key_fingerprint, f"authorized key {f.get('authorized-key')!r}")

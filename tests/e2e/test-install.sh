@@ -201,8 +201,8 @@ e2e_boot "node-$scenario" --firmware "$firmware" --disk "$work/node.qcow2" --mem
         fail "the installed node did not boot to its probe (serial log $SERIAL_LOG)"
 echo "e2e: the installed node booted and probed in $((SECONDS - t0)) s"
 
-python3 - "$SERIAL_LOG" "$fs" "$(ssh-keygen -lf "$work/key.pub" | awk '{print $2}')" <<'PY' || fail "the installed node does not match the plan"
-import json, re, sys
+python3 - "$SERIAL_LOG" "$fs" "$(ssh-keygen -lf "$work/key.pub" | awk '{print $2}')" "$E2E_HERE/check-storage.py" <<'PY' || fail "the installed node does not match the plan"
+import json, os, re, sys
 log, fs, key_fp = sys.argv[1], sys.argv[2], sys.argv[3]
 facts = {}
 for line in open(log, errors="replace"):
@@ -241,6 +241,10 @@ want(facts.get("answer-mode") == "600", f"/etc/forja/answer.toml mode {facts.get
 want(re.fullmatch(r"[0-9a-f]{32}", facts.get("machine-id", "")) is not None, "no machine-id generated")
 want(facts.get("timezone", "").endswith("Europe/Berlin"), f"timezone {facts.get('timezone')}")
 want(facts.get("forja-join") == "active", f"forja-join.service is {facts.get('forja-join')}")
+# No md array: forja-md-degraded.service (its udevadm settle) is not in the boot.
+want(facts.get("md-degraded") == "disabled", f"forja-md-degraded.service is {facts.get('md-degraded')!r} on a node without md")
+sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[4])))
+print("boot steps:", __import__("check-storage").boot_steps(facts.get("boot-steps", "")))
 try:
     # `incus` may greet a first-time user before the JSON.
     incus = json.loads(facts["incus"][facts["incus"].index("{"):])

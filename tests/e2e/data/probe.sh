@@ -42,6 +42,14 @@ for p in $(lsblk -l -n -o NAME,FSTYPE | awk '$2 == "crypto_LUKS" {print $1}'); d
         probe "luks-slots-$p" "$(cryptsetup luksDump "/dev/$p" | awk '/^Keyslots:/ {k=1} /^Tokens:/ {k=0; t=1} /^Digests:/ {t=0}
                 k && /^  [0-9]+: luks2/ {printf "slot%s ", $1} t && /^  [0-9]+: / {printf "token:%s ", $2}')"
 done
+# forja-md-degraded.service: enabled only on nodes with md arrays; and when
+# each boot step was reached (monotonic microseconds since the kernel
+# started: InactiveExit,ActiveEnter), to measure what the unit costs.
+probe md-degraded "$(systemctl is-enabled forja-md-degraded.service 2>&1 | oneline)"
+probe boot-steps "$(for u in forja-md-degraded.service local-fs-pre.target sysinit.target multi-user.target; do
+        printf '%s=%s,%s ' "$u" "$(systemctl show -P InactiveExitTimestampMonotonic "$u")" \
+                "$(systemctl show -P ActiveEnterTimestampMonotonic "$u")"
+done)"
 probe crypt "$(dmsetup table --target crypt 2>&1 | awk '{print $1}' | oneline)"
 probe lsblk-tree "$(lsblk -J -o NAME,TYPE,FSTYPE,MOUNTPOINT 2>&1 | oneline)"
 for disk in /sys/block/vd*; do
