@@ -250,8 +250,8 @@ except (ValueError, KeyError) as e:
 want(facts.get("wait-online") == "success", f"systemd-networkd-wait-online.service result {facts.get('wait-online')!r}")
 want(facts.get("timeout-units", "x").strip() == "", f"units that timed out: {facts.get('timeout-units')!r}")
 want(facts.get("journal-timeouts", "x").strip() == "", f"the journal reports a timeout: {facts.get('journal-timeouts')!r}")
-print(f"probe: {facts.get('analyze')}")
-print(f"probe: critical chain of incus.service: {facts.get('critical-chain')}")
+times = dict(kv.split("=", 1) for kv in facts.get("unit-times", "").split() if "=" in kv)
+print("probe: active since kernel start: " + ", ".join(f"{u} {int(t) / 1e6:.1f} s" for u, t in times.items() if t.isdigit()))
 try:
     js = json.loads(facts["join-status"])
     want(isinstance(js.get("ready_s"), float) and js["ready_s"] > 0, f"forja join --status --json has no ready_s: {js}")

@@ -78,8 +78,10 @@ probe check "$(forja check --json 2>&1 | oneline)"
 probe wait-online "$(systemctl show -p Result --value systemd-networkd-wait-online.service)"
 probe timeout-units "$(systemctl show -p Id -p Result '*' 2>/dev/null | awk -F= '$1 == "Id" { id = $2 } $1 == "Result" && $2 == "timeout" { print id }' | oneline)"
 probe journal-timeouts "$(journalctl -b -o cat --no-pager 2>&1 | grep -iE 'timed out|timeout occurred' | head -n 5 | tr '\n' '|' | oneline)"
-probe critical-chain "$(systemd-analyze critical-chain --no-pager incus.service 2>&1 | tail -n +3 | tr '\n' '|' | oneline)"
-probe analyze "$(systemd-analyze time 2>&1 | head -n 1)"
+# (systemd-analyze refuses while the boot is still running, as it is here:
+# the units' own timestamps, microseconds since the kernel started)
+probe unit-times "$(for u in network.target systemd-networkd-wait-online.service network-online.target incus.service forja-join.service; do
+        printf '%s=%s ' "$u" "$(systemctl show -p ActiveEnterTimestampMonotonic --value "$u")"; done)"
 probe join-status "$(forja join --status --json 2>&1 | oneline)"
 echo FORJA-PROBE-END
 # The first-boot hook runs once; the probe stays for later boots (the storage
