@@ -504,7 +504,11 @@ static int resolve_network(Resolver *x) {
                 r->nic = find_nic(hw, dh->nic);
                 if (r->nic && dh->address && !check_cidr(dh->address, NULL, NULL)) {
                         r->net_from_dhcp = true;
-                        if (set_str(&r->cidr, dh->address) < 0 || set_str(&r->gateway, dh->gateway ?: "192.168.100.1") < 0)
+                        /* A lease without a router option (an isolated LAN; QEMU's
+                         * restricted user network) gives no default route: a made-up
+                         * gateway outside the lease's subnet could never be routed,
+                         * and networkd would hold the boot at wait-online. */
+                        if (set_str(&r->cidr, dh->address) < 0 || set_str(&r->gateway, dh->gateway) < 0)
                                 return -ENOMEM;
                 } else {
                         /* No lease: the installer's fallback address on the first interface. */

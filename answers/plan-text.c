@@ -212,7 +212,7 @@ static void print_rest(FILE *f, json_object *plan) {
         fprintf(f, "\nNetwork: %s (%s, %s), named %s on the installed system\n", json_get_string(n, "interface"),
                 json_get_string(n, "mac") ?: "no MAC", json_get_string(n, "driver") ?: "unknown driver",
                 json_get_string(n, "interface-on-target"));
-        fprintf(f, "  address %s, gateway %s, DNS %s (%s)\n", json_get_string(n, "cidr"), json_get_string(n, "gateway"),
+        fprintf(f, "  address %s, gateway %s, DNS %s (%s)\n", json_get_string(n, "cidr"), json_get_string(n, "gateway") ?: "none",
                 json_get_string(n, "dns"),
                 jbool(n, "fallback-address") ? "no DHCP lease: the installer's fallback address" :
                 jbool(n, "from-dhcp-lease") ? "from the DHCP lease" : "from the answer");

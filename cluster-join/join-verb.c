@@ -2,17 +2,25 @@
 /* `forja join`: the first-boot front end of cluster-join. */
 
 #include <getopt.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
 #include "cluster-internal.h"
 #include "cluster-verbs.h"
+#include "fileio.h"
 #include "join.h"
 #include "json-out.h"
 #include "log.h"
 #include "report.h"
 #include "status.h"
+
+/* When Incus became ready in this boot, in seconds since the kernel started
+ * (CLOCK_MONOTONIC, the clock of systemd-analyze): written once per boot by
+ * the first successful run, read by --status (docs/cluster.md). */
+#define READY_FILE_DEFAULT "/run/forja/incus-ready"
 
 static const char join_usage[] =
         "Usage: forja join [OPTIONS]\n"
@@ -40,12 +48,15 @@ static const char join_usage[] =
         "     --attempts N     Tries for transient failures (default 5)\n"
         "     --timeout SEC    Wait this long for incusd and for the member to be\n"
         "                      Online (default 60)\n"
+        "     --ready-file PATH  Where the boot's ready time is kept (default\n"
+        "                      " READY_FILE_DEFAULT ")\n"
         "\n"
         "Exit status: 0 done, 1 the join failed (unreachable cluster, certificate\n"
         "mismatch, Incus error), 2 bad settings or token (undecodable, expired, made\n"
         "for another name).\n";
 
 static const char *arg_settings = CLUSTER_SETTINGS_PATH;
+static const char *arg_ready_file = READY_FILE_DEFAULT;
 static const char *arg_socket;
 static bool arg_verify, arg_status, arg_json;
 static unsigned arg_attempts = 5, arg_timeout = 60;
@@ -61,7 +72,7 @@ static int parse_unsigned(const char *s, unsigned min, unsigned max, unsigned *r
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_SETTINGS = 0x100, ARG_SOCKET, ARG_VERIFY, ARG_STATUS, ARG_JSON, ARG_ATTEMPTS, ARG_TIMEOUT };
+        enum { ARG_SETTINGS = 0x100, ARG_SOCKET, ARG_VERIFY, ARG_STATUS, ARG_JSON, ARG_ATTEMPTS, ARG_TIMEOUT, ARG_READY_FILE };
         static const struct option options[] = {
                 { "settings", required_argument, NULL, ARG_SETTINGS },
                 { "socket", required_argument, NULL, ARG_SOCKET },
@@ -70,6 +81,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "json", no_argument, NULL, ARG_JSON },
                 { "attempts", required_argument, NULL, ARG_ATTEMPTS },
                 { "timeout", required_argument, NULL, ARG_TIMEOUT },
+                { "ready-file", required_argument, NULL, ARG_READY_FILE },
                 {}
         };
         int c;
@@ -79,6 +91,7 @@ static int parse_argv(int argc, char *argv[]) {
                 switch (c) {
                 case ARG_SETTINGS: arg_settings = optarg; break;
                 case ARG_SOCKET: arg_socket = optarg; break;
+                case ARG_READY_FILE: arg_ready_file = optarg; break;
                 case ARG_VERIFY: arg_verify = true; break;
                 case ARG_STATUS: arg_status = true; break;
                 case ARG_JSON: arg_json = true; break;
@@ -118,6 +131,43 @@ int cluster_exit_code(int r) {
         }
 }
 
+/* The ready time this boot recorded, as text ("12.3"); NULL when none was. */
+static char *ready_read(void) {
+        _cleanup_free_ char *line = NULL;
+        if (read_one_line_file(arg_ready_file, &line) < 0)
+                return NULL;
+        char *end;
+        errno = 0;
+        double v = strtod(line, &end);
+        if (errno || end == line || *end || v < 0)
+                return NULL;
+        return TAKE_PTR(line);
+}
+
+/* Records when Incus became ready, once per boot (the file lives in /run),
+ * and says it on stdout, which forja-join.service also sends to the console. */
+static void ready_record(const char *server_name) {
+        _cleanup_free_ char *known = ready_read(), *text = NULL, *dir = NULL;
+        if (known) {
+                printf("FORJA-INCUS-READY ready_s=%s server=%s (recorded earlier in this boot)\n", known,
+                       strempty(server_name));
+                return;
+        }
+        double now = cluster_monotonic_sec();
+        if (asprintf(&text, "%.1f\n", now) < 0 || !(dir = strdup(arg_ready_file)))
+                return (void) log_oom();
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = 0;
+                if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                        log_warning_errno(errno, "join: cannot create %s: %m", dir);
+        }
+        int r = write_file_atomic(arg_ready_file, text, strlen(text), 0644);
+        if (r < 0)
+                log_warning_errno(r, "join: cannot record the ready time in %s: %m", arg_ready_file);
+        printf("FORJA-INCUS-READY ready_s=%.1f server=%s\n", now, strempty(server_name));
+}
+
 static int show_status(void) {
         IncusClient c;
         _cleanup_json_ json_object *st = NULL;
@@ -131,6 +181,9 @@ static int show_status(void) {
                 log_error("join: %s", err ?: strerror(-r));
                 return EXIT_JOB_FAILED;
         }
+        _cleanup_free_ char *ready = ready_read();
+        if (ready && json_add(st, "ready_s", json_object_new_double_s(strtod(ready, NULL), ready)) < 0)
+                return log_oom(), EXIT_JOB_FAILED;
         if (arg_json)
                 json_print(stdout, st);
         else
@@ -183,7 +236,7 @@ static int load_webhook(const ClusterSettings *s, ClusterWebhook *ret) {
  * was delivered, so a later run (a reboot) does not report again. */
 static void report_result(const ClusterSettings *s, const ClusterWebhook *w, const ClusterJoinResult *res,
                           const char *error) {
-        _cleanup_free_ char *name = NULL, *host = NULL, *err = NULL;
+        _cleanup_free_ char *name = NULL, *host = NULL, *err = NULL, *ready = error ? NULL : ready_read();
         _cleanup_json_ json_object *status = NULL, *body = NULL;
         _cleanup_(hardware_freep) Hardware *hw = NULL;
         char buf[256] = {};
@@ -210,6 +263,7 @@ static void report_result(const ClusterSettings *s, const ClusterWebhook *w, con
                 .joined_through = res->cluster_address,
                 .status = status,
                 .error = error,
+                .ready_s = ready,
                 .fqdn = w->fqdn ?: host,
                 .hw = hw,
         };
@@ -301,6 +355,8 @@ static int verb_join_run(int argc, char *argv[]) {
                 printf("Bootstrapped a new cluster as '%s' in %.1f s.\n", res.server_name, took);
         else
                 printf("Set up '%s' standalone in %.1f s.\n", res.server_name, took);
+        fflush(stdout);
+        ready_record(res.server_name);
         fflush(stdout);
         if (report)
                 report_result(&s, &webhook, &res, NULL);

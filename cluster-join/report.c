@@ -30,6 +30,8 @@ json_object *cluster_report_body(const ClusterReport *r) {
                 }
                 json_add(f, "members", list);
         }
+        if (!r->error && r->ready_s)
+                json_add(f, "ready-s", json_object_new_double_s(strtod(r->ready_s, NULL), r->ready_s));
         if (r->error)
                 json_add_string(f, "error", r->error);
         json_add(body, "forja", f);

@@ -6,7 +6,7 @@
  * Bearer token, secrets masked). The body has a top-level "forja" object
  *   {"event": "cluster-joined" | "cluster-join-failed", "version", "mode",
  *    "server-name", "cluster-address", "joined-through",
- *    "members": [{"name", "status"}], "error"}
+ *    "members": [{"name", "status"}], "ready-s", "error"}
  * and the node's identity as the installer's bodies carry it (product, iso,
  * fqdn, machine-id, dmi). Fields that are not known are left out
  * (docs/cluster.md). */
@@ -26,6 +26,7 @@ typedef struct ClusterReport {
         const char *joined_through;    /* join: the member address the join went through; NULL: left out */
         json_object *status;           /* cluster_status_get(): its "members" become forja.members; NULL: none */
         const char *error;             /* NULL: cluster-joined, else cluster-join-failed with this text */
+        const char *ready_s;           /* when Incus became ready, s since kernel start ("12.3"); NULL: left out */
         const char *fqdn;              /* NULL: null */
         const char *root;              /* where etc/machine-id is read; NULL: "/" */
         const Hardware *hw;            /* for dmi; NULL: left out */

@@ -63,6 +63,9 @@ void cluster_status_print(FILE *f, json_object *st) {
         fprintf(f, "Incus:         %s\n", strempty(json_get_string(st, "incus_version")));
         fprintf(f, "Address:       %s\n", json_get_string(st, "address") ?: "(not listening on the network)");
         fprintf(f, "Clustered:     %s\n", clustered ? "yes" : "no");
+        json_object *ready = json_get(st, "ready_s");
+        if (ready)
+                fprintf(f, "Ready:         %s s after kernel start\n", json_object_get_string(ready));
         if (!clustered)
                 return;
         fprintf(f, "Status:        %s (%s)\n", strempty(json_get_string(st, "status")),

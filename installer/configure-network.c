@@ -5,8 +5,13 @@
  * written as static configuration even when the installer learned them by
  * DHCP (as Proxmox does): a node's address must not move. With interface
  * name pinning, a .link file per NIC fixes its name by MAC address.
- * The image has no systemd-resolved, so /etc/resolv.conf is a plain file. */
+ * The image has no systemd-resolved, so /etc/resolv.conf is a plain file.
+ * networkd calls the bridge configured, and systemd-networkd-wait-online
+ * lets the boot go on, only once every address and route is in place: a
+ * gateway outside the address's subnet gets GatewayOnLink=, or its route
+ * could never be added and every boot would wait for wait-online's timeout. */
 
+#include "answer-check.h"
 #include "configure-internal.h"
 #include "json-out.h"
 
@@ -70,6 +75,17 @@ static int append_dns(char **text, const char *key, const char *dns) {
         return 0;
 }
 
+/* A gateway the kernel cannot reach through the subnet of cidr: its route
+ * needs the onlink flag (point-to-point and /32 set-ups, or a typo the plan
+ * warned about). */
+static bool gateway_off_subnet(const char *cidr, const char *gateway) {
+        IpAddress addr, gw;
+        unsigned prefix;
+        if (check_cidr(cidr, &addr, &prefix) || check_ip(gateway, &gw))
+                return false;
+        return addr.family == gw.family && !ip_in_subnet(&gw, &addr, prefix);
+}
+
 static int write_bridge(const ConfigureInput *in, const char *port, const char *mac, char **ret_error) {
         const char *cidr = plan_string(in->plan, "network", "cidr"),
                    *gateway = plan_string(in->plan, "network", "gateway"),
@@ -82,6 +98,7 @@ static int write_bridge(const ConfigureInput *in, const char *port, const char *
                 return target_error(ret_error, -EINVAL, in->root, NETWORK_DIR, "bad network.gateway, network.dns or system.domain");
 
         _cleanup_free_ char *netdev = NULL, *port_path = NULL, *port_net = NULL, *bridge_net = NULL, *resolv = NULL;
+        bool onlink = gateway && gateway_off_subnet(cidr, gateway);
         /* The bridge takes the NIC's MAC (as Proxmox does): DHCP reservations and
          * switch port security keep working, and it does not depend on the
          * machine-id. */
@@ -115,9 +132,10 @@ static int write_bridge(const ConfigureInput *in, const char *port, const char *
                         "[Network]\n"
                         "Address=%s\n",
                         cidr) < 0 ||
-            (gateway && text_append(&bridge_net, "Gateway=%s\n", gateway) < 0) ||
+            (gateway && !onlink && text_append(&bridge_net, "Gateway=%s\n", gateway) < 0) ||
             (dns && append_dns(&bridge_net, "DNS=", dns) < 0) ||
-            (domain && text_append(&bridge_net, "Domains=%s\n", domain) < 0))
+            (domain && text_append(&bridge_net, "Domains=%s\n", domain) < 0) ||
+            (onlink && text_append(&bridge_net, "\n[Route]\nGateway=%s\nGatewayOnLink=yes\n", gateway) < 0))
                 return -ENOMEM;
 
         if (text_append(&resolv, "# Written by forja at install time (docs/node-config.md).\n") < 0 ||

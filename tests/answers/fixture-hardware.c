@@ -3,7 +3,10 @@
  * 9 NICs), optionally changed, for the CLI tests of answer validate, plan and
  * device-match:
  *   fixture-hardware [--run-env FILE] [--medium DISK] [--size DISK=BYTES]
- *                    [--no-dhcp-hostname] [--no-lease] [--blank] [--bios] [--tpm VERSION] */
+ *                    [--no-dhcp-hostname] [--no-lease] [--no-router] [--blank] [--bios]
+ *                    [--tpm VERSION]
+ * (--no-router: a lease without a router option, as QEMU's restricted user
+ * network gives) */
 
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
@@ -50,6 +53,9 @@ int main(int argc, char *argv[]) {
                         free(hw->dhcp.nic);
                         free(hw->dhcp.address);
                         hw->dhcp.nic = hw->dhcp.address = NULL;
+                } else if (streq(argv[i], "--no-router")) {
+                        free(hw->dhcp.gateway);
+                        hw->dhcp.gateway = NULL;
                 } else if (streq(argv[i], "--blank"))
                         for (size_t k = 0; k < hw->n_disks; k++) {
                                 free(hw->disks[k].pttype);

@@ -139,6 +139,15 @@ expect_match '^  3 +1025 MiB +sector 468862094 +222.57 GiB +lvm-pv'
 expect_match '^  swap +8.00 GiB +swap'
 expect_match 'Network: eno1 \(b4:2e:99:ac:ad:b4, igb\)'
 expect_match 'address 192.168.1.114/24, gateway 192.168.1.1, DNS 192.168.1.254 \(from the DHCP lease\)'
+# A lease without a router option: no gateway, not a made-up one outside the
+# lease's subnet (networkd could never add its route: the boot would wait
+# for wait-online's timeout)
+"$FIXTURE_HARDWARE" --no-router > hw-norouter.json
+expect_exit 0 "$FORJA" plan --answer minimal.toml --hardware hw-norouter.json
+expect_match 'address 192.168.1.114/24, gateway none, DNS 192.168.1.254 \(from the DHCP lease\)'
+"$FORJA" plan --answer minimal.toml --hardware hw-norouter.json --json > plan-norouter.json
+python3 -c 'import json, sys; n = json.load(open(sys.argv[1]))["network"]; assert n.get("gateway") is None and n["cidr"] == "192.168.1.114/24", n' \
+        plan-norouter.json || fail "the plan of a lease without a router has a gateway"
 "$FORJA" plan --answer minimal.toml --hardware "$HW" --json > plan.json
 python3 - plan.json <<'PY' || fail "plan JSON checks"
 import json, sys

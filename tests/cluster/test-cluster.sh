@@ -100,7 +100,7 @@ EOF
         chmod 600 "$TMPD/$n.json"
 }
 clustered() {       # clustered NODE -> true/false from forja join --status --json
-        fj "$1" join --status --json --socket "$TMPD/$1/unix.socket" |
+        fj "$1" join --status --json --socket "$TMPD/$1/unix.socket" --ready-file "$TMPD/$1.ready" |
                 python3 -c 'import json,sys; print(str(json.load(sys.stdin)["clustered"]).lower())'
 }
 
@@ -109,7 +109,7 @@ log "incus $(incus --version) ($INCUSD), $(dpkg-query -W -f='${Version}' incus 2
 # --- bootstrap n1: forja join starts before incusd and waits for it --------
 settings n1 bootstrap
 t0=$(now)
-fj n1 join --settings "$TMPD/n1.json" --socket "$TMPD/n1/unix.socket" --timeout 60 >"$TMPD/n1.join" 2>&1 &
+fj n1 join --settings "$TMPD/n1.json" --socket "$TMPD/n1/unix.socket" --ready-file "$TMPD/n1.ready" --timeout 60 >"$TMPD/n1.join" 2>&1 &
 JOIN1=$!
 OTHER_PIDS+=("$JOIN1")
 sleep 1
@@ -132,8 +132,10 @@ assert d["eth0"] == {"type": "nic", "nictype": "bridged", "parent": "fjbr0"}, d'
 log "bootstrap n1 (including incusd start): $T_BOOT s"
 
 # Idempotent: a second run changes nothing.
-expect_exit 0 fj n1 join --settings "$TMPD/n1.json" --socket "$TMPD/n1/unix.socket"
+expect_exit 0 fj n1 join --settings "$TMPD/n1.json" --socket "$TMPD/n1/unix.socket" --ready-file "$TMPD/n1.ready"
 expect_match "Nothing to do: 'n1' is already an Online cluster member"
+# the boot's ready time stays the one the first run recorded
+expect_match "^FORJA-INCUS-READY ready_s=$(cat "$TMPD/n1.ready") server=n1 \(recorded earlier in this boot\)$"
 
 wait_daemon n2
 wait_daemon n3
@@ -157,7 +159,7 @@ expect_match "no server names given"
 settings n2 join
 chmod 600 "$TMPD/n2.token"
 t0=$(now)
-expect_exit 0 fj n2 join --settings "$TMPD/n2.json" --socket "$TMPD/n2/unix.socket"
+expect_exit 0 fj n2 join --settings "$TMPD/n2.json" --socket "$TMPD/n2/unix.socket" --ready-file "$TMPD/n2.ready"
 T_N2=$(since "$t0")
 echo "$OUT" >&2
 expect_match "Joined the cluster through ${IP[n1]}:8443 as 'n2'"
@@ -165,7 +167,7 @@ expect_match "Joined the cluster through ${IP[n1]}:8443 as 'n2'"
 [ "$(member_status n1 n2)" = Online ] || fail "n2 is not Online"
 inc n1 storage show local --target n2 | grep -q "source: $TMPD/pool-n2" ||
         fail "member_config did not set n2's pool source"
-expect_exit 0 fjv n2 join --settings "$TMPD/n2.json" --socket "$TMPD/n2/unix.socket"
+expect_exit 0 fjv n2 join --settings "$TMPD/n2.json" --socket "$TMPD/n2/unix.socket" --ready-file "$TMPD/n2.ready"
 expect_match "Nothing to do: 'n2' is already an Online cluster member"
 log "join n2: $T_N2 s"
 
@@ -186,7 +188,7 @@ failure_case() {   # failure_case NAME EXIT REGEX TOKEN [forja join args...]
         printf '%s\n' "$token" >"$TMPD/n3.token"
         settings n3 join
         local t0; t0=$(now)
-        expect_exit "$want" fj n3 join --settings "$TMPD/n3.json" --socket "$TMPD/n3/unix.socket" "$@"
+        expect_exit "$want" fj n3 join --settings "$TMPD/n3.json" --socket "$TMPD/n3/unix.socket" --ready-file "$TMPD/n3.ready" "$@"
         local took; took=$(since "$t0")
         expect_match "$re"
         JOIN_OUT=$OUT
@@ -231,7 +233,7 @@ settings n3 join
 ip -n "$P-n3" link set eth0 down
 t0=$(now)
 fj n3 --log-level debug --log-file "$TMPD/n3-forja.log" join --settings "$TMPD/n3.json" \
-        --socket "$TMPD/n3/unix.socket" >"$TMPD/n3.join" 2>&1 &
+        --socket "$TMPD/n3/unix.socket" --ready-file "$TMPD/n3.ready" >"$TMPD/n3.join" 2>&1 &
 JOIN3=$!
 OTHER_PIDS+=("$JOIN3")
 sleep 0.5
@@ -257,17 +259,23 @@ for via in n1 n2 n3; do
                 [ "$(member_status $via $m)" = Online ] || fail "$m is not Online as seen from $via"
         done
 done
-expect_exit 0 fj n3 join --status --socket "$TMPD/n3/unix.socket"
+expect_exit 0 fj n3 join --status --socket "$TMPD/n3/unix.socket" --ready-file "$TMPD/n3.ready"
 expect_match "^Server name: +n3$"
 expect_match "^Members: +3$"
 expect_match "^  n1 +https://${IP[n1]}:8443 +Online"
-expect_exit 0 fjv n3 join --status --json --socket "$TMPD/n3/unix.socket"
+# the join recorded when Incus became ready (Online) in seconds since the
+# kernel started, once per boot: a later run keeps the first time
+expect_match "^Ready: +[0-9]+\.[0-9] s after kernel start$"
+grep -q '^FORJA-INCUS-READY ready_s=[0-9.]* server=n3$' "$TMPD/n3.join" || fail "n3's join printed no ready marker"
+expect_exit 0 fjv n3 join --status --json --socket "$TMPD/n3/unix.socket" --ready-file "$TMPD/n3.ready"
 python3 -c '
 import json, sys
 s = json.loads(sys.argv[1])
 assert s["server_name"] == "n3" and s["clustered"] is True and s["status"] == "Online", s
 assert sorted(m["server_name"] for m in s["members"]) == ["n1", "n2", "n3"], s
-assert all(m["status"] == "Online" for m in s["members"]), s' "$OUT" || fail "--status --json is wrong"
+assert all(m["status"] == "Online" for m in s["members"]), s
+assert isinstance(s["ready_s"], float) and s["ready_s"] > 0, s
+assert "%.1f" % s["ready_s"] == open(sys.argv[2]).read().strip(), s' "$OUT" "$TMPD/n3.ready" || fail "--status --json is wrong"
 
 # --- an instance from a tiny local image, moved between members ---------------
 mkdir -p "$TMPD/img/rootfs/bin" "$TMPD/img/rootfs/sbin"
@@ -328,7 +336,7 @@ expect_exit 0 fj n1 cluster token --socket "$TMPD/n1/unix.socket" n4
 awk '{print $2}' <<<"$OUT" >"$TMPD/n4.token"
 settings n4 join
 t0=$(now)
-fj n4 join --settings "$TMPD/n4.json" --socket "$TMPD/n4/unix.socket" --attempts 3 >"$TMPD/n4.join" 2>&1 &
+fj n4 join --settings "$TMPD/n4.json" --socket "$TMPD/n4/unix.socket" --ready-file "$TMPD/n4.ready" --attempts 3 >"$TMPD/n4.join" 2>&1 &
 JOIN4=$!
 OTHER_PIDS+=("$JOIN4")
 for i in $(seq 500); do
@@ -362,7 +370,7 @@ cat >"$TMPD/n4-standalone.json" <<EOF
                "config": { "ipv4.address": "none", "ipv6.address": "none" } }
 }
 EOF
-expect_exit 0 fj n4 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n4/unix.socket"
+expect_exit 0 fj n4 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n4/unix.socket" --ready-file "$TMPD/n4.ready"
 expect_match "Set up 'n4' standalone"
 [ "$(clustered n4)" = false ] || fail "standalone n4 is clustered"
 inc n4 query /1.0/storage-pools/default | grep -q '"driver": "dir"' || fail "standalone pool missing"
@@ -372,10 +380,10 @@ import json, sys
 d = json.load(sys.stdin)["devices"]
 assert d["root"] == {"type": "disk", "path": "/", "pool": "default"}, d
 assert d["eth1"] == {"type": "nic", "network": "fjnet0"}, d' || fail "standalone profile devices wrong"
-expect_exit 0 fj n4 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n4/unix.socket"
+expect_exit 0 fj n4 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n4/unix.socket" --ready-file "$TMPD/n4.ready"
 expect_match "Nothing to do: 'n4' is already set up standalone"
 # A standalone settings file on a cluster member is refused.
-expect_exit 1 fj n2 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n2/unix.socket"
+expect_exit 1 fj n2 join --settings "$TMPD/n4-standalone.json" --socket "$TMPD/n2/unix.socket" --ready-file "$TMPD/n2.ready"
 expect_match "cluster.mode: standalone, but this server is already a member of a cluster as 'n2'"
 
 echo "--- failure cases (error texts) ---" >&2

@@ -55,13 +55,15 @@ static void test_join_body(void) {
                 .status = status,
                 .fqdn = "n2.example.com",
                 .root = tmpdir,
+                .ready_s = "23.4",   /* as forja join recorded it in this boot */
         };
         json_object *b = cluster_report_body(&r);
         json_object *f = json_get(b, "forja");
         json_object_object_del(f, "version");   /* FORJA_VERSION: checked below on its own */
         CHECK_STREQ(plain(f), "{\"event\":\"cluster-joined\",\"mode\":\"join\",\"server-name\":\"n2\","
                               "\"cluster-address\":\"10.0.0.2:8443\",\"joined-through\":\"10.0.0.1:8443\","
-                              "\"members\":[{\"name\":\"n1\",\"status\":\"Online\"},{\"name\":\"n2\",\"status\":\"Online\"}]}");
+                              "\"members\":[{\"name\":\"n1\",\"status\":\"Online\"},{\"name\":\"n2\",\"status\":\"Online\"}],"
+                              "\"ready-s\":23.4}");
         CHECK_STREQ(json_get_string(b, "fqdn"), "n2.example.com");
         CHECK_STREQ(json_get_string(b, "machine-id"), "0123456789abcdef0123456789abcdef");
         CHECK(startswith(json_get_string(json_get(b, "product"), "fullname"), "forja "));
@@ -69,7 +71,7 @@ static void test_join_body(void) {
         CHECK(json_get(b, "dmi") == NULL);   /* no hardware given */
         json_object_put(b);
 
-        /* A failure: the error, no members even when a status is at hand. */
+        /* A failure: the error, no members and no ready time even when they are at hand. */
         r.error = "cluster.token: the join token was made for server 'n9', but this server is named 'n2'";
         r.joined_through = NULL;
         r.cluster_address = NULL;

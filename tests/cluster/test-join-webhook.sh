@@ -110,7 +110,7 @@ join() {
         local n=$1 want=$2
         shift 2
         expect_exit "$want" ip netns exec "$P-$n" "${VG[@]}" "$FORJA" --log-level debug --log-file "$TMPD/forja.log" \
-                join --settings "$TMPD/$n.json" --socket "$TMPD/$n/unix.socket" "$@"
+                join --settings "$TMPD/$n.json" --socket "$TMPD/$n/unix.socket" --ready-file "$TMPD/$n.ready" "$@"
         echo "$OUT" >&2
 }
 nreqs() { [ -s "$REQS" ] && wc -l <"$REQS" || echo 0; }
@@ -154,6 +154,7 @@ check_body 1 'r["path"] == "/n1"' \
         'b["forja"]["server-name"] == "n1"' 'b["forja"]["cluster-address"] == "198.18.102.11:8443"' \
         '"joined-through" not in b["forja"] and "error" not in b["forja"]' \
         'b["forja"]["members"] == [{"name": "n1", "status": "Online"}]' \
+        'b["forja"]["ready-s"] > 0' \
         'b["forja"]["version"] != ""' 'b["fqdn"] == "n1.forja.test"' \
         'b["product"] == {"fullname": "forja %s (a Proxmox VE compatible installer)" % b["forja"]["version"], "short": "pve", "version": b["forja"]["version"]}' \
         'set(b["dmi"]) == {"system", "baseboard", "chassis"}' \

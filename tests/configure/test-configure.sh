@@ -221,7 +221,13 @@ no_secret "$T" Static-Pass-9902 'Luks-' Phrase Webhook-Token-6671 Cluster-Token
 [ "$(printf '%s\n' "${MACHINE_IDS[@]}" | sort -u | wc -l)" = "${#MACHINE_IDS[@]}" ] ||
         fail "two installs got the same machine-id: ${MACHINE_IDS[*]}"
 
-# --- 5. serial console ------------------------------------------------------
+# --- 5. a gateway outside the subnet: its route is onlink -------------------
+T=$TMPD/onlink; make_tree "$T"; make_plan onlink uefi-2disk-server "$TMPD/onlink.json"
+run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/onlink.json" --answer "$HERE/answers/onlink.toml" \
+        --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427::1
+compare onlink "$T"
+
+# --- 6. serial console ------------------------------------------------------
 T=$TMPD/serial; make_tree "$T"
 run_driver 0 "$DRIVER" --root "$T" --plan "$TMPD/plain.json" --answer "$HERE/answers/plain-keys.toml" \
         --mount /:ext4:1b4e28ba-2fa1-11d2-883f-0016d3cca427::1 --serial ttyS1,57600

@@ -252,6 +252,22 @@ try:
          f"incus /1.0: {facts['incus'][:200]}")
 except (ValueError, KeyError) as e:
     errors.append(f"incus query /1.0 failed: {facts.get('incus', '')[:300]}")
+# Boot to ready without waiting on any timeout (issue 16): wait-online
+# succeeded, no unit ended in a timeout, the journal names none, and the
+# node recorded when Incus became ready.
+want(facts.get("wait-online") == "success", f"systemd-networkd-wait-online.service result {facts.get('wait-online')!r}")
+want(facts.get("timeout-units", "x").strip() == "", f"units that timed out: {facts.get('timeout-units')!r}")
+want(facts.get("journal-timeouts", "x").strip() == "", f"the journal reports a timeout: {facts.get('journal-timeouts')!r}")
+times = dict(kv.split("=", 1) for kv in facts.get("unit-times", "").split() if "=" in kv)
+print("probe: active since kernel start: " + ", ".join(f"{u} {int(t) / 1e6:.1f} s" for u, t in times.items() if t.isdigit()))
+try:
+    js = json.loads(facts["join-status"])
+    want(isinstance(js.get("ready_s"), float) and js["ready_s"] > 0, f"forja join --status --json has no ready_s: {js}")
+    print(f"probe: Incus ready {js.get('ready_s')} s after kernel start")
+except (ValueError, KeyError):
+    errors.append(f"forja join --status --json: {facts.get('join-status', '')[:300]}")
+want(any(re.search(r"FORJA-INCUS-READY ready_s=[0-9.]+ server=", line) for line in open(log, errors="replace")),
+     "no FORJA-INCUS-READY marker on the console")
 try:
     check = json.loads(facts["check"])
     want(check["cpu"]["verdict"] == "usable", f"forja check verdict {check['cpu']['verdict']}")

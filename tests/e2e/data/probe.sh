@@ -86,6 +86,17 @@ probe forja-join "$(systemctl is-active forja-join.service)"
 probe incus "$(incus query /1.0 2>&1 | oneline)"
 probe incus-pools "$(incus query /1.0/storage-pools?recursion=1 2>&1 | oneline)"
 probe check "$(forja check --json 2>&1 | oneline)"
+# Boot to ready without waiting on any timeout (issue 16): systemd's own
+# record of this boot, not a wall time. forja-join.service is ordered after
+# network-online.target, so wait-online has finished by now.
+probe wait-online "$(systemctl show -p Result --value systemd-networkd-wait-online.service)"
+probe timeout-units "$(systemctl show -p Id -p Result '*' 2>/dev/null | awk -F= '$1 == "Id" { id = $2 } $1 == "Result" && $2 == "timeout" { print id }' | oneline)"
+probe journal-timeouts "$(journalctl -b -o cat --no-pager 2>&1 | grep -iE 'timed out|timeout occurred' | head -n 5 | tr '\n' '|' | oneline)"
+# (systemd-analyze refuses while the boot is still running, as it is here:
+# the units' own timestamps, microseconds since the kernel started)
+probe unit-times "$(for u in network.target systemd-networkd-wait-online.service network-online.target incus.service forja-join.service; do
+        printf '%s=%s ' "$u" "$(systemctl show -p ActiveEnterTimestampMonotonic --value "$u")"; done)"
+probe join-status "$(forja join --status --json 2>&1 | oneline)"
 echo FORJA-PROBE-END
 # The first-boot hook runs once; the probe stays for later boots (the storage
 # tests boot the node again with a disk removed).
