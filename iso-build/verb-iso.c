@@ -17,7 +17,8 @@
 static const char iso_usage[] =
         "Usage: forja iso build [--suite SUITE] [--mirror URL|FILE] [--answer FILE]\n"
         "                       [--cache-dir DIR] [--source DIR | --forja-deb FILE]\n"
-        "                       [--pxe-url URL] [--pxe-answer URL] [--with-zfs] -o ISO\n"
+        "                       [--pxe-url URL] [--pxe-answer URL] [--with-zfs]\n"
+        "                       [--no-guest-images] -o ISO\n"
         "       forja iso prepare --answer FILE [--on-first-boot HOOK] --in ISO -o ISO\n"
         "       forja iso clean-cache [--cache-dir DIR]\n"
         "       forja iso manifest TARBALL [--packages TSV] [--suite SUITE] [--chunk-size BYTES]\n"
@@ -53,6 +54,9 @@ static const char iso_usage[] =
         "     --with-zfs         build: ZFS support (zfs-dkms from Debian's contrib,\n"
         "                        built for the image kernel and cached) in the node\n"
         "                        image and the installer, for disk-setup filesystem = \"zfs\"\n"
+        "     --no-guest-images  build: leave out the built-in guest images forja/trixie\n"
+        "                        (container) and forja/trixie-vm (VM) that nodes import\n"
+        "                        at first boot for `incus launch` without internet\n"
         "     --on-first-boot HOOK  an executable for [first-boot] source = \"from-iso\",\n"
         "                        put on the medium as /forja-first-boot (prepare)\n"
         "  -o --output ISO      the ISO to write\n"
@@ -61,7 +65,7 @@ static const char iso_usage[] =
 
 enum {
         ARG_SUITE = 0x100, ARG_MIRROR, ARG_ANSWER, ARG_CACHE_DIR, ARG_SOURCE, ARG_FORJA_DEB, ARG_DATA_DIR, ARG_IN,
-        ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT, ARG_PXE_URL, ARG_PXE_ANSWER, ARG_WITH_ZFS,
+        ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT, ARG_PXE_URL, ARG_PXE_ANSWER, ARG_WITH_ZFS, ARG_NO_GUEST_IMAGES,
 };
 
 typedef struct IsoArgs {
@@ -100,6 +104,7 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                 { "pxe-url", required_argument, NULL, ARG_PXE_URL },
                 { "pxe-answer", required_argument, NULL, ARG_PXE_ANSWER },
                 { "with-zfs", no_argument, NULL, ARG_WITH_ZFS },
+                { "no-guest-images", no_argument, NULL, ARG_NO_GUEST_IMAGES },
                 { "output", required_argument, NULL, 'o' },
                 {}
         };
@@ -148,6 +153,9 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                         break;
                 case ARG_WITH_ZFS:
                         a->build.with_zfs = true;
+                        break;
+                case ARG_NO_GUEST_IMAGES:
+                        a->build.no_guest_images = true;
                         break;
                 case ARG_CHUNK_SIZE: {
                         char *end = NULL;
