@@ -5,6 +5,7 @@
  * when the check made one) are deleted on every path. */
 
 #include <stdarg.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define FORJA_CLEANUP_JSON
@@ -166,14 +167,22 @@ static int wait_exec(Ctx *c, const char *name, unsigned timeout_sec, char **ret_
 /* Waits for a DHCP lease of the instance in the bridge's lease table; the
  * address comes back in *ret_address. */
 static int wait_lease(Ctx *c, const char *name, unsigned timeout_sec, char **ret_address, char **ret_error) {
-        _cleanup_free_ char *path = NULL;
-        if (asprintf(&path, "/1.0/networks/%s/leases", c->bridge) < 0)
+        _cleanup_free_ char *path = NULL, *ipath = NULL, *mac = NULL;
+        _cleanup_json_ json_object *inst = NULL;
+        if (asprintf(&path, "/1.0/networks/%s/leases", c->bridge) < 0 || asprintf(&ipath, "/1.0/instances/%s", name) < 0)
+                return -ENOMEM;
+        /* a lease is the instance's by its NIC's MAC (the hostname it sends is up to the guest) */
+        int r = incus_request(&c->client, "GET", ipath, NULL, &inst, NULL, ret_error);
+        if (r < 0)
+                return r;
+        mac = strdup(strempty(json_get_string(json_get(inst, "config"), "volatile.eth0.hwaddr")));
+        if (!mac)
                 return -ENOMEM;
         double end = cluster_monotonic_sec() + timeout_sec;
         for (;;) {
                 _cleanup_json_ json_object *leases = NULL;
                 _cleanup_free_ char *err = NULL;
-                int r = incus_request(&c->client, "GET", path, NULL, &leases, NULL, &err);
+                r = incus_request(&c->client, "GET", path, NULL, &leases, NULL, &err);
                 if (r < 0) {
                         error_setf(ret_error, "%s", strempty(err));
                         return r;
@@ -181,8 +190,9 @@ static int wait_lease(Ctx *c, const char *name, unsigned timeout_sec, char **ret
                 for (size_t i = 0; i < json_array_len(leases); i++) {
                         json_object *l = json_array_at(leases, i);
                         const char *addr = json_get_string(l, "address");
-                        if (streq_ptr(json_get_string(l, "hostname"), name) && streq_ptr(json_get_string(l, "type"), "dynamic") &&
-                            addr && !strchr(addr, ':')) {
+                        const char *hw = json_get_string(l, "hwaddr");
+                        bool ours = streq_ptr(json_get_string(l, "hostname"), name) || (hw && *mac && strcasecmp(hw, mac) == 0);
+                        if (ours && streq_ptr(json_get_string(l, "type"), "dynamic") && addr && !strchr(addr, ':')) {
                                 *ret_address = strdup(addr);
                                 return *ret_address ? 0 : -ENOMEM;
                         }
