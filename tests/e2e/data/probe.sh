@@ -72,6 +72,17 @@ probe forja-join "$(systemctl is-active forja-join.service)"
 probe incus "$(incus query /1.0 2>&1 | oneline)"
 probe incus-pools "$(incus query /1.0/storage-pools?recursion=1 2>&1 | oneline)"
 probe check "$(forja check --json 2>&1 | oneline)"
+# The built-in guest images (imported by forja join) run, offline (QEMU's
+# user network is restricted: no route out): forja check --guests starts a
+# container and a VM from them, exec, DHCP, snapshot/restore. Only on the
+# ext4 scenarios (ext4-bios, pxe): about a minute under TCG.
+if [ "$(hostname)" = probe-ext4 ]; then
+        probe guest-aliases "$(incus query /1.0/images/aliases 2>&1 | oneline)"
+        forja check --guests --json --vm-timeout 300 >/run/probe-guests.json 2>/run/probe-guests.err
+        probe guests-exit "$?"
+        probe guests "$(oneline </run/probe-guests.json)"
+        probe guests-log "$(tail -n 5 /run/probe-guests.err | oneline)"
+fi
 echo FORJA-PROBE-END
 # The first-boot hook runs once; the probe stays for later boots (the storage
 # tests boot the node again with a disk removed).
