@@ -502,8 +502,14 @@ const char *guest_check_status_to_string(GuestCheckStatus s) {
         return s < ELEMENTSOF(names) ? names[s] : "unknown";
 }
 
+/* Seconds with one decimal, written as such (not as %.17g). */
 static int add_seconds(json_object *o, const char *key, double s) {
-        return json_add(o, key, s < 0 ? NULL : json_object_new_double(((long long) (s * 10 + 0.5)) / 10.0));
+        char text[32];
+        if (s < 0)
+                return json_add(o, key, NULL);
+        snprintf(text, sizeof(text), "%.1f", s);
+        json_object *v = json_object_new_double_s(strtod(text, NULL), text);
+        return v ? json_add(o, key, v) : -ENOMEM;
 }
 
 json_object *guest_check_report_to_json(const GuestCheckReport *r) {
