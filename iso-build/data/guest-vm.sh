@@ -15,6 +15,17 @@ root=$1 out=$2 data=$3
 . "$data/guest-common.sh"
 
 guest_prepare "$root" 'en*'
+# The initramfs of an Incus VM needs the virtio drivers for its root disk,
+# not MODULES=most (27 MB): list them, udev loads them by modalias.
+echo MODULES=list >"$root/etc/initramfs-tools/conf.d/forja-guest.conf"
+cat >"$root/etc/initramfs-tools/hooks/forja-guest" <<'HOOK'
+#!/bin/sh
+[ "$1" = prereqs ] && exit 0
+. /usr/share/initramfs-tools/hook-functions
+manual_add_modules virtio_pci virtio_scsi virtio_blk sd_mod ext4 crc32c_generic
+HOOK
+chmod 0755 "$root/etc/initramfs-tools/hooks/forja-guest"
+chroot "$root" update-initramfs -u -k all >/dev/null
 kver=$(cd "$root/boot" && ls vmlinuz-* | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
 [ -n "$kver" ] && [ -e "$root/boot/initrd.img-$kver" ] || { echo "guest-vm.sh: no kernel or initrd in the root" >&2; exit 1; }
 uuid=$(cat /proc/sys/kernel/random/uuid)
