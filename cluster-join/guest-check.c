@@ -164,6 +164,30 @@ static int wait_exec(Ctx *c, const char *name, unsigned timeout_sec, char **ret_
         }
 }
 
+/* What the guest's eth0 has, for a failure message: "state, addresses". */
+static char *guest_addresses(Ctx *c, const char *name) {
+        _cleanup_free_ char *path = NULL, *err = NULL;
+        _cleanup_json_ json_object *st = NULL;
+        if (asprintf(&path, "/1.0/instances/%s/state", name) < 0 ||
+            incus_request(&c->client, "GET", path, NULL, &st, NULL, &err) < 0)
+                return NULL;
+        json_object *eth0 = json_get(json_get(st, "network"), "eth0");
+        if (!eth0)
+                return strdup("no eth0");
+        char *text = strdup(strempty(json_get_string(eth0, "state")));
+        json_object *addrs = json_get(eth0, "addresses");
+        for (size_t i = 0; text && i < json_array_len(addrs); i++) {
+                json_object *a = json_array_at(addrs, i);
+                char *more = NULL;
+                if (asprintf(&more, "%s %s/%s", text, strempty(json_get_string(a, "address")),
+                             strempty(json_get_string(a, "netmask"))) < 0)
+                        more = NULL;
+                free(text);
+                text = more;
+        }
+        return text;
+}
+
 /* Waits for a DHCP lease of the instance in the bridge's lease table; the
  * address comes back in *ret_address. */
 static int wait_lease(Ctx *c, const char *name, unsigned timeout_sec, char **ret_address, char **ret_error) {
@@ -198,7 +222,10 @@ static int wait_lease(Ctx *c, const char *name, unsigned timeout_sec, char **ret
                         }
                 }
                 if (cluster_monotonic_sec() > end) {
-                        error_setf(ret_error, "no DHCP lease for %s on %s within %u s", name, c->bridge, timeout_sec);
+                        _cleanup_free_ char *seen = guest_addresses(c, name);
+                        error_setf(ret_error, "no DHCP lease for %s (%s) on %s within %u s (%zu leases there; eth0 in the guest: %s)",
+                                   name, *mac ? mac : "no MAC", c->bridge, timeout_sec, json_array_len(leases),
+                                   seen ?: "unknown");
                         return -ETIMEDOUT;
                 }
                 sleep(1);
@@ -371,7 +398,8 @@ static int check_guest(Ctx *c, const GuestKind *k) {
         if (!k->vm) {
                 _cleanup_free_ char *addr = NULL;
                 double t = cluster_monotonic_sec();
-                r = wait_lease(c, name, 90, &addr, &err);
+                /* a systemd guest under software emulation takes its time */
+                r = wait_lease(c, name, MAX(k->timeout_sec, 180u), &addr, &err);
                 double s = cluster_monotonic_sec() - t;
                 if (r == -ENOMEM)
                         goto finish;

@@ -82,6 +82,7 @@ if [ "$(hostname)" = probe-ext4 ]; then
         probe guests-exit "$?"
         probe guests "$(oneline </run/probe-guests.json)"
         probe guests-log "$(tail -n 5 /run/probe-guests.err | oneline)"
+        probe guests-journal "$(journalctl -b --no-pager -g 'dnsmasq|forjachk0|DHCP' 2>&1 | tail -n 8 | oneline)"
 fi
 echo FORJA-PROBE-END
 # The first-boot hook runs once; the probe stays for later boots (the storage
