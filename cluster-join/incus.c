@@ -8,6 +8,8 @@
 #include "incus.h"
 #include "json-out.h"
 
+#include <sys/stat.h>
+
 #define MAX_RESPONSE (16u << 20)
 
 int incus_client_init(IncusClient *c, const char *socket) {
@@ -41,22 +43,38 @@ static int errno_for_status(long status) {
         }
 }
 
+/* An image upload instead of a JSON body: one file as the body (a unified
+ * image), or metadata + rootfs as multipart/form-data (a split image). */
+typedef struct IncusUpload {
+        const char *file;
+        const char *metadata, *rootfs, *rootfs_part;
+} IncusUpload;
+
+static void curl_mime_freep(curl_mime **m) {
+        if (*m)
+                curl_mime_free(*m);
+}
+
 /* Sends the request; on an API error *ret_error gets the daemon's message
  * as is, and *ret_code its error code. */
-static int incus_call(IncusClient *c, const char *method, const char *path, json_object *body,
-                      json_object **ret_metadata, char **ret_operation, long *ret_code, char **ret_error) {
+static int incus_call_upload(IncusClient *c, const char *method, const char *path, json_object *body,
+                             const IncusUpload *up, json_object **ret_metadata, char **ret_operation, long *ret_code,
+                             char **ret_error) {
         _cleanup_curl_ CURL *h = curl_easy_init();
         _cleanup_curl_slist_ struct curl_slist *headers = NULL;
         _cleanup_free_ char *url = NULL;
         char errbuf[CURL_ERROR_SIZE] = {};
         CurlBuffer buf = { .max = MAX_RESPONSE };
         _cleanup_free_ char *data_owner = NULL;
+        _cleanup_(curl_mime_freep) curl_mime *mime = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
 
         if (!h)
                 return -ENOMEM;
         if (asprintf(&url, "http://incus%s", path) < 0)
                 return -ENOMEM;
-        headers = curl_slist_append(NULL, "Content-Type: application/json");
+        headers = curl_slist_append(NULL, up && up->file ? "Content-Type: application/octet-stream"
+                                          : up ? "Expect:" : "Content-Type: application/json");
         if (!headers)
                 return -ENOMEM;
         curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path);
@@ -76,6 +94,26 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
                         return -ENOMEM;
                 curl_easy_setopt(h, CURLOPT_POSTFIELDS, js);
                 curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long) strlen(js));
+        }
+        if (up && up->file) {
+                struct stat st;
+                f = fopen(up->file, "re");
+                if (!f || fstat(fileno(f), &st) < 0) {
+                        error_setf(ret_error, "cannot read %s: %s", up->file, strerror(errno));
+                        return -errno;
+                }
+                curl_easy_setopt(h, CURLOPT_POST, 1L);
+                curl_easy_setopt(h, CURLOPT_READDATA, f);
+                curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) st.st_size);
+        } else if (up) {
+                mime = curl_mime_init(h);
+                curl_mimepart *m = mime ? curl_mime_addpart(mime) : NULL;
+                if (!m || curl_mime_name(m, "metadata") != CURLE_OK || curl_mime_filedata(m, up->metadata) != CURLE_OK)
+                        return -ENOMEM;
+                m = curl_mime_addpart(mime);
+                if (!m || curl_mime_name(m, up->rootfs_part) != CURLE_OK || curl_mime_filedata(m, up->rootfs) != CURLE_OK)
+                        return -ENOMEM;
+                curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
         }
 
         CURLcode cc = curl_easy_perform(h);
@@ -121,6 +159,25 @@ static int incus_call(IncusClient *c, const char *method, const char *path, json
                 *ret_metadata = m ? json_object_get(m) : NULL;
         }
         return 0;
+}
+
+static int incus_call(IncusClient *c, const char *method, const char *path, json_object *body,
+                      json_object **ret_metadata, char **ret_operation, long *ret_code, char **ret_error) {
+        return incus_call_upload(c, method, path, body, NULL, ret_metadata, ret_operation, ret_code, ret_error);
+}
+
+int incus_upload_image(IncusClient *c, const char *metadata, const char *rootfs, const char *rootfs_part,
+                       char **ret_operation, char **ret_error) {
+        IncusUpload up = rootfs ? (IncusUpload) { .metadata = metadata, .rootfs = rootfs, .rootfs_part = rootfs_part }
+                                : (IncusUpload) { .file = metadata };
+        IncusClient uc = *c;
+        _cleanup_free_ char *err = NULL;
+        long code = 0;
+        uc.timeout_sec = 600; /* hundreds of MB over a socket, on a slow disk */
+        int r = incus_call_upload(&uc, "POST", "/1.0/images", NULL, &up, NULL, ret_operation, &code, &err);
+        if (r < 0)
+                error_setf(ret_error, "POST /1.0/images: %s", strempty(err));
+        return r;
 }
 
 int incus_request(IncusClient *c, const char *method, const char *path, json_object *body,

@@ -25,6 +25,14 @@ void incus_client_done(IncusClient *c);
 int incus_request(IncusClient *c, const char *method, const char *path, json_object *body,
                   json_object **ret_metadata, char **ret_operation, char **ret_error);
 
+/* Uploads an image (POST /1.0/images): the file `metadata` as the body (a
+ * unified tarball) when rootfs is NULL, else metadata + rootfs as
+ * multipart/form-data with rootfs in the part rootfs_part ("rootfs.img" for
+ * a VM's qcow2). *ret_operation gets the operation to wait for; its metadata
+ * holds the fingerprint. */
+int incus_upload_image(IncusClient *c, const char *metadata, const char *rootfs, const char *rootfs_part,
+                       char **ret_operation, char **ret_error);
+
 /* Waits for an operation to finish (GET OP/wait). 0 on success, -EIO with
  * the operation's error on failure, -ENOENT when it is already gone. */
 int incus_wait_operation(IncusClient *c, const char *operation, unsigned timeout_sec,

@@ -11,6 +11,7 @@
 #include "cluster-internal.h"
 #include "cluster-verbs.h"
 #include "fileio.h"
+#include "guest-images.h"
 #include "join.h"
 #include "json-out.h"
 #include "log.h"
@@ -50,6 +51,8 @@ static const char join_usage[] =
         "                      Online (default 60)\n"
         "     --ready-file PATH  Where the boot's ready time is kept (default\n"
         "                      " READY_FILE_DEFAULT ")\n"
+        "     --guest-images DIR  Import the built-in guest images from DIR (default\n"
+        "                      " GUEST_IMAGES_DIR "; standalone and bootstrap)\n"
         "\n"
         "Exit status: 0 done, 1 the join failed (unreachable cluster, certificate\n"
         "mismatch, Incus error), 2 bad settings or token (undecodable, expired, made\n"
@@ -58,6 +61,7 @@ static const char join_usage[] =
 static const char *arg_settings = CLUSTER_SETTINGS_PATH;
 static const char *arg_ready_file = READY_FILE_DEFAULT;
 static const char *arg_socket;
+static const char *arg_guest_images;
 static bool arg_verify, arg_status, arg_json;
 static unsigned arg_attempts = 5, arg_timeout = 60;
 
@@ -72,7 +76,7 @@ static int parse_unsigned(const char *s, unsigned min, unsigned max, unsigned *r
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_SETTINGS = 0x100, ARG_SOCKET, ARG_VERIFY, ARG_STATUS, ARG_JSON, ARG_ATTEMPTS, ARG_TIMEOUT, ARG_READY_FILE };
+        enum { ARG_SETTINGS = 0x100, ARG_SOCKET, ARG_VERIFY, ARG_STATUS, ARG_JSON, ARG_ATTEMPTS, ARG_TIMEOUT, ARG_READY_FILE, ARG_GUEST_IMAGES };
         static const struct option options[] = {
                 { "settings", required_argument, NULL, ARG_SETTINGS },
                 { "socket", required_argument, NULL, ARG_SOCKET },
@@ -82,6 +86,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "attempts", required_argument, NULL, ARG_ATTEMPTS },
                 { "timeout", required_argument, NULL, ARG_TIMEOUT },
                 { "ready-file", required_argument, NULL, ARG_READY_FILE },
+                { "guest-images", required_argument, NULL, ARG_GUEST_IMAGES },
                 {}
         };
         int c;
@@ -92,6 +97,7 @@ static int parse_argv(int argc, char *argv[]) {
                 case ARG_SETTINGS: arg_settings = optarg; break;
                 case ARG_SOCKET: arg_socket = optarg; break;
                 case ARG_READY_FILE: arg_ready_file = optarg; break;
+                case ARG_GUEST_IMAGES: arg_guest_images = optarg; break;
                 case ARG_VERIFY: arg_verify = true; break;
                 case ARG_STATUS: arg_status = true; break;
                 case ARG_JSON: arg_json = true; break;
@@ -329,6 +335,7 @@ static int verb_join_run(int argc, char *argv[]) {
                 .attempts = arg_attempts,
                 .daemon_wait_sec = arg_timeout,
                 .online_wait_sec = arg_timeout,
+                .guest_images_dir = arg_guest_images,
                 .progress = log_progress,
         };
         double t0 = cluster_monotonic_sec();

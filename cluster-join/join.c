@@ -7,6 +7,7 @@
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
 #include "cluster-internal.h"
+#include "guest-images.h"
 #include "join.h"
 #include "json-out.h"
 
@@ -468,6 +469,17 @@ int cluster_join_run(const ClusterSettings *s, const ClusterJoinOptions *o, Clus
                         goto finish;
         }
         r = s->mode == CLUSTER_MODE_BOOTSTRAP ? do_bootstrap(&c, ret_error) : 0;
+        if (r >= 0) {
+                /* After clustering: the images become the cluster's. A
+                 * failed import leaves Incus working; forja check --guests
+                 * names the missing alias. */
+                _cleanup_free_ char *err = NULL;
+                unsigned n = 0;
+                if (guest_images_import(&c.client, c.o->guest_images_dir, &n, c.o->progress, c.o->userdata, &err) < 0)
+                        progress(&c, "Could not import the built-in guest images: %s", strempty(err));
+                else if (n > 0)
+                        c.changed = true;
+        }
 
 finish:
         if (r >= 0) {

@@ -19,6 +19,7 @@ typedef struct ClusterJoinOptions {
         unsigned daemon_wait_sec;      /* how long to wait for incusd to answer; 0: 60 */
         unsigned online_wait_sec;      /* how long to wait for the member to be Online; 0: 60 */
         unsigned connect_timeout_sec;  /* TLS connect timeout per cluster address; 0: 5 */
+        const char *guest_images_dir;  /* built-in guest images to import (standalone, bootstrap); NULL: GUEST_IMAGES_DIR */
         /* Progress lines for the front end (may be NULL). */
         void (*progress)(void *userdata, const char *message);
         void *userdata;

@@ -5,6 +5,7 @@
 
 #define FORJA_CLEANUP_JSON
 #include "cleanup-libs.h"
+#include "guest-check.h"
 #include "hwcheck.h"
 #include "json-out.h"
 #include "log.h"
@@ -14,6 +15,8 @@ static bool arg_json;
 static bool arg_quiet;
 static const char *arg_sysroot;
 static char **arg_waive;
+static bool arg_guests;
+static unsigned arg_vm_timeout;
 
 static void arg_waive_free(void) {
         strv_free(arg_waive);
@@ -41,17 +44,20 @@ static int waive_add(const char *list) {
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_JSON = 0x100, ARG_SYSROOT, ARG_WAIVE };
+        enum { ARG_JSON = 0x100, ARG_SYSROOT, ARG_WAIVE, ARG_GUESTS, ARG_VM_TIMEOUT };
         static const struct option options[] = {
                 { "json", no_argument, NULL, ARG_JSON },
                 { "quiet", no_argument, NULL, 'q' },
                 { "sysroot", required_argument, NULL, ARG_SYSROOT },
                 { "waive", required_argument, NULL, ARG_WAIVE },
+                { "guests", no_argument, NULL, ARG_GUESTS },
+                { "vm-timeout", required_argument, NULL, ARG_VM_TIMEOUT },
                 {}
         };
         int c, r;
 
-        arg_json = arg_quiet = false;
+        arg_json = arg_quiet = arg_guests = false;
+        arg_vm_timeout = 0;
         arg_sysroot = NULL;
         arg_waive_free();
         opterr = 0;
@@ -70,6 +76,19 @@ static int parse_argv(int argc, char *argv[]) {
                         if ((r = waive_add(optarg)) < 0)
                                 return r;
                         break;
+                case ARG_GUESTS:
+                        arg_guests = true;
+                        break;
+                case ARG_VM_TIMEOUT: {
+                        char *end = NULL;
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &end, 10);
+                        if (errno || !end || *end || v < 10 || v > 7200)
+                                return log_error_errno(EINVAL, "check: --vm-timeout takes seconds from 10 to 7200, got '%s'.",
+                                                       optarg);
+                        arg_vm_timeout = (unsigned) v;
+                        break;
+                }
                 case ':':
                         return log_error_errno(EINVAL, "check: option '%s' needs an argument.", argv[optind - 1]);
                 default:
@@ -78,6 +97,11 @@ static int parse_argv(int argc, char *argv[]) {
                 }
         if (optind < argc)
                 return log_error_errno(EINVAL, "check: unexpected argument '%s'.", argv[optind]);
+        if (arg_guests && (arg_sysroot || arg_waive))
+                return log_error_errno(EINVAL, "check: --guests runs guests on this node; it takes no %s.",
+                                       arg_sysroot ? "--sysroot" : "--waive");
+        if (arg_vm_timeout && !arg_guests)
+                return log_error_errno(EINVAL, "check: --vm-timeout goes with --guests.");
         for (char **w = arg_waive; w && *w; w++)
                 if (!hwcheck_id_is_known(*w))
                         return log_error_errno(EINVAL, "check: --waive: unknown check id '%s'.", *w);
@@ -136,12 +160,71 @@ static void print_text(const HwcheckReport *r) {
         printf("), %zu warning%s.\n", warned, warned == 1 ? "" : "s");
 }
 
+static void guest_progress(void *userdata, const char *message) {
+        if (!arg_json && !arg_quiet)
+                fprintf(stderr, "%s\n", message);
+}
+
+static void print_guests(const GuestCheckReport *r) {
+        int id_w = 0, title_w = 0;
+        for (size_t i = 0; i < r->n_results; i++) {
+                id_w = MAX(id_w, (int) strlen(r->results[i].id));
+                title_w = MAX(title_w, (int) strlen(r->results[i].title));
+        }
+        for (size_t i = 0; i < r->n_results; i++) {
+                const GuestCheckResult *res = &r->results[i];
+                if (arg_quiet && res->status == GUEST_CHECK_PASS)
+                        continue;
+                printf("%-*s  %-*s : %s  %s\n", id_w, res->id, title_w, res->title,
+                       res->status == GUEST_CHECK_PASS ? "PASS" : res->status == GUEST_CHECK_FAIL ? "FAIL" : "SKIP",
+                       res->message);
+        }
+        if (guest_check_report_ok(r)) {
+                printf("\nResult: %s runs guests: container started in %.1f s, VM agent answered %.1f s after its start.\n",
+                       r->server_name, r->container_start_s, r->vm_start_s);
+                return;
+        }
+        printf("\nResult: %s cannot run every guest: ", strempty(r->server_name));
+        const char *sep = "";
+        for (size_t i = 0; i < r->n_results; i++)
+                if (r->results[i].status == GUEST_CHECK_FAIL) {
+                        printf("%s%s failed", sep, r->results[i].id);
+                        sep = ", ";
+                }
+        printf(".\n");
+}
+
+static int verb_check_guests(void) {
+        GuestCheckOptions o = { .vm_timeout_sec = arg_vm_timeout, .progress = guest_progress };
+        GuestCheckReport rep = {};
+        _cleanup_free_ char *error = NULL;
+        int r = guest_check_run(&o, &rep, &error);
+        if (r < 0) {
+                log_error("check --guests: %s", error ? error : strerror(-r));
+                return EXIT_JOB_FAILED;
+        }
+        if (arg_json) {
+                _cleanup_json_ json_object *j = guest_check_report_to_json(&rep);
+                if (!j || json_print(stdout, j) < 0) {
+                        log_error("check: cannot write the JSON report.");
+                        guest_check_report_done(&rep);
+                        return EXIT_JOB_FAILED;
+                }
+        } else
+                print_guests(&rep);
+        bool ok = guest_check_report_ok(&rep);
+        guest_check_report_done(&rep);
+        return ok ? EXIT_OK : EXIT_JOB_FAILED;
+}
+
 static int verb_check_run(int argc, char *argv[]) {
         int r = parse_argv(argc, argv);
         if (r <= 0) {
                 arg_waive_free();
                 return r < 0 ? EXIT_BAD_INPUT : EXIT_OK;
         }
+        if (arg_guests)
+                return verb_check_guests();
 
         _cleanup_(hwcheck_report_freep) HwcheckReport *report = NULL;
         _cleanup_free_ char *error = NULL;
@@ -177,6 +260,7 @@ const Verb verb_check = {
         .summary = "Check whether this machine can host KVM VMs and containers",
         .usage =
                 "Usage: forja check [--json] [-q] [--sysroot DIR] [--waive ID[,ID...]]\n"
+                "       forja check --guests [--json] [-q] [--vm-timeout SEC]\n"
                 "\n"
                 "Checks CPU virtualization (and tells firmware-disabled VT-x/AMD-V from absent),\n"
                 "/dev/kvm, vhost-net, tun, IOMMU, cgroups, namespaces, FUSE, kernel, memory,\n"
@@ -188,6 +272,10 @@ const Verb verb_check = {
                 "     --sysroot DIR    Read /proc, /sys, /dev, CPUID and the kernel log from the\n"
                 "                      fixture tree DIR (docs/hwcheck-fixtures.md)\n"
                 "     --waive ID,...   Accept these failing checks (by id)\n"
+                "     --guests         On an installed node: start a throw-away container and VM\n"
+                "                      from the built-in images over the Incus API, prove exec,\n"
+                "                      a DHCP lease, snapshot and restore, then delete them\n"
+                "     --vm-timeout SEC How long the VM may take to answer (default 600)\n"
                 "  -h --help           Show this help\n"
                 "\n"
                 "Exit status: 0 the machine can host VMs and containers, 1 a check failed,\n"

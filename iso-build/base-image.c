@@ -25,6 +25,8 @@ int step_base(BuildContext *c, const BaseStep *s, CacheEntry *e) {
                 r = strbuf_printf(&key, "zfs-packages: %s\nzfs-modules-deb: %s\n", s->zfs_packages, c->zfs_deb_sha256);
         if (r >= 0 && zfs && s->zfs_customize_script)
                 r = step_key_files(c, &key, (const char *const[]) { s->zfs_customize_script, NULL });
+        for (size_t i = 0; r >= 0 && s->extra_args && s->extra_args[i]; i++)
+                r = strbuf_printf(&key, "arg: %s\n", s->extra_args[i]);
         if (r >= 0)
                 r = cache_lookup(c->cache_dir, s->kind, key.s, e);
         strbuf_done(&key);
@@ -64,6 +66,8 @@ int step_base(BuildContext *c, const BaseStep *s, CacheEntry *e) {
                 r = r ?: argv_addf(&a, "--include=%s", c->zfs_deb);
         r = r ?: argv_add(&a, "--hook-dir=/usr/share/mmdebstrap/hooks/file-mirror-automount");
         r = r ?: mmdebstrap_common_args(&a);
+        for (size_t i = 0; s->extra_args && s->extra_args[i]; i++)
+                r = r ?: argv_add(&a, s->extra_args[i]);
         r = r ?: argv_addf(&a, "--customize-hook=%s \"$1\" %s %s", script, e->tmp, c->data_dir);
         if (zfs && s->zfs_customize_script) {
                 _cleanup_free_ char *zscript = path_join(c->data_dir, s->zfs_customize_script);

@@ -12,7 +12,7 @@
 #include "util.h"
 
 /* The kinds of entry this cache holds; clean removes only these. */
-static const char *const cache_kinds[] = { "deb-", "nodebase-", "node-", "installerbase-", "installer-", "zfsmodules-", ".tmp-", ".lock-" };
+static const char *const cache_kinds[] = { "deb-", "nodebase-", "node-", "installerbase-", "installer-", "zfsmodules-", "guestct-", "guestvm-", ".tmp-", ".lock-" };
 
 static void cache_unlock(CacheEntry *e) {
         if (e->locked)

@@ -64,6 +64,8 @@ static void context_done(BuildContext *c) {
         cache_entry_done(&c->node);
         cache_entry_done(&c->installer_base);
         cache_entry_done(&c->installer);
+        cache_entry_done(&c->guest_ct);
+        cache_entry_done(&c->guest_vm);
         strv_free(c->forja_depends);
 }
 
@@ -182,7 +184,9 @@ int iso_build(const IsoBuildOptions *opts) {
         if (r >= 0)
                 r = installer_env_start(&c, &bg);
         if (r >= 0) {
-                r = step_node_image(&c);
+                r = step_guest_images(&c); /* the node layer carries them */
+                if (r >= 0)
+                        r = step_node_image(&c);
                 int k = installer_env_wait(&bg, r < 0);
                 if (r >= 0)
                         r = k;
@@ -201,11 +205,11 @@ int iso_build(const IsoBuildOptions *opts) {
                 const struct { const char *kind; const CacheEntry *e; unsigned keep; } used[] = {
                         { "deb", &c.deb, 2 }, { "nodebase", &c.node_base, 1 }, { "node", &c.node, 2 },
                         { "installerbase", &c.installer_base, 1 }, { "installer", &c.installer, 2 },
-                        { "zfsmodules", &c.zfs, 1 },
+                        { "zfsmodules", &c.zfs, 1 }, { "guestct", &c.guest_ct, 1 }, { "guestvm", &c.guest_vm, 1 },
                 };
-                /* (a build without ZFS leaves the ZFS modules alone) */
+                /* (a build without ZFS or guest images leaves those entries alone) */
                 for (size_t i = 0; i < ELEMENTSOF(used); i++)
-                        if ((used[i].e->dir || !streq(used[i].kind, "zfsmodules")) &&
+                        if ((used[i].e->dir || !(streq(used[i].kind, "zfsmodules") || startswith(used[i].kind, "guest"))) &&
                             cache_prune(c.cache_dir, used[i].kind, used[i].e, used[i].keep) < 0)
                                 log_warning("Could not prune old %s entries in %s.", used[i].kind, c.cache_dir);
         }

@@ -32,6 +32,7 @@ typedef struct IsoBuildOptions {
         const char *pxe_url;       /* PXE: where pxe/ is served over HTTP; NULL: the boot server */
         const char *pxe_answer;    /* PXE: the forja.answer= URL; NULL: PXE_URL/answers/{mac}.toml */
         bool with_zfs;             /* ZFS modules (zfs-dkms from contrib) and tools in the node and installer */
+        bool no_guest_images;      /* leave the built-in guest images (forja/trixie, forja/trixie-vm) out */
 } IsoBuildOptions;
 
 /* Builds (or takes from the cache) every part and writes the ISO, and the

@@ -105,6 +105,10 @@ int step_node_image(BuildContext *c) {
         if (r < 0)
                 return r;
         r = step_key_layer(c, &key, "node", &c->node_base, files);
+        /* the guest images it carries (none: --no-guest-images) */
+        if (r >= 0)
+                r = strbuf_printf(&key, "guest-images: %s %s\n", c->guest_ct.dir ? c->guest_ct.key : "-",
+                                  c->guest_vm.dir ? c->guest_vm.key : "-");
         if (r >= 0)
                 r = cache_lookup(c->cache_dir, "node", key.s, &c->node);
         strbuf_done(&key);
@@ -123,7 +127,8 @@ int step_node_image(BuildContext *c) {
         _cleanup_free_ char *json = path_join(c->node.tmp, "node.manifest.json");
         if (!script || !zst || !tsv || !json)
                 return log_oom();
-        char *largv[] = { (char *) "sh", script, c->node_base.dir, c->node.tmp, c->forja_deb, (char *) NODE_ZSTD_LEVEL, NULL };
+        char *largv[] = { (char *) "sh", script, c->node_base.dir, c->node.tmp, c->forja_deb, (char *) NODE_ZSTD_LEVEL,
+                          c->guest_ct.dir ?: (char *) "-", c->guest_vm.dir ?: (char *) "-", NULL };
         r = run_visible(largv, NULL);
         if (r < 0)
                 return r;

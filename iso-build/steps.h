@@ -29,6 +29,7 @@ typedef struct BuildContext {
         char *zfs_deb;                /* --with-zfs: the ZFS modules .deb (in c->zfs), else NULL */
         char zfs_deb_sha256[65];
         CacheEntry deb, zfs, node_base, node, installer_base, installer;
+        CacheEntry guest_ct, guest_vm;   /* empty with --no-guest-images */
 } BuildContext;
 
 /* Builds the forja .deb inside a trixie chroot (or takes --forja-deb). */
@@ -50,6 +51,7 @@ typedef struct BaseStep {
         bool without_forja_depends;   /* do not add the .deb's dependencies */
         const char *zfs_packages;     /* with --with-zfs: these (comma-separated) and the ZFS modules .deb too */
         const char *zfs_customize_script; /* with --with-zfs: a second customize hook (same arguments), or NULL */
+        const char *const *extra_args;    /* more mmdebstrap arguments (in the key too), or NULL */
 } BaseStep;
 int step_base(BuildContext *c, const BaseStep *s, CacheEntry *e);
 
@@ -57,6 +59,17 @@ int step_base(BuildContext *c, const BaseStep *s, CacheEntry *e);
  * zfs-dkms (Debian contrib) in a throw-away chroot and packed as a .deb by
  * data/zfs-modules.sh (c->zfs_deb), which both bases then install. */
 int step_zfs_modules(BuildContext *c);
+
+/* The guest images Incus launches on an offline node (Incus's image format):
+ * forja/trixie, a container (unified tarball with rootfs/), and
+ * forja/trixie-vm, a VM (metadata tarball + qcow2 disk booting shim, signed
+ * GRUB and the signed kernel, with incus-agent). Two cached mmdebstrap
+ * --variant=minbase steps (data/guest-*.packages, data/guest-*.sh), left out
+ * with --no-guest-images. The node layer carries them. */
+int step_guest_images(BuildContext *c);
+/* The node image directory the guest images are put in (node-layer.sh) and
+ * imported from at first boot (forja join). */
+#define GUEST_IMAGES_NODE_DIR "/var/lib/forja/guest-images"
 
 /* The node image in two cached layers. The base: mmdebstrap with
  * data/node.packages and the .deb's dependencies, customized by

@@ -22,7 +22,8 @@
 static const char iso_usage[] =
         "Usage: forja iso build [--suite SUITE] [--mirror URL|FILE] [--answer FILE]\n"
         "                       [--cache-dir DIR] [--source DIR | --forja-deb FILE]\n"
-        "                       [--pxe-url URL] [--pxe-answer URL] [--with-zfs] -o ISO\n"
+        "                       [--pxe-url URL] [--pxe-answer URL] [--with-zfs]\n"
+        "                       [--no-guest-images] -o ISO\n"
         "       forja iso prepare [--fetch-from iso] --answer FILE [--on-first-boot HOOK]\n"
         "                         --in ISO -o ISO\n"
         "       forja iso prepare --fetch-from http [--url URL] [--cert-fingerprint FP]\n"
@@ -83,6 +84,9 @@ static const char iso_usage[] =
         "     --cert-fingerprint FP  prepare, http: the server certificate's SHA-256\n"
         "     --answer-auth-token TOKEN  prepare, http: sent as a bearer token\n"
         "                        (on the medium in plaintext)\n"
+        "     --no-guest-images  build: leave out the built-in guest images forja/trixie\n"
+        "                        (container) and forja/trixie-vm (VM) that nodes import\n"
+        "                        at first boot for `incus launch` without internet\n"
         "     --on-first-boot HOOK  an executable for [first-boot] source = \"from-iso\",\n"
         "                        put on the medium as /forja-first-boot (prepare)\n"
         "  -o --output ISO      the ISO to write\n"
@@ -91,7 +95,7 @@ static const char iso_usage[] =
 
 enum {
         ARG_SUITE = 0x100, ARG_MIRROR, ARG_ANSWER, ARG_CACHE_DIR, ARG_SOURCE, ARG_FORJA_DEB, ARG_DATA_DIR, ARG_IN,
-        ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT, ARG_PXE_URL, ARG_PXE_ANSWER, ARG_WITH_ZFS,
+        ARG_PACKAGES, ARG_CHUNK_SIZE, ARG_ON_FIRST_BOOT, ARG_PXE_URL, ARG_PXE_ANSWER, ARG_WITH_ZFS, ARG_NO_GUEST_IMAGES,
         ARG_FETCH_FROM, ARG_URL, ARG_CERT_FINGERPRINT, ARG_ANSWER_AUTH_TOKEN, ARG_PARTITION_LABEL, ARG_JSON,
 };
 
@@ -141,6 +145,7 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                 { "answer-auth-token", required_argument, NULL, ARG_ANSWER_AUTH_TOKEN },
                 { "partition-label", required_argument, NULL, ARG_PARTITION_LABEL },
                 { "json", no_argument, NULL, ARG_JSON },
+                { "no-guest-images", no_argument, NULL, ARG_NO_GUEST_IMAGES },
                 { "output", required_argument, NULL, 'o' },
                 {}
         };
@@ -212,6 +217,9 @@ static int parse_argv(int argc, char *argv[], IsoArgs *a) {
                 case ARG_ANSWER_AUTH_TOKEN:
                         a->answer_auth_token = optarg;
                         (void) log_register_secret(optarg);
+                        break;
+                case ARG_NO_GUEST_IMAGES:
+                        a->build.no_guest_images = true;
                         break;
                 case ARG_CHUNK_SIZE: {
                         char *end = NULL;

@@ -273,6 +273,24 @@ try:
     want(check["cpu"]["verdict"] == "usable", f"forja check verdict {check['cpu']['verdict']}")
 except (ValueError, KeyError):
     errors.append(f"forja check --json: {facts.get('check', '')[:300]}")
+if fs == "ext4":
+    # forja check --guests on the node: the container path must pass; the VM
+    # passes or fails with a reason, never skipped (no nested KVM under TCG).
+    aliases = facts.get("guest-aliases", "").replace("%2F", "/")   # the API escapes the slash in the alias URL
+    want("/forja/trixie-vm\"" in aliases and "/forja/trixie\"" in aliases,
+         f"built-in guest images: {facts.get('guest-aliases', '')[:200]}")
+    try:
+        g = json.loads(facts["guests"])
+        st = {c["id"]: c for c in g["checks"]}
+        for i in ("ct-start", "ct-dhcp", "ct-snapshot"):
+            want(st.get(i, {}).get("status") == "pass", f"check --guests {i}: {st.get(i)}")
+        vm = st.get("vm-start", {})
+        want(vm.get("status") in ("pass", "fail") and vm.get("message"), f"check --guests vm-start: {vm}")
+        want(facts.get("guests-exit") == ("0" if g["ok"] else "1"), f"check --guests exit {facts.get('guests-exit')} (ok {g['ok']})")
+        print(f"guests: container started in {g['container_start_s']} s; VM: {vm.get('status')} "
+              f"({g['vm_start_s']} s): {vm.get('message', '')[:300]}")
+    except (ValueError, KeyError) as e:
+        errors.append(f"forja check --guests --json: {facts.get('guests', '')[:300]} ({facts.get('guests-log', '')[:300]})")
 for e in errors:
     print("mismatch:", e)
 print(f"probe: {len(facts)} facts, {len(errors)} mismatches")

@@ -103,4 +103,16 @@ expect_match 'secure-boot +Checking Secure Boot state +: INFO  enabled$'
 printf '\x06\x00\x00\x00\x00' >"$TMPD/sb/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 expect_exit 0 "$FORJA" check --sysroot "$TMPD/sb"
 expect_match 'secure-boot +Checking Secure Boot state +: INFO  disabled$'
+# --guests: its own options, and a clear failure (exit 1) without incusd.
+expect_exit 2 "$FORJA" check --guests --sysroot "$TMPD/sb"
+expect_match "it takes no --sysroot"
+expect_exit 2 "$FORJA" check --guests --waive cpu-virt
+expect_match "it takes no --waive"
+expect_exit 2 "$FORJA" check --vm-timeout 60
+expect_match "vm-timeout goes with --guests"
+expect_exit 2 "$FORJA" check --guests --vm-timeout 5
+expect_match "vm-timeout takes seconds from 10 to 7200, got '5'"
+mkdir -p "$TMPD/noincus"
+INCUS_DIR=$TMPD/noincus expect_exit 1 "$FORJA" check --guests
+expect_match "cannot talk to incusd at $TMPD/noincus/unix.socket"
 echo "hwcheck cli: all checks passed"

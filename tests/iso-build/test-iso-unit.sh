@@ -20,6 +20,8 @@ expect_exit 2 "$FORJA" iso build --source a --forja-deb b -o x.iso
 expect_exit 2 "$FORJA" iso prepare --answer a.toml -o x.iso
 expect_match '--in ISO'
 expect_exit 2 "$FORJA" iso build --frobnicate
+expect_exit 2 "$FORJA" iso build --no-guest-images
+expect_match "the output ISO is missing"
 expect_exit 2 "$FORJA" iso manifest --chunk-size 12 x
 expect_match 'chunk-size'
 # more than the installer reads (16 MiB per chunk) is refused too
@@ -102,10 +104,10 @@ expect_exit 2 "$FORJA" iso manifest "$TMPD/cut.tar.zst"
 
 # --- clean-cache removes forja's entries only
 mkdir -p "$TMPD/cache/deb-abc" "$TMPD/cache/node-def/boot" "$TMPD/cache/installer-123" \
-        "$TMPD/cache/.tmp-node-x-1" "$TMPD/cache/somebody-else"
+        "$TMPD/cache/.tmp-node-x-1" "$TMPD/cache/guestct-a" "$TMPD/cache/guestvm-b" "$TMPD/cache/somebody-else"
 touch "$TMPD/cache/node-def/boot/x" "$TMPD/cache/somebody-else/keep"
 expect_exit 0 "$FORJA" iso clean-cache --cache-dir "$TMPD/cache"
-expect_match 'Removed 4 cache entries'
+expect_match 'Removed 6 cache entries'
 [ "$(ls -A "$TMPD/cache")" = somebody-else ] || fail "clean-cache left: $(ls -A "$TMPD/cache")"
 expect_exit 0 "$FORJA" iso clean-cache --cache-dir "$TMPD/nonexistent"
 

@@ -97,6 +97,18 @@ probe journal-timeouts "$(journalctl -b -o cat --no-pager 2>&1 | grep -iE 'timed
 probe unit-times "$(for u in network.target systemd-networkd-wait-online.service network-online.target incus.service forja-join.service; do
         printf '%s=%s ' "$u" "$(systemctl show -p ActiveEnterTimestampMonotonic --value "$u")"; done)"
 probe join-status "$(forja join --status --json 2>&1 | oneline)"
+# The built-in guest images (imported by forja join) run, offline (QEMU's
+# user network is restricted: no route out): forja check --guests starts a
+# container and a VM from them, exec, DHCP, snapshot/restore. Only on the
+# ext4 scenarios (ext4-bios, pxe): about a minute under TCG.
+if [ "$(hostname)" = probe-ext4 ]; then
+        probe guest-aliases "$(incus query /1.0/images/aliases 2>&1 | oneline)"
+        forja check --guests --json --vm-timeout 300 >/run/probe-guests.json 2>/run/probe-guests.err
+        probe guests-exit "$?"
+        probe guests "$(oneline </run/probe-guests.json)"
+        probe guests-log "$(tail -n 5 /run/probe-guests.err | oneline)"
+        probe guests-journal "$(journalctl -b --no-pager -g 'dnsmasq|forjachk0|DHCP' 2>&1 | tail -n 8 | oneline)"
+fi
 echo FORJA-PROBE-END
 # The first-boot hook runs once; the probe stays for later boots (the storage
 # tests boot the node again with a disk removed).
