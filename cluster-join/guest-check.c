@@ -124,6 +124,13 @@ static int instance_create(Ctx *c, const char *name, bool vm, const char *image,
                 /* small: the check proves the VM runs, not how fast */
                 json_add_string(config, "limits.cpu", "1");
                 json_add_string(config, "limits.memory", "512MiB");
+                for (char **kv = c->o->vm_config; kv && *kv; kv++) {
+                        const char *eq = strchr(*kv, '=');
+                        _cleanup_free_ char *key = eq ? strndup(*kv, eq - *kv) : NULL;
+                        if (!key)
+                                return -ENOMEM;
+                        json_add_string(config, key, eq + 1);
+                }
         }
         json_add_string(body, "name", name);
         json_add_string(body, "type", vm ? "virtual-machine" : "container");

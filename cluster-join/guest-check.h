@@ -39,6 +39,8 @@ typedef struct GuestCheckOptions {
         unsigned container_timeout_sec;/* start to exec; 0: 120 */
         unsigned vm_timeout_sec;       /* start to agent; 0: 600 (TCG is slow) */
         bool keep;                     /* leave the guests and the bridge (debugging) */
+        char **vm_config;              /* "KEY=VALUE" instance config added to the VM (NULL-terminated), e.g.
+                                        * raw.qemu.conf for an accelerator where nested KVM cannot run */
         void (*progress)(void *userdata, const char *message);
         void *userdata;
 } GuestCheckOptions;

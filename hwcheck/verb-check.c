@@ -17,34 +17,43 @@ static const char *arg_sysroot;
 static char **arg_waive;
 static bool arg_guests;
 static unsigned arg_vm_timeout;
+static char **arg_vm_config;
 
 static void arg_waive_free(void) {
         strv_free(arg_waive);
         arg_waive = NULL;
+        strv_free(arg_vm_config);
+        arg_vm_config = NULL;
+}
+
+/* Appends a copy of s to the NULL-terminated list *l. */
+static int list_add(char ***l, const char *s) {
+        size_t n = 0;
+        while (*l && (*l)[n])
+                n++;
+        char **m = realloc(*l, (n + 2) * sizeof(char *));
+        if (!m)
+                return log_oom();
+        *l = m;
+        if (!(m[n] = strdup(s)))
+                return log_oom();
+        m[n + 1] = NULL;
+        return 0;
 }
 
 static int waive_add(const char *list) {
         _cleanup_free_ char *copy = strdup(list);
         if (!copy)
                 return log_oom();
-        size_t n = 0;
-        while (arg_waive && arg_waive[n])
-                n++;
         char *save = NULL;
-        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                char **m = realloc(arg_waive, (n + 2) * sizeof(char *));
-                if (!m)
-                        return log_oom();
-                arg_waive = m;
-                if (!(arg_waive[n] = strdup(w)))
-                        return log_oom();
-                arg_waive[++n] = NULL;
-        }
+        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save))
+                if (list_add(&arg_waive, w) < 0)
+                        return -ENOMEM;
         return 0;
 }
 
 static int parse_argv(int argc, char *argv[]) {
-        enum { ARG_JSON = 0x100, ARG_SYSROOT, ARG_WAIVE, ARG_GUESTS, ARG_VM_TIMEOUT };
+        enum { ARG_JSON = 0x100, ARG_SYSROOT, ARG_WAIVE, ARG_GUESTS, ARG_VM_TIMEOUT, ARG_VM_CONFIG };
         static const struct option options[] = {
                 { "json", no_argument, NULL, ARG_JSON },
                 { "quiet", no_argument, NULL, 'q' },
@@ -52,6 +61,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "waive", required_argument, NULL, ARG_WAIVE },
                 { "guests", no_argument, NULL, ARG_GUESTS },
                 { "vm-timeout", required_argument, NULL, ARG_VM_TIMEOUT },
+                { "vm-config", required_argument, NULL, ARG_VM_CONFIG },
                 {}
         };
         int c, r;
@@ -89,6 +99,15 @@ static int parse_argv(int argc, char *argv[]) {
                         arg_vm_timeout = (unsigned) v;
                         break;
                 }
+                case ARG_VM_CONFIG: {
+                        const char *eq = strchr(optarg, '=');
+                        if (!eq || eq == optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789._-") != (size_t) (eq - optarg))
+                                return log_error_errno(EINVAL, "check: --vm-config takes KEY=VALUE (an Incus instance key), got '%s'.",
+                                                       optarg);
+                        if (list_add(&arg_vm_config, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                }
                 case ':':
                         return log_error_errno(EINVAL, "check: option '%s' needs an argument.", argv[optind - 1]);
                 default:
@@ -100,8 +119,8 @@ static int parse_argv(int argc, char *argv[]) {
         if (arg_guests && (arg_sysroot || arg_waive))
                 return log_error_errno(EINVAL, "check: --guests runs guests on this node; it takes no %s.",
                                        arg_sysroot ? "--sysroot" : "--waive");
-        if (arg_vm_timeout && !arg_guests)
-                return log_error_errno(EINVAL, "check: --vm-timeout goes with --guests.");
+        if ((arg_vm_timeout || arg_vm_config) && !arg_guests)
+                return log_error_errno(EINVAL, "check: --%s goes with --guests.", arg_vm_timeout ? "vm-timeout" : "vm-config");
         for (char **w = arg_waive; w && *w; w++)
                 if (!hwcheck_id_is_known(*w))
                         return log_error_errno(EINVAL, "check: --waive: unknown check id '%s'.", *w);
@@ -195,7 +214,7 @@ static void print_guests(const GuestCheckReport *r) {
 }
 
 static int verb_check_guests(void) {
-        GuestCheckOptions o = { .vm_timeout_sec = arg_vm_timeout, .progress = guest_progress };
+        GuestCheckOptions o = { .vm_timeout_sec = arg_vm_timeout, .vm_config = arg_vm_config, .progress = guest_progress };
         GuestCheckReport rep = {};
         _cleanup_free_ char *error = NULL;
         int r = guest_check_run(&o, &rep, &error);
@@ -260,7 +279,7 @@ const Verb verb_check = {
         .summary = "Check whether this machine can host KVM VMs and containers",
         .usage =
                 "Usage: forja check [--json] [-q] [--sysroot DIR] [--waive ID[,ID...]]\n"
-                "       forja check --guests [--json] [-q] [--vm-timeout SEC]\n"
+                "       forja check --guests [--json] [-q] [--vm-timeout SEC] [--vm-config KEY=VALUE]...\n"
                 "\n"
                 "Checks CPU virtualization (and tells firmware-disabled VT-x/AMD-V from absent),\n"
                 "/dev/kvm, vhost-net, tun, IOMMU, cgroups, namespaces, FUSE, kernel, memory,\n"
@@ -276,6 +295,8 @@ const Verb verb_check = {
                 "                      from the built-in images over the Incus API, prove exec,\n"
                 "                      a DHCP lease, snapshot and restore, then delete them\n"
                 "     --vm-timeout SEC How long the VM may take to answer (default 600)\n"
+                "     --vm-config KEY=VALUE  Incus config for the test VM (repeatable), e.g.\n"
+                "                      raw.qemu.conf to run it without nested KVM\n"
                 "  -h --help           Show this help\n"
                 "\n"
                 "Exit status: 0 the machine can host VMs and containers, 1 a check failed,\n"

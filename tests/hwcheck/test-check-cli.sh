@@ -112,6 +112,12 @@ expect_exit 2 "$FORJA" check --vm-timeout 60
 expect_match "vm-timeout goes with --guests"
 expect_exit 2 "$FORJA" check --guests --vm-timeout 5
 expect_match "vm-timeout takes seconds from 10 to 7200, got '5'"
+expect_exit 2 "$FORJA" check --vm-config raw.qemu=-cpu
+expect_match "vm-config goes with --guests"
+for bad in novalue =x 'Raw.Qemu=x' 'raw qemu=x'; do
+        expect_exit 2 "$FORJA" check --guests --vm-config "$bad"
+        expect_match "vm-config takes KEY=VALUE"
+done
 mkdir -p "$TMPD/noincus"
 INCUS_DIR=$TMPD/noincus expect_exit 1 "$FORJA" check --guests
 expect_match "cannot talk to incusd at $TMPD/noincus/unix.socket"
