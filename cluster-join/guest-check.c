@@ -442,6 +442,7 @@ finish:
 
 int guest_check_run(const GuestCheckOptions *o, GuestCheckReport *ret, char **ret_error) {
         _cleanup_json_ json_object *server = NULL;
+        _cleanup_free_ char *err = NULL;  /* before the first goto: a jump may not pass a cleanup variable */
         GuestCheckReport rep = { .container_start_s = -1, .vm_start_s = -1 };
         Ctx c = { .o = o, .rep = &rep };
         int r;
@@ -467,7 +468,6 @@ int guest_check_run(const GuestCheckOptions *o, GuestCheckReport *ret, char **re
         if (r < 0)
                 goto finish;
 
-        _cleanup_free_ char *err = NULL;
         t0 = cluster_monotonic_sec();
         r = find_or_make_bridge(&c, &err);
         if (r == -ENOMEM)

@@ -155,6 +155,8 @@ configure)
                 printf 'root:*:20783:0:99999:7:::\n' >"$t/etc/shadow"
                 chmod 640 "$t/etc/shadow"
                 cp "$FORJA_SRCDIR"/tests/configure/units/* "$t/usr/lib/systemd/system/"
+                # the forja package ships this one on every node (enabled where the plan has md arrays)
+                cp "$FORJA_SRCDIR/installer/forja-md-degraded.service" "$t/usr/lib/systemd/system/"
                 mkdir -p "$t/usr/share/zoneinfo/Europe" && cp /usr/share/zoneinfo/Europe/Berlin "$t/usr/share/zoneinfo/Europe/"
                 mknod -m 666 "$t/dev/null" c 1 3
                 cp /usr/bin/ssh-keygen "$t/usr/bin/"
