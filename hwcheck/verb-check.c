@@ -19,7 +19,7 @@ static bool arg_guests;
 static unsigned arg_vm_timeout;
 static char **arg_vm_config;
 
-static void arg_waive_free(void) {
+static void arg_lists_free(void) {
         strv_free(arg_waive);
         arg_waive = NULL;
         strv_free(arg_vm_config);
@@ -69,7 +69,7 @@ static int parse_argv(int argc, char *argv[]) {
         arg_json = arg_quiet = arg_guests = false;
         arg_vm_timeout = 0;
         arg_sysroot = NULL;
-        arg_waive_free();
+        arg_lists_free();
         opterr = 0;
         while ((c = getopt_long(argc, argv, ":q", options, NULL)) >= 0)
                 switch (c) {
@@ -239,7 +239,7 @@ static int verb_check_guests(void) {
 static int verb_check_run(int argc, char *argv[]) {
         int r = parse_argv(argc, argv);
         if (r <= 0) {
-                arg_waive_free();
+                arg_lists_free();
                 return r < 0 ? EXIT_BAD_INPUT : EXIT_OK;
         }
         if (arg_guests)
@@ -249,7 +249,7 @@ static int verb_check_run(int argc, char *argv[]) {
         _cleanup_free_ char *error = NULL;
         r = hwcheck_run_full(arg_sysroot, &report, &error);
         if (r < 0) {
-                arg_waive_free();
+                arg_lists_free();
                 if (r == -ENOENT || r == -ENOTDIR || r == -EINVAL) {
                         log_error("check: %s", error ? error : strerror(-r));
                         return EXIT_BAD_INPUT;
@@ -258,7 +258,7 @@ static int verb_check_run(int argc, char *argv[]) {
                 return EXIT_JOB_FAILED;
         }
         r = hwcheck_report_waive(report, arg_waive, NULL);
-        arg_waive_free();
+        arg_lists_free();
         if (r < 0)
                 return EXIT_BAD_INPUT;  /* ids were validated in parse_argv */
 
