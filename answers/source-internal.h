@@ -14,6 +14,11 @@
 int answer_fetch_http(const char *url, const char *fingerprint, const char *token, const char *post_json,
                       const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_error);
 
+/* The body of an answer request's POST to url: the system information as
+ * answer_system_info_for() gives it for that URL, in *ret_body (free it).
+ * Warns when it would travel unencrypted. */
+int answer_system_info_body(const char *url, const Hardware *hw, char **ret_body);
+
 int answer_url_expand_full(const char *templ, const Hardware *hw, const char *hostname,
                            char **ret_url, char **ret_fallback, char **ret_error);
 

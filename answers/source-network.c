@@ -8,6 +8,8 @@
  * POST of the system info (answer_system_info_json), and the owner's token
  * only where source-trust.h allows it. */
 
+#define FORJA_CLEANUP_JSON
+#include "cleanup-libs.h"
 #include "http.h"
 #include "json-out.h"
 #include "log.h"
@@ -23,6 +25,16 @@ static int check_fingerprint(const char *fp, const char *where, char **ret_error
         return 0;
 }
 
+int answer_system_info_body(const char *url, const Hardware *hw, char **ret_body) {
+        _cleanup_json_ json_object *info = answer_system_info_for(url, hw);
+        const char *body = info ? json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN) : NULL;
+        if (!body || !(*ret_body = strdup(body)))
+                return -ENOMEM;
+        if (http_url_is_plain(url))
+                log_warning("Sending the system information (serial numbers, MAC addresses) unencrypted to %s.", url);
+        return 0;
+}
+
 static int post_system_info(const char *url, const char *fingerprint, const char *token, const Hardware *hw,
                             const AnswerFetchOptions *o, AnswerFetched *ret, char **ret_error) {
         ret->location = strdup(url);
@@ -30,13 +42,9 @@ static int post_system_info(const char *url, const char *fingerprint, const char
                 return -ENOMEM;
         if (o->dry_run)
                 return 0;
-        if (http_url_is_plain(url))
-                log_warning("Sending the system information (serial numbers, MAC addresses) unencrypted to %s.", url);
-        json_object *info = answer_system_info_for(url, hw);
-        const char *body = info ? json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN) : NULL;
-        int r = body ? answer_fetch_http(url, fingerprint, token, body, o, ret, ret_error) : -ENOMEM;
-        json_object_put(info);
-        return r;
+        _cleanup_free_ char *body = NULL;
+        int r = answer_system_info_body(url, hw, &body);
+        return r < 0 ? r : answer_fetch_http(url, fingerprint, token, body, o, ret, ret_error);
 }
 
 /* The nameservers of every interface, for asking the DHCP-offered servers. */

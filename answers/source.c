@@ -404,10 +404,9 @@ static int fetch_named(AnswerOrigin from, const AnswerCmdline *c, const Hardware
         ret->location = strdup(url);
         if (o->dry_run)
                 return 0;
-        _cleanup_json_ json_object *info = medium ? answer_system_info_for(url, hw) : NULL;
-        const char *body = info ? json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN) : NULL;
-        if (medium && !body)
-                return -ENOMEM;
+        _cleanup_free_ char *body = NULL;
+        if (medium && (r = answer_system_info_body(url, hw, &body)) < 0)
+                return r;
         r = answer_fetch_http(url, c->fingerprint, c->token, body, o, ret, ret_error);
         if (r == -ENOENT && c->fallback_default && fallback) {
                 log_notice("%s: not found, trying the fallback %s.", url, fallback);
