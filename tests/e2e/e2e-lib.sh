@@ -77,6 +77,20 @@ e2e_no_secrets() {
                 python3 "$FORJA_SRCDIR/tests/secrets/canary.py" scan "$answer.secrets.json" "$@"
 }
 
+# e2e_drop_images PATH...: once a test has passed, removes the disk images
+# and prepared ISOs it made under PATH (files or folders; logs, answers and
+# serial logs stay), so a whole run holds the images of the running tests
+# only: each install leaves 1.5 to 2.5 GB otherwise, and CI machines can be
+# short of disk. The shared $E2E_ISO stays. FORJA_E2E_KEEP=1 keeps them.
+e2e_drop_images() {
+        [ "${FORJA_E2E_KEEP:-0}" = 1 ] && return 0
+        local kib
+        kib=$(find "$@" -type f \( -name '*.qcow2' -o -name '*.raw' -o -name '*.img' -o -name '*.iso' \
+                                   -o -name '*.orig' -o -name 'node.tar*' \) \
+                   ! -path "$E2E_ISO" -printf '%k\n' -delete 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+        echo "e2e: removed this test's disk images and ISOs ($((kib / 1024)) MiB); FORJA_E2E_KEEP=1 keeps them"
+}
+
 # The JSON printed between FORJA-CHECK-BEGIN and FORJA-CHECK-END must parse
 # as a non-empty object; prints it (shortened).
 e2e_check_json() {

@@ -106,4 +106,5 @@ boot discovery-off-key "$work/discovery.iso" --fw-cmdline "forja.test=poweroff f
 after=$(python3 "$E2E_HERE/disk-digest.py" "$work/disk.raw" | cut -d' ' -f1)
 [ "$before" = "$after" ] || fail "the disk changed: $before before, $after after"
 ! grep -qaF rogue-dhcp-answer "$E2E_DIR"/discovery-off-*.serial.log || fail "the answer's root password reached the console"
+e2e_drop_images "$work"
 echo "e2e discovery-off: all checks passed"

@@ -160,4 +160,5 @@ for e in errors:
     print("mismatch:", e)
 sys.exit(1 if errors else 0)
 PY
+e2e_drop_images "$work"
 echo "e2e discovery: all checks passed"

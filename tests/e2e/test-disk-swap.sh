@@ -16,4 +16,5 @@ rc=0
 python3 "$E2E_HERE/disk-swap.py" --iso "$E2E_ISO" --forja "$FORJA" --work "$E2E_DIR/disk-swap" || rc=$?
 [ "$rc" = 77 ] && skip "QEMU or its firmware is missing"
 [ "$rc" = 0 ] || fail "disk swap failed (serial log in $E2E_DIR/disk-swap)"
+e2e_drop_images "$E2E_DIR/disk-swap"
 echo "e2e disk swap: passed"

@@ -279,4 +279,5 @@ if [ "$degraded" = 1 ]; then
         for i in $(seq 2 "$disks"); do rest+=(--disk "$work/node$i.qcow2"); done
         boot_node "node-$scenario-degraded" degraded "${rest[@]}"
 fi
+e2e_drop_images "$work"
 echo "e2e install $scenario: all checks passed"

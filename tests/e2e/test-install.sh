@@ -70,12 +70,14 @@ if [ "$scenario" = refuse ]; then
                         fail "$name: the installer did not refuse as expected (serial log $SERIAL_LOG)"
                 [ "$(sha256sum <"$disk")" = "$before" ] || fail "$name: the disk changed although the install refused"
                 echo "e2e refuse $name: refused, disk byte-identical"
+                e2e_drop_images "$work/$name.iso"
         }
         run_refusal existing-data "disk-setup.existing-data: disk 'vda' is not empty .*existing-data = \"refuse\"" \
                 'disk-list = ["vda"]
 existing-data = "refuse"'
         run_refusal no-match 'disk-setup.filter: filter did not match any disk' \
                 'filter.ID_SERIAL = "no-such-disk-*"'
+        e2e_drop_images "$work"
         echo "e2e install refuse: all checks passed"
         exit 0
 fi
@@ -332,4 +334,5 @@ if [ "$scenario" = pxe ]; then
         e2e_pxe_check_webhook "$work/http.log" failed "$work" "$hook_token" "$password" ||
                 fail "the refused reinstall's webhook report is not the expected one"
 fi
+e2e_drop_images "$work"
 echo "e2e install $scenario: all checks passed"

@@ -376,4 +376,5 @@ HPID=
 
 log "e2e join: install $T_INSTALL s; first boot to probe $T_BOOT s (forja join: $T_JOIN s);" \
     "refusal $T_REFUSE s; incus host $HOST_DEB, node $NODE_DEB"
+e2e_drop_images "$work"
 echo "e2e join: all checks passed"

@@ -52,4 +52,5 @@ e2e_boot prepare-unattended --iso "$auto" --firmware uefi --disk 8G \
         --expect '^FORJA-CHECK-END' \
         --expect '^FORJA-UNATTENDED answer=/run/forja/medium/answer.toml' \
         --fail '^FORJA-INSTALLER-READY' || fail "the prepared ISO did not go unattended (serial log $SERIAL_LOG)"
+e2e_drop_images "$auto"
 echo "e2e prepare-unattended: all checks passed"

@@ -184,4 +184,5 @@ HPID=
 echo "e2e pve-media (b): installed in $((SECONDS - t0)) s (QEMU TCG, 1 vCPU, 1536 MiB, ISO boot included)"
 cmp -s "$work/ais.raw" "$work/ais-b.raw" || fail "(b) the proxmox-ais stick was changed"
 ! grep -qaF "$password" "$E2E_DIR/pve-media-b.serial.log" || fail "(b) the root password appeared on the serial console"
+e2e_drop_images "$work"
 echo "e2e pve-media: all checks passed"

@@ -66,4 +66,5 @@ echo "e2e pxe-pin: refused in $((SECONDS - t0)) s (QEMU wall time, PXE boot incl
 [ "$(sha256sum <"$disk")" = "$before" ] || fail "the disk changed although the answer was refused"
 # The handshake failed, so no request ever reached the server.
 ! grep -q '"path"' "$work/http.log" 2>/dev/null || fail "the server answered a request despite the pin"
+e2e_drop_images "$work"
 echo "e2e pxe-pin: refused, no request served, disk byte-identical"

@@ -24,4 +24,5 @@ rc=0
 python3 "$E2E_HERE/safety.py" --part "$part" --iso "$E2E_ISO" --forja "$FORJA" --work "$E2E_DIR/safety-$part" || rc=$?
 [ "$rc" = 77 ] && skip "QEMU or its firmware is missing"
 [ "$rc" = 0 ] || fail "safety $part failed (serial logs in $E2E_DIR/safety-$part)"
+e2e_drop_images "$E2E_DIR/safety-$part"
 echo "e2e safety $part: all checks passed"

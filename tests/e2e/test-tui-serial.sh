@@ -28,4 +28,5 @@ echo "e2e tui-serial: load at the start:$(uptime | sed 's/.*load average: */ /')
 python3 "$E2E_HERE/tui-drive.py" --iso "$E2E_ISO" --workdir "$work" --hostname tui-serial.forja.test \
         --password "tui-$RANDOM-$RANDOM-secret" --expect-fs ext4 ||
         fail "the serial installer did not install a node that boots as chosen (logs: $work/*.serial.log)"
+e2e_drop_images "$work"
 echo "e2e tui-serial: all checks passed in $((SECONDS - t0)) s (load at the end:$(uptime | sed 's/.*load average: */ /'))"
