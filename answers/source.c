@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "http.h"
 #include "json-out.h"
+#include "kernel-cmdline.h"
 #include "log.h"
 #include "mount-ro.h"
 #include "strutil.h"
@@ -40,71 +41,54 @@ void answer_fetched_done(AnswerFetched *f) {
         *f = (AnswerFetched) {};
 }
 
-/* Next kernel parameter: whitespace separated, double quotes group and are removed. */
-static char *next_param(const char **p) {
-        const char *s = *p;
-        while (*s == ' ' || *s == '\t' || *s == '\n')
-                s++;
-        if (!*s) {
-                *p = s;
-                return NULL;
-        }
-        char *out = malloc(strlen(s) + 1);
-        size_t n = 0;
-        bool quoted = false;
-        if (!out)
-                return NULL;
-        for (; *s && (quoted || !strchr(" \t\n", *s)); s++) {
-                if (*s == '"')
-                        quoted = !quoted;
-                else
-                        out[n++] = *s;
-        }
-        out[n] = 0;
-        *p = s;
-        return out;
-}
-
 int answer_cmdline_parse(const char *cmdline, AnswerCmdline *ret, char **ret_error) {
         AnswerCmdline c = {};
         const char *p = cmdline ?: "";
-        char *param;
         int r = 0;
 
-        while ((param = next_param(&p))) {
-                const char *v;
+        for (;;) {
+                _cleanup_free_ char *key = NULL, *value = NULL;
+                r = kernel_cmdline_next(&p, &key, &value);
+                if (r <= 0)
+                        break;
+                r = 0;
+                if (!startswith(key, "forja.answer") && !streq(key, "forja.fetch-from"))
+                        continue;
+                const char *v = value ?: "";
                 char **slot = NULL;
-                if ((v = startswith(param, "forja.answer=")))
+                if (streq(key, "forja.answer"))
                         slot = &c.url;
-                else if ((v = startswith(param, "forja.answer-fingerprint=")))
+                else if (streq(key, "forja.answer-fingerprint"))
                         slot = &c.fingerprint;
-                else if ((v = startswith(param, "forja.answer-token=")))
+                else if (streq(key, "forja.answer-token"))
                         slot = &c.token;
-                else if ((v = startswith(param, "forja.answer-fallback="))) {
+                else if (streq(key, "forja.answer-fallback")) {
                         if (!streq(v, "default")) {
                                 error_setf(ret_error, "kernel command line: forja.answer-fallback=%s: the only value is \"default\"", v);
                                 r = -EINVAL;
                         } else
                                 c.fallback_default = true;
-                } else if ((v = startswith(param, "forja.fetch-from="))) {
+                } else if (streq(key, "forja.fetch-from")) {
                         /* Only the network needs enabling: a medium's or a partition's answer is always read. */
                         if (!streq(v, "http")) {
                                 error_setf(ret_error, "kernel command line: forja.fetch-from=%s: the only value is \"http\" (DHCP/DNS answer discovery)", v);
                                 r = -EINVAL;
                         } else
                                 c.fetch_from_http = true;
-                } else if (startswith(param, "forja.answer")) {
-                        error_setf(ret_error, "kernel command line: unknown parameter '%.*s' (forja.answer, forja.answer-fingerprint, forja.answer-token, forja.answer-fallback)",
-                                  (int) strcspn(param, "="), param);
+                } else {
+                        error_setf(ret_error, "kernel command line: unknown parameter '%s' (forja.answer, forja.answer-fingerprint, forja.answer-token, forja.answer-fallback)",
+                                   key);
                         r = -EINVAL;
                 }
                 if (slot) {
-                        free(*slot);
-                        *slot = strdup(v);
-                        if (!*slot)
-                                r = -ENOMEM;
+                        if (!value) {
+                                error_setf(ret_error, "kernel command line: %s needs a value (%s=...)", key, key);
+                                r = -EINVAL;
+                        } else {
+                                free(*slot);
+                                *slot = TAKE_PTR(value);
+                        }
                 }
-                free(param);
                 if (r < 0)
                         break;
         }

@@ -5,16 +5,7 @@
 #include <stdio.h>
 
 #include "hwcheck-internal.h"
-
-static bool cmdline_has(const char *cmdline, const char *word) {
-        if (!cmdline)
-                return false;
-        size_t l = strlen(word);
-        for (const char *p = cmdline; (p = strstr(p, word)); p += l)
-                if ((p == cmdline || p[-1] == ' ') && (p[l] == 0 || p[l] == ' ' || p[l] == '\n'))
-                        return true;
-        return false;
-}
+#include "kernel-cmdline.h"
 
 static int check_iommu_kernel(const Sysroot *s, HwcheckReport *r, bool dmar, bool ivrs) {
         _cleanup_strv_free_ char **groups = NULL;
@@ -32,14 +23,14 @@ static int check_iommu_kernel(const Sysroot *s, HwcheckReport *r, bool dmar, boo
         (void) hwc_sysroot_read_line(s, "/proc/cmdline", &cmdline);
         bool intel = dmar || (!ivrs && streq_ptr(r->cpu_vendor, "GenuineIntel"));
         const char *hint;
-        if (intel && cmdline_has(cmdline, "intel_iommu=off"))
+        if (intel && kernel_cmdline_value_has(cmdline, "intel_iommu", "off"))
                 hint = "The kernel command line has intel_iommu=off: replace it with intel_iommu=on.";
-        else if (intel && !cmdline_has(cmdline, "intel_iommu=on"))
+        else if (intel && !kernel_cmdline_value_has(cmdline, "intel_iommu", "on"))
                 hint = dmar ? "Add intel_iommu=on to the kernel command line."
                             : "Enable VT-d in the firmware setup, then add intel_iommu=on to the kernel command line.";
         else if (intel)
                 hint = "intel_iommu=on is set but the kernel found no IOMMU: enable VT-d in the firmware setup.";
-        else if (cmdline_has(cmdline, "amd_iommu=off") || cmdline_has(cmdline, "iommu=off"))
+        else if (kernel_cmdline_value_has(cmdline, "amd_iommu", "off") || kernel_cmdline_value_has(cmdline, "iommu", "off"))
                 hint = "Remove amd_iommu=off / iommu=off from the kernel command line (AMD-Vi is on by default).";
         else
                 hint = "Enable the IOMMU (AMD-Vi) in the firmware setup; the kernel enables it by default.";

@@ -8,22 +8,13 @@
 #include "http.h"
 #include "image-http.h"
 #include "install-front.h"
+#include "kernel-cmdline.h"
 #include "macro.h"
 #include "strutil.h"
 
 char *install_cmdline_value(const char *cmdline, const char *key) {
-        char *found = NULL;
-        size_t n = strlen(key);
-        for (const char *p = cmdline; p && *p;) {
-                p += strspn(p, " \t\n");
-                size_t len = strcspn(p, " \t\n");
-                if (len > n && strncmp(p, key, n) == 0 && p[n] == '=') {
-                        free(found);
-                        found = strndup(p + n + 1, len - n - 1);
-                }
-                p += len;
-        }
-        return found;
+        char *value = NULL;
+        return kernel_cmdline_get(cmdline, key, &value) > 0 ? value : NULL;
 }
 
 int install_source_resolve(InstallSource *s, const char *image, const char *manifest, const char *fingerprint,

@@ -18,6 +18,7 @@
 #include "image-http.h"
 #include "install-front.h"
 #include "json-out.h"
+#include "kernel-cmdline.h"
 #include "log.h"
 #include "netup.h"
 #include "plan.h"
@@ -61,12 +62,20 @@ static void text_progress(void *userdata, uint64_t done, uint64_t total, const c
         fflush(stdout);
 }
 
+/* The serial console the install ran on: the last console=ttyS... of the
+ * command line (ttyS0,115200n8), whichever console comes last. */
 static char *serial_console_from_cmdline(const char *cmdline) {
-        const char *p = cmdline ? strstr(cmdline, "console=ttyS") : NULL;
-        if (!p)
-                return NULL;
-        p += strlen("console=");
-        return strndup(p, strcspn(p, " \t\n"));
+        const char *p = cmdline ?: "";
+        char *serial = NULL;
+        for (;;) {
+                _cleanup_free_ char *k = NULL, *v = NULL;
+                if (kernel_cmdline_next(&p, &k, &v) <= 0)
+                        return serial;
+                if (streq(k, "console") && v && startswith(v, "ttyS")) {
+                        free(serial);
+                        serial = TAKE_PTR(v);
+                }
+        }
 }
 
 static int load_answer_text(const char *source, const Hardware *hw, char **ret_text, size_t *ret_size, char **ret_name) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "kernel-cmdline.h"
 #include "log.h"
 #include "spawn.h"
 #include "testlib.h"
@@ -162,9 +163,61 @@ static void test_fileio(void) {
         rmdir(dir);
 }
 
+static void check_get(const char *cmdline, const char *key, int want_r, const char *want_value) {
+        char *v = (char *) "unset";
+        int r = kernel_cmdline_get(cmdline, key, &v);
+        CHECK_INTEQ(r, want_r);
+        if (want_value)
+                CHECK_STREQ(v, want_value);
+        else
+                CHECK(!v);
+        free(v);
+}
+
+/* The kernel's splitting rules (kernel-cmdline.h), case by case. */
+static void test_kernel_cmdline(void) {
+        check_get("BOOT_IMAGE=/vmlinuz forja.answer=http://a/b quiet", "forja.answer", 1, "http://a/b");
+        check_get("quiet", "forja.answer", 0, NULL);
+        check_get(NULL, "forja.answer", 0, NULL);
+        check_get("quiet splash", "quiet", 1, NULL);                        /* a bare key */
+        check_get("forja.answer=", "forja.answer", 1, "");
+        check_get("forja.answer=one forja.answer=two", "forja.answer", 1, "two");    /* the last counts */
+        check_get("forja.answer-token=x forja.answer=y", "forja.answer", 1, "y");    /* keys compared exactly */
+        check_get("forja.answer=\"http://h/a b\" x=1", "forja.answer", 1, "http://h/a b");
+        check_get("\"forja.answer=http://h/a b\" x=1", "forja.answer", 1, "http://h/a b");
+        check_get("x=\"a \"quoted\" b\"", "x", 1, "a \"quoted\" b");        /* inner quotes stay */
+        check_get("x=a\"b c\"d", "x", 1, "a\"b c\"d");                     /* not opening: kept */
+        check_get("x=\"", "x", 1, "");
+        check_get("\tx=1\n", "x", 1, "1");
+        check_get("k=v=w", "k", 1, "v=w");                                    /* split at the first '=' */
+        check_get("a=1 -- x=2", "x", 0, NULL);                                 /* init's arguments */
+        check_get("a=1 --x=2", "--x", 1, "2");
+        check_get("console=tty0 console=ttyS0,115200n8", "console", 1, "ttyS0,115200n8");
+
+        CHECK(kernel_cmdline_value_has("intel_iommu=on", "intel_iommu", "on"));
+        CHECK(kernel_cmdline_value_has("intel_iommu=sm_on,on", "intel_iommu", "on"));
+        CHECK(!kernel_cmdline_value_has("intel_iommu=sm_on", "intel_iommu", "on"));
+        CHECK(!kernel_cmdline_value_has("intel_iommu=on intel_iommu=off", "intel_iommu", "on"));
+        CHECK(kernel_cmdline_value_has("intel_iommu=on intel_iommu=off", "intel_iommu", "off"));
+        CHECK(!kernel_cmdline_value_has("xintel_iommu=on", "intel_iommu", "on"));
+        CHECK(!kernel_cmdline_value_has("intel_iommu", "intel_iommu", "on"));
+
+        /* Walking: every parameter once, in order. */
+        const char *p = " a \"b=c d\"  e=\"f g\" ";
+        char *k, *v;
+        CHECK_INTEQ(kernel_cmdline_next(&p, &k, &v), 1);
+        CHECK_STREQ(k, "a"); CHECK(!v); free(k);
+        CHECK_INTEQ(kernel_cmdline_next(&p, &k, &v), 1);
+        CHECK_STREQ(k, "b"); CHECK_STREQ(v, "c d"); free(k); free(v);
+        CHECK_INTEQ(kernel_cmdline_next(&p, &k, &v), 1);
+        CHECK_STREQ(k, "e"); CHECK_STREQ(v, "f g"); free(k); free(v);
+        CHECK_INTEQ(kernel_cmdline_next(&p, &k, &v), 0);
+}
+
 int main(void) {
         test_spawn();
         test_redaction();
         test_fileio();
+        test_kernel_cmdline();
         return test_result();
 }
