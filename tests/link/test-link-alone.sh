@@ -25,7 +25,8 @@ for module in "$@"; do
                 echo "ok: libforja-$lib links alone"
         else
                 echo "FAIL: libforja-$lib does not link alone with its declared dependencies:" >&2
-                grep -E "undefined reference|error:|ld:" <<<"$out" | sed 's/^/    /' | head -n 30 >&2
+                # the first 30 lines that say what is missing (awk reads all: no SIGPIPE)
+                awk '/undefined reference|error:|ld:/ && n++ < 30 { print "    " $0 }' <<<"$out" >&2
                 bad+=("$lib")
         fi
 done
