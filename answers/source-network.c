@@ -5,7 +5,7 @@
  * proxmox-auto-installer-cert-fingerprint.DOMAIN). Like Proxmox, a
  * fingerprint is only taken from the method that gave the URL, unless the
  * owner (kernel command line, medium) gives one, which wins. The URL is sent a
- * POST of the system info (answer_system_info_json), and the owner's token
+ * POST of the system info (machine_identity_json), and the owner's token
  * only where source-trust.h allows it. */
 
 #define FORJA_CLEANUP_JSON

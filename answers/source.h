@@ -36,6 +36,7 @@
 #include <stddef.h>
 
 #include "hardware.h"
+#include "machine-identity.h"
 
 typedef struct AnswerCmdline {
         char *url;                      /* forja.answer= */
@@ -135,16 +136,7 @@ int answer_medium_fetch_format(const AnswerMediumFetch *m, char **ret_text);
 /* Reads medium_dir/forja-fetch.toml; a medium without it (or medium_dir NULL)
  * is from = NONE. A malformed file is -EINVAL naming file:line:col and key. */
 int answer_medium_fetch_load(const char *medium_dir, AnswerMediumFetch *ret, char **ret_error);
-/* The version of the answer-fetch body ("$schema") and the free-text product
- * name that forja sends where Proxmox's protocol wants a Proxmox product. */
-#define ANSWER_FETCH_SCHEMA "1.0"
-#define ANSWER_PRODUCT_FULLNAME "forja " FORJA_VERSION " (a Proxmox VE compatible installer)"
-
-/* The JSON body POSTed to an answer server: the fields Proxmox's
- * proxmox-fetch-answer sends ($schema, product, iso, dmi,
- * network_interfaces), so servers written for it work unchanged, plus
- * forja's hardware JSON under "forja" and each NIC's "carrier".
- * answer_system_info_for() leaves forja's fields out for a Proxmox API
+/* The system info POSTed to an answer server (machine_identity_json(),
+ * inventory/machine-identity.h), without forja's fields for a Proxmox API
  * server, which refuses fields its schema does not list. */
-json_object *answer_system_info_json(const Hardware *hw);
 json_object *answer_system_info_for(const char *url, const Hardware *hw);

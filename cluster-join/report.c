@@ -2,6 +2,7 @@
 /* The body of forja join's webhook report (report.h) and its delivery. */
 
 #include "json-out.h"
+#include "machine-identity.h"
 #include "report.h"
 #include "webhook-report.h"
 

@@ -2,7 +2,7 @@
 #pragma once
 
 /* forja join's report to the post-install webhook: one POST per run, with
- * the installer's delivery (installer/webhook-report.h: retries, pinning,
+ * the installer's delivery (common/webhook-report.h: retries, pinning,
  * Bearer token, secrets masked). The body has a top-level "forja" object
  *   {"event": "cluster-joined" | "cluster-join-failed", "version", "mode",
  *    "server-name", "cluster-address", "joined-through",

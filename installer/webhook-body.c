@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "json-out.h"
+#include "machine-identity.h"
 #include "strutil.h"
 #include "webhook.h"
 

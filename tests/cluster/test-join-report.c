@@ -3,7 +3,7 @@
  * for a join, a bootstrap and a failure, built from hand-made Incus status
  * JSON and a directory standing in for the node's root; the webhook file
  * (round trip, mode 0600, errors); the settings' webhook_file key; and the
- * shared delivery's masking of secrets (installer/webhook-report.c), also of
+ * shared delivery's masking of secrets (common/webhook-report.c), also of
  * secrets with characters JSON escapes. No network, no root. */
 
 #include <sys/stat.h>

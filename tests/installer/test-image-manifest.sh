@@ -4,7 +4,7 @@
 # 'chunks' must have exactly ceil(size / chunk_size) entries, computed without
 # overflow. Both readers refuse a bad one as a manifest, naming the key,
 # before any byte of the image is read or written:
-#   1. `forja image extract --manifest` (installer/verb-image.c), exit 2;
+#   1. `forja image extract --manifest` (forja/verb-image.c), exit 2;
 #   2. the install's stage verify (installer/image.c), on a described machine.
 . "$TESTS_LIB/testlib.sh"
 . "$TESTS_LIB/described-machine.sh"

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Delivery and identity fields shared by every webhook report (webhook-report.h). */
+/* Delivery shared by every webhook report (webhook-report.h). */
 
 #include "config.h"
 #include "fileio.h"
 #include "http.h"
 #include "json-out.h"
 #include "log.h"
-#include "source.h"
 #include "strutil.h"
 #include "webhook-report.h"
 
@@ -110,29 +109,6 @@ json_object *webhook_forja_object(const char *event) {
         json_add_string(f, "event", event);
         json_add_string(f, "version", FORJA_VERSION);
         return f;
-}
-
-void webhook_add_identity(json_object *body, const char *fqdn, const Hardware *hw) {
-        /* "short" takes only Proxmox's product names: forja speaks as a
-         * Proxmox VE installer and names itself in the free-text fields. */
-        json_object *product = json_object_new_object();
-        json_add_string(product, "fullname", ANSWER_PRODUCT_FULLNAME);
-        json_add_string(product, "short", "pve");
-        json_add_string(product, "version", FORJA_VERSION);
-        json_add(body, "product", product);
-        json_object *iso = json_object_new_object();
-        json_add_string(iso, "release", FORJA_VERSION);
-        json_add_string(iso, "isorelease", "1");
-        json_add(body, "iso", iso);
-        json_add_string(body, "fqdn", fqdn);   /* null when unknown */
-        if (hw) {
-                /* The same dmi object the answer server got with the system info. */
-                json_object *info = answer_system_info_json(hw);
-                json_object *dmi = json_get(info, "dmi");
-                if (dmi)
-                        json_add(body, "dmi", json_object_get(dmi));
-                json_object_put(info);
-        }
 }
 
 char *webhook_read_file(const char *root, const char *rel) {

@@ -8,12 +8,10 @@
  * pinning, `Authorization: Bearer TOKEN`, and every registered secret
  * (log_register_secret) masked in every string of the body. The identity
  * fields (product, iso, fqdn, dmi, machine-id) have the same shape in every
- * body. Built in cluster-join/meson.build: meson reads cluster-join/ before
- * installer/, and both use it. */
+ * body: webhook_add_identity() in inventory/machine-identity.h and
+ * webhook_add_file() here. */
 
 #include <json-c/json.h>
-
-#include "hardware.h"
 
 typedef struct WebhookTarget {
         const char *url;
@@ -34,10 +32,6 @@ int webhook_post(const WebhookTarget *t, json_object *body, char **ret_error);
 
 /* {"event": event, "version": FORJA_VERSION}: the body's "forja" object. */
 json_object *webhook_forja_object(const char *event);
-
-/* product, iso, fqdn (null when NULL) and dmi (when hw is not NULL), as the
- * installer's bodies and the answer server's system info carry them. */
-void webhook_add_identity(json_object *body, const char *fqdn, const Hardware *hw);
 
 /* root/rel (e.g. "etc/machine-id") trimmed of surrounding blanks; NULL when
  * missing or empty. */
