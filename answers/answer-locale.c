@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "env-hooks.h"
 #include "answer-locale.h"
 #include "fileio.h"
 #include "macro.h"
@@ -50,11 +51,11 @@ const KeyboardLayout *keyboard_layout_find(const char *id) {
 }
 
 const char *locale_iso3166_path(void) {
-        return getenv("FORJA_ISO_CODES_JSON") ?: "/usr/share/iso-codes/json/iso_3166-1.json";
+        return env_hook(ENV_FORJA_ISO_CODES_JSON) ?: "/usr/share/iso-codes/json/iso_3166-1.json";
 }
 
 const char *locale_zoneinfo_dir(void) {
-        return getenv("FORJA_ZONEINFO_DIR") ?: "/usr/share/zoneinfo";
+        return env_hook(ENV_FORJA_ZONEINFO_DIR) ?: "/usr/share/zoneinfo";
 }
 
 int locale_country_known(const char *cc) {

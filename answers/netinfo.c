@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "env-hooks.h"
 #include "fileio.h"
 #include "strutil.h"
 #include "netinfo.h"
@@ -161,7 +162,7 @@ int netinfo_load(const char *dir, NetInfo *ret, char **ret_error) {
         int k, r = 0;
 
         if (!dir)
-                dir = getenv("FORJA_NET_DIR") ?: NETINFO_DIR;
+                dir = env_hook(ENV_FORJA_NET_DIR) ?: NETINFO_DIR;
         k = scandir(dir, &list, env_file_filter, alphasort);
         if (k < 0) {
                 if (errno == ENOENT) {

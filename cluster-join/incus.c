@@ -3,6 +3,7 @@
 
 #define FORJA_CLEANUP_CURL
 #define FORJA_CLEANUP_JSON
+#include "env-hooks.h"
 #include "cleanup-libs.h"
 #include "cluster-internal.h"
 #include "incus.h"
@@ -13,7 +14,7 @@
 #define MAX_RESPONSE (16u << 20)
 
 int incus_client_init(IncusClient *c, const char *socket) {
-        const char *dir = getenv("INCUS_DIR");
+        const char *dir = env_hook(ENV_INCUS_DIR);
         char *p = NULL;
         if (socket)
                 p = strdup(socket);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #define FORJA_CLEANUP_JSON
+#include "env-hooks.h"
 #include "answer-resolve.h"
 #include "cleanup-libs.h"
 #include "cluster-setup.h"
@@ -160,7 +161,7 @@ static int run_install(int argc, char *argv[]) {
         }
         /* FORJA_TEST_HARDWARE_INSTALL: the webhook tests run a failing install on the
          * host against a described machine whose disks do not exist (checked below). */
-        bool test_hardware = hardware && !dry_run && getenv("FORJA_TEST_HARDWARE_INSTALL");
+        bool test_hardware = hardware && !dry_run && env_hook(ENV_FORJA_TEST_HARDWARE_INSTALL);
         if (hardware && !dry_run && !test_hardware) {
                 log_error("install: --hardware describes another machine; it only goes with --dry-run.");
                 return EXIT_BAD_INPUT;

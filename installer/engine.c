@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "env-hooks.h"
 #include "engine-internal.h"
 #include "fileio.h"
 #include "json-out.h"
@@ -51,7 +52,7 @@ int engine_fail(Engine *e, int r, const char *format, ...) {
 }
 
 void engine_kill_point(const char *name) {
-        const char *at = getenv("FORJA_KILL_AT");
+        const char *at = env_hook(ENV_FORJA_KILL_AT);
         if (at && streq(at, name)) {
                 log_warning("FORJA_KILL_AT=%s: killing the installer here (fault injection).", name);
                 raise(SIGKILL);
@@ -59,7 +60,7 @@ void engine_kill_point(const char *name) {
 }
 
 int engine_pause_point(Engine *e, const char *name) {
-        const char *at = getenv("FORJA_PAUSE_AT");
+        const char *at = env_hook(ENV_FORJA_PAUSE_AT);
         if (!at || !streq(at, name))
                 return 0;
         log_warning("FORJA_PAUSE_AT=%s: pausing before stage %s until a line arrives on standard input (test hook).", name, name);

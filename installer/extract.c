@@ -14,6 +14,7 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
+#include "env-hooks.h"
 #include "extract-write.h"
 #include "extract.h"
 #include "macro.h"
@@ -905,7 +906,7 @@ static int write_stream(Queue *q, DiskWriter *out, Flusher *flusher, ExtractStat
 /* With one CPU the threads only add copies and switches: the decoder then
  * writes each item itself. FORJA_EXTRACT_SERIAL=1 forces that (for tests). */
 static bool use_serial(void) {
-        const char *e = getenv("FORJA_EXTRACT_SERIAL");
+        const char *e = env_hook(ENV_FORJA_EXTRACT_SERIAL);
         if (e && *e)
                 return streq(e, "1");
         return sysconf(_SC_NPROCESSORS_ONLN) < 2;

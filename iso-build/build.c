@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "env-hooks.h"
 #include "fileio.h"
 #include "isobuild-paths.h"
 #include "isobuild.h"
@@ -39,7 +40,7 @@ static const char *const required_tools[] = {
 };
 
 static bool in_path(const char *tool) {
-        const char *path = getenv("PATH") ?: "/usr/sbin:/usr/bin:/sbin:/bin";
+        const char *path = env_hook(ENV_PATH) ?: "/usr/sbin:/usr/bin:/sbin:/bin";
         _cleanup_free_ char *copy = strdup(path);
         char *save = NULL;
         if (!copy)

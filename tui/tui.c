@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "env-hooks.h"
 #include "answer-resolve.h"
 #include "log.h"
 #include "source.h"
@@ -120,7 +121,7 @@ int tui_install(const TuiOptions *o) {
                 tui_form_done(&t.form);
                 return log_oom(), 1;
         }
-        const char *sysroot = o->check_sysroot ?: getenv("FORJA_CHECK_SYSROOT");
+        const char *sysroot = o->check_sysroot ?: env_hook(ENV_FORJA_CHECK_SYSROOT);
         if (hwcheck_run_full(sysroot, &t.report, &t.check_error) < 0)
                 t.report = NULL;
         if (log_redirect(&t, &saved) < 0)
