@@ -101,7 +101,8 @@ on "4 of 8: Location"
 tui_keys F9
 on "3 of 8: Disk sizes"
 on "see the Administrator screen"
-on "global.root-password: "
+on "global.root-password"
+tui_snap sizes-password-elsewhere
 if tui_screen | grep -q "see the errors"; then
         tui_screen >&2
         fail "the sizes screen points at errors it does not show"
