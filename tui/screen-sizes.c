@@ -10,7 +10,7 @@
 #include "tui-internal.h"
 
 typedef struct SizesPage {
-        newtComponent result[2];
+        newtComponent result[3];        /* two rows of sizes, or three of why there is no plan */
 } SizesPage;
 
 static void lvm_result(json_object *vg, char **line0, char **line1) {
@@ -29,13 +29,29 @@ static void lvm_result(json_object *vg, char **line0, char **line1) {
 
 static void sizes_live(TuiPage *p, const TuiCheck *c) {
         SizesPage *s = p->userdata;
-        _cleanup_free_ char *l0 = NULL, *l1 = NULL;
+        _cleanup_free_ char *l0 = NULL, *l1 = NULL, *a = NULL, *b = NULL, *more = NULL;
         json_object *st = json_get(c->plan, "storage");
         char size[32];
 
         if (!c->plan) {
-                tui_label_set(s->result[0], TUI_WIN_WIDTH - 6, "  (no plan: see the errors)");
-                tui_label_set(s->result[1], TUI_WIN_WIDTH - 6, "");
+                /* Say which error stops the plan and where, even when it is
+                 * on a later screen (a password that is too short). */
+                _cleanup_free_ char *why0 = NULL, *why1 = NULL;
+                if (tui_plan_missing(c, p->screen, &why0, &why1) >= 0) {
+                        (void) strextendf_with_separator(&a, "", "  %s", why0);
+                        /* The message may take two rows: cut at a space. */
+                        size_t w = TUI_WIN_WIDTH - 8, n = strlen(why1);
+                        if (n > w) {
+                                n = w;
+                                while (n > w / 2 && why1[n] != ' ')
+                                        n--;
+                        }
+                        (void) strextendf_with_separator(&b, "", "  %.*s", (int) n, why1);
+                        (void) strextendf_with_separator(&more, "", "  %s", why1 + n + (why1[n] == ' '));
+                }
+                tui_label_set(s->result[0], TUI_WIN_WIDTH - 6, a ?: "  (no plan: out of memory)");
+                tui_label_set(s->result[1], TUI_WIN_WIDTH - 6, strempty(b));
+                tui_label_set(s->result[2], TUI_WIN_WIDTH - 6, strempty(more));
                 return;
         }
         json_object *vgs = json_get(st, "volume-groups");
@@ -58,11 +74,11 @@ static void sizes_live(TuiPage *p, const TuiCheck *c) {
                 (void) strextendf_with_separator(&l1, "", "btrfs %s over every disk", raid ?: "single");
         }
         snprintf(size, sizeof(size), "%.2f GiB", json_object_get_double(json_get(st, "hdsize-gib")));
-        _cleanup_free_ char *a = NULL, *b = NULL;
         (void) strextendf_with_separator(&a, "", "  %s", strempty(l0));
         (void) strextendf_with_separator(&b, "", "  %s; hdsize %s", strempty(l1), size);
         tui_label_set(s->result[0], TUI_WIN_WIDTH - 6, strempty(a));
         tui_label_set(s->result[1], TUI_WIN_WIDTH - 6, strempty(b));
+        tui_label_set(s->result[2], TUI_WIN_WIDTH - 6, "");
 }
 
 int tui_screen_sizes(Tui *t) {
@@ -88,7 +104,7 @@ int tui_screen_sizes(Tui *t) {
                 (void) tui_page_entry(&p, rows[i].field, 44, 2 + 2 * (int) i, 12, 0);
         }
         tui_page_label(&p, 1, 12, "Resulting sizes:");
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < (int) ELEMENTSOF(s.result); i++) {
                 s.result[i] = tui_label_blank(1, 13 + i, TUI_WIN_WIDTH - 6);
                 newtFormAddComponent(p.form, s.result[i]);
         }

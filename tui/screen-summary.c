@@ -7,6 +7,7 @@
 
 #include "fileio.h"
 #include "json-out.h"
+#include "strutil.h"
 #include "tui-internal.h"
 
 typedef struct SummaryPage {
@@ -16,11 +17,15 @@ typedef struct SummaryPage {
 static void summary_show_plan(TuiPage *p) {
         SummaryPage *s = p->userdata;
         TuiCheck c;
-        _cleanup_free_ char *text = NULL;
-        if (tui_check(&p->t->form, TUI_SUMMARY, p->t->save_path ?: "answer.toml", &c) >= 0 && c.plan)
-                (void) tui_plan_text(c.plan, &text);
+        _cleanup_free_ char *text = NULL, *why0 = NULL, *why1 = NULL;
+        if (tui_check(&p->t->form, TUI_SUMMARY, p->t->save_path ?: "answer.toml", &c) >= 0) {
+                if (c.plan)
+                        (void) tui_plan_text(c.plan, &text);
+                else if (tui_plan_missing(&c, TUI_SUMMARY, &why0, &why1) >= 0)
+                        (void) strextendf_with_separator(&text, "", "%s\n%s", why0, why1);
+        }
         tui_check_done(&c);
-        newtTextboxSetText(s->plan, text ?: "(no plan)");
+        newtTextboxSetText(s->plan, text ?: "(no plan: out of memory)");
 }
 
 static void summary_save(TuiPage *p, newtComponent co) {

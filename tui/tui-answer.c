@@ -213,57 +213,6 @@ int tui_answer_build(const TuiForm *f, TuiScreen upto, char **ret_text, TuiField
         return 0;
 }
 
-/* Answer keys and the field that writes them; the longest match wins. */
-static const struct {
-        const char *key;
-        TuiField field;
-} key_fields[] = {
-        { "global.keyboard", F_KEYBOARD },
-        { "global.country", F_COUNTRY },
-        { "global.fqdn", F_FQDN },
-        { "global.mailto", F_MAILTO },
-        { "global.timezone", F_TIMEZONE },
-        { "global.root-password", F_PASSWORD },
-        { "global.root-ssh-keys", F_SSHKEY },
-        { "network", F_DHCP },
-        { "network.cidr", F_CIDR },
-        { "network.gateway", F_GATEWAY },
-        { "network.dns", F_DNS },
-        { "network.filter", F_NIC },
-        { "disk-setup", F_DISKS },
-        { "disk-setup.filesystem", F_FS },
-        { "disk-setup.disk-list", F_DISKS },
-        { "disk-setup.raid", F_RAID },
-        { "disk-setup.btrfs.raid", F_RAID },
-        { "disk-setup.encrypt", F_ENCRYPT },
-        { "disk-setup.encrypt-passphrase", F_PASSPHRASE },
-        { "disk-setup.lvm", F_SWAPSIZE },
-        { "disk-setup.lvm.hdsize", F_HDSIZE },
-        { "disk-setup.btrfs.hdsize", F_HDSIZE },
-        { "disk-setup.lvm.swapsize", F_SWAPSIZE },
-        { "disk-setup.lvm.maxroot", F_MAXROOT },
-        { "disk-setup.lvm.minfree", F_MINFREE },
-        { "disk-setup.lvm.maxvz", F_MAXVZ },
-        { "cluster", F_CLUSTER_MODE },
-        { "cluster.token", F_TOKEN },
-        { "cluster.server-name", F_SERVER_NAME },
-        { "cluster.verify", F_VERIFY },
-        { "checks", F_WAIVE },
-};
-
-static TuiField field_of_key(const char *key) {
-        TuiField best = F_NONE;
-        size_t best_len = 0;
-        for (size_t i = 0; key && i < ELEMENTSOF(key_fields); i++) {
-                size_t n = strlen(key_fields[i].key);
-                if (n > best_len && strneq(key, key_fields[i].key, n) && strchr(".[", key[n]) /* also the end */) {
-                        best = key_fields[i].field;
-                        best_len = n;
-                }
-        }
-        return best;
-}
-
 int tui_check(const TuiForm *f, TuiScreen upto, const char *answer_name, TuiCheck *ret) {
         _cleanup_(answer_diags_done) AnswerDiags d = {};
         _cleanup_free_ TuiField *lines = NULL;
@@ -282,13 +231,17 @@ int tui_check(const TuiForm *f, TuiScreen upto, const char *answer_name, TuiChec
                 const AnswerDiag *g = &d.items[i];
                 if (g->severity != ANSWER_ERROR)
                         continue;
-                TuiField field = field_of_key(g->key);
+                TuiField field = tui_key_field(g->key);
                 if (field == F_NONE && g->pos.line > 0 && (size_t) g->pos.line <= n_lines)
                         field = lines[g->pos.line - 1];
                 TuiScreen s = tui_field_screen(field);
                 if (s < ret->first_bad)
                         ret->first_bad = s;
-                if (!ret->error[field] && !(ret->error[field] = strdup(g->message)))
+                if (ret->error[field])
+                        continue;
+                /* A syntax error has no key: the field's own key names it. */
+                const char *key = g->key && *g->key ? g->key : tui_field_key(field);
+                if (!(ret->error[field] = strdup(g->message)) || (key && !(ret->key[field] = strdup(key))))
                         return -ENOMEM;
         }
         /* An error the findings could not place still stops the install. */
@@ -307,8 +260,10 @@ void tui_check_done(TuiCheck *c) {
         }
         answer_free(c->answer);
         json_object_put(c->plan);
-        for (TuiField i = 0; i < _F_MAX; i++)
+        for (TuiField i = 0; i < _F_MAX; i++) {
                 free(c->error[i]);
+                free(c->key[i]);
+        }
         *c = (TuiCheck) { .first_bad = _TUI_SCREEN_MAX };
 }
 

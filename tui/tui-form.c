@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The installer's fields: initial values from the hardware (the DHCP lease,
- * the first disk that is not the install medium), and which screen and label
- * each field belongs to. */
+ * the first disk that is not the install medium), and which screen, label
+ * and name in a sentence each field has. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,36 +14,48 @@ const char *const tui_raid_names[_TUI_RAID_MAX] = { "none", "raid0", "raid1", "r
 static const struct {
         TuiScreen screen;
         const char *label;
+        const char *noun;
 } fields[_F_MAX] = {
-        [F_NONE] = { TUI_SUMMARY, "Answer" },
-        [F_DISKS] = { TUI_DISKS, "Disks" },
-        [F_FS] = { TUI_DISKS, "File system" },
-        [F_RAID] = { TUI_DISKS, "RAID level" },
-        [F_ENCRYPT] = { TUI_DISKS, "Encryption" },
-        [F_PASSPHRASE] = { TUI_DISKS, "Passphrase" },
-        [F_HDSIZE] = { TUI_SIZES, "hdsize" },
-        [F_SWAPSIZE] = { TUI_SIZES, "swapsize" },
-        [F_MAXROOT] = { TUI_SIZES, "maxroot" },
-        [F_MINFREE] = { TUI_SIZES, "minfree" },
-        [F_MAXVZ] = { TUI_SIZES, "maxvz" },
-        [F_TIMEZONE] = { TUI_LOCALE, "Time zone" },
-        [F_KEYBOARD] = { TUI_LOCALE, "Keyboard" },
-        [F_COUNTRY] = { TUI_LOCALE, "Country" },
-        [F_PASSWORD] = { TUI_ADMIN, "Root password" },
-        [F_PASSWORD2] = { TUI_ADMIN, "Confirm" },
-        [F_MAILTO] = { TUI_ADMIN, "E-mail" },
-        [F_SSHKEY] = { TUI_ADMIN, "SSH key" },
-        [F_NIC] = { TUI_NETWORK, "Interface" },
-        [F_DHCP] = { TUI_NETWORK, "DHCP" },
-        [F_FQDN] = { TUI_NETWORK, "Host name" },
-        [F_CIDR] = { TUI_NETWORK, "Address/CIDR" },
-        [F_GATEWAY] = { TUI_NETWORK, "Gateway" },
-        [F_DNS] = { TUI_NETWORK, "DNS server" },
-        [F_CLUSTER_MODE] = { TUI_CLUSTER, "Cluster" },
-        [F_TOKEN] = { TUI_CLUSTER, "Join token" },
-        [F_SERVER_NAME] = { TUI_CLUSTER, "Member name" },
-        [F_VERIFY] = { TUI_CLUSTER, "Verify" },
-        [F_WAIVE] = { TUI_WELCOME, "Hardware check" },
+        [F_NONE] = { TUI_SUMMARY, "Answer", "a valid answer" },
+        [F_DISKS] = { TUI_DISKS, "Disks", "the disks" },
+        [F_FS] = { TUI_DISKS, "File system", "the file system" },
+        [F_RAID] = { TUI_DISKS, "RAID level", "the RAID level" },
+        [F_ENCRYPT] = { TUI_DISKS, "Encryption", "the encryption" },
+        [F_PASSPHRASE] = { TUI_DISKS, "Passphrase", "the passphrase" },
+        [F_HDSIZE] = { TUI_SIZES, "hdsize", "hdsize" },
+        [F_SWAPSIZE] = { TUI_SIZES, "swapsize", "swapsize" },
+        [F_MAXROOT] = { TUI_SIZES, "maxroot", "maxroot" },
+        [F_MINFREE] = { TUI_SIZES, "minfree", "minfree" },
+        [F_MAXVZ] = { TUI_SIZES, "maxvz", "maxvz" },
+        [F_TIMEZONE] = { TUI_LOCALE, "Time zone", "the time zone" },
+        [F_KEYBOARD] = { TUI_LOCALE, "Keyboard", "the keyboard" },
+        [F_COUNTRY] = { TUI_LOCALE, "Country", "the country" },
+        [F_PASSWORD] = { TUI_ADMIN, "Root password", "the root password" },
+        [F_PASSWORD2] = { TUI_ADMIN, "Confirm", "the repeated password" },
+        [F_MAILTO] = { TUI_ADMIN, "E-mail", "the e-mail address" },
+        [F_SSHKEY] = { TUI_ADMIN, "SSH key", "the SSH key" },
+        [F_NIC] = { TUI_NETWORK, "Interface", "the interface" },
+        [F_DHCP] = { TUI_NETWORK, "DHCP", "the network" },
+        [F_FQDN] = { TUI_NETWORK, "Host name", "the host name" },
+        [F_CIDR] = { TUI_NETWORK, "Address/CIDR", "the address" },
+        [F_GATEWAY] = { TUI_NETWORK, "Gateway", "the gateway" },
+        [F_DNS] = { TUI_NETWORK, "DNS server", "the DNS server" },
+        [F_CLUSTER_MODE] = { TUI_CLUSTER, "Cluster", "the cluster mode" },
+        [F_TOKEN] = { TUI_CLUSTER, "Join token", "the join token" },
+        [F_SERVER_NAME] = { TUI_CLUSTER, "Member name", "the member name" },
+        [F_VERIFY] = { TUI_CLUSTER, "Verify", "the verify choice" },
+        [F_WAIVE] = { TUI_WELCOME, "Hardware check", "the hardware check" },
+};
+
+static const char *const screen_names[_TUI_SCREEN_MAX] = {
+        [TUI_WELCOME] = "Welcome",
+        [TUI_DISKS] = "Disks",
+        [TUI_SIZES] = "Disk sizes",
+        [TUI_LOCALE] = "Location",
+        [TUI_ADMIN] = "Administrator",
+        [TUI_NETWORK] = "Network",
+        [TUI_CLUSTER] = "Cluster",
+        [TUI_SUMMARY] = "Summary",
 };
 
 TuiScreen tui_field_screen(TuiField field) {
@@ -52,6 +64,14 @@ TuiScreen tui_field_screen(TuiField field) {
 
 const char *tui_field_label(TuiField field) {
         return field >= 0 && field < _F_MAX ? fields[field].label : "";
+}
+
+const char *tui_field_noun(TuiField field) {
+        return field >= 0 && field < _F_MAX ? fields[field].noun : "";
+}
+
+const char *tui_screen_name(TuiScreen screen) {
+        return screen >= 0 && screen < _TUI_SCREEN_MAX ? screen_names[screen] : "";
 }
 
 bool tui_form_set(TuiForm *f, TuiField field, const char *value) {

@@ -68,6 +68,20 @@ const char *tui_form_get(const TuiForm *f, TuiField field);
 
 TuiScreen tui_field_screen(TuiField field);
 const char *tui_field_label(TuiField field);
+/* The field as a phrase in a sentence: "the root password". */
+const char *tui_field_noun(TuiField field);
+/* "Disk sizes", "Administrator": the name in the title line "3 of 8: ...". */
+const char *tui_screen_name(TuiScreen screen);
+
+/* Where the schema's findings go (tui-findings.c). An answer key
+ * ("global.root-password", "disk-setup.lvm.swapsize", a section such as
+ * "network") belongs to the field that writes it, the longest known prefix
+ * winning; F_NONE for a key no field writes. The screen of a key is its
+ * field's. */
+TuiField tui_key_field(const char *key);
+TuiScreen tui_key_screen(const char *key);
+/* The key a field writes ("disk-setup.lvm.swapsize"); NULL for F_NONE. */
+const char *tui_field_key(TuiField field);
 
 /* The answer TOML of the fields. Fields of screens after `upto` that are
  * still empty get placeholders, so an earlier screen can be resolved and
@@ -82,6 +96,7 @@ typedef struct TuiCheck {
         Answer *answer;                 /* NULL when there were errors */
         json_object *plan;              /* NULL when there were errors */
         char *error[_F_MAX];            /* the first error about each field; F_NONE: about none */
+        char *key[_F_MAX];              /* the answer key of that error */
         TuiScreen first_bad;            /* earliest screen with an error; _TUI_SCREEN_MAX: none */
 } TuiCheck;
 
@@ -91,6 +106,16 @@ typedef struct TuiCheck {
  * c->first_bad for errors) or -ENOMEM. */
 int tui_check(const TuiForm *f, TuiScreen upto, const char *answer_name, TuiCheck *ret);
 void tui_check_done(TuiCheck *c);
+
+/* What a screen shows in place of its plan preview when c has no plan: the
+ * error that stops it and where it is fixed. An error of a field on `here`
+ * comes first, else the one on the earliest screen:
+ *   ret_line0 "The plan needs the root password: see the Administrator screen."
+ *   ret_line1 "`global.root-password` must be at least 8 characters long"
+ * (the key is put before a message that does not name it). The key and the
+ * message are always in the text, so a screen never points
+ * at errors that it does not show. Returns 0 or -ENOMEM. */
+int tui_plan_missing(const TuiCheck *c, TuiScreen here, char **ret_line0, char **ret_line1);
 
 /* Plan text (plan_print_text) as a string. */
 int tui_plan_text(json_object *plan, char **ret);

@@ -49,15 +49,12 @@ newtComponent tui_textbox(int left, int top, int width, int height, const char *
 }
 
 void tui_page_open(TuiPage *p, Tui *t, TuiScreen s, const char *title, const TuiPageOps *ops, void *userdata) {
-        static const char *const names[_TUI_SCREEN_MAX] = {
-                "Welcome", "Disks", "Disk sizes", "Location", "Administrator", "Network", "Cluster", "Summary",
-        };
         char root[80];
 
         *p = (TuiPage) { .t = t, .screen = s, .ops = ops, .userdata = userdata };
         newtCls();
         snprintf(root, sizeof(root), " forja installer%s  |  %u of %u: %s", t->o->dry_run ? " (dry run)" : "",
-                 (unsigned) s + 1, (unsigned) _TUI_SCREEN_MAX, names[s]);
+                 (unsigned) s + 1, (unsigned) _TUI_SCREEN_MAX, tui_screen_name(s));
         newtDrawRootText(0, 0, root);
         newtOpenWindow(1, 2, TUI_WIN_WIDTH, TUI_WIN_HEIGHT, title);
         p->form = newtForm(NULL, NULL, 0);

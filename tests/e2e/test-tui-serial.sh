@@ -6,9 +6,12 @@
 # starts `forja install` on ttyS0 (the kernel console). tui-drive.py answers
 # each screen once its text is on the console: F12 through welcome (the KVM
 # checks fail under TCG: continue anyway), disks (vda, ext4), sizes and
-# location, the root password twice and an e-mail, a host name on the network
-# screen (DHCP), standalone, the summary's confirmation; waits for the done
-# screen (it must name the host) and chooses Reboot (QEMU exits: -no-reboot).
+# location; a root password too short, then Back (F9) to the sizes screen,
+# which must name the Administrator screen and global.root-password as what
+# stops its plan; forward again, the root password twice and an e-mail, a
+# host name on the network screen (DHCP), standalone, the summary's
+# confirmation; waits for the done screen (it must name the host) and
+# chooses Reboot (QEMU exits: -no-reboot).
 # The disk then boots alone; root logs in on the serial getty with the
 # password typed in the installer, and the node's host name, root file
 # system (ext4 on /dev/mapper/pve-root) and disk (volume group pve on a

@@ -32,7 +32,7 @@ spec = importlib.util.spec_from_file_location("harness", os.path.join(HERE, "qem
 harness = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(harness)
 
-F12, TAB, ENTER, SPACE = "\x1b[24~", "\t", "\r", " "
+F12, F9, TAB, ENTER, SPACE = "\x1b[24~", "\x1b[20~", "\t", "\r", " "
 CLEAR = "\x01\x0b"  # Ctrl-A (start of the field), Ctrl-K (delete to its end)
 # CSI sequences, charset selection (vt100 line drawing), single-character
 # escapes, and the shift-in/shift-out bytes.
@@ -127,8 +127,24 @@ def install(d, a):
     d.press(F12)
     d.wait_screen("Keyboard layout", 300)
     d.press(F12)
-    # 5. Administrator: password twice, e-mail.
+    # 5. Administrator: first a password that is too short, then back to
+    # the sizes screen: it has no plan to show and must say why and where
+    # (the Administrator screen, global.root-password), not point at errors
+    # it does not show. Then forward again: password twice, e-mail.
     d.wait_screen("Root password again", 300)
+    d.type("short")
+    d.press(F9)
+    d.wait_screen("Keyboard layout", 300)
+    d.press(F9)
+    screen = d.wait_screen("see the Administrator screen", 300)
+    if "global.root-password" not in screen or "see the errors" in screen:
+        raise Failed(f"the sizes screen does not point at the password on the Administrator screen:\n{screen}")
+    d.press(F12)
+    d.wait_screen("Keyboard layout", 300)
+    d.press(F12)
+    d.wait_screen("Root password again", 300)
+    d.press(CLEAR)
+    d.keys += 1  # CLEAR is two keys
     d.type(a.password)
     d.press(TAB)
     d.type(a.password)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "testlib.h"
+#include "toml.h"
 #include "tui-internal.h"
 
 static Hardware *hw;
@@ -106,6 +107,138 @@ static void test_placeholders_only_for_later_screens(void) {
         tui_form_done(&f);
 }
 
+/* Every key of every answer the installer can write, as dotted paths. */
+static void collect_keys(const TomlValue *t, const char *prefix, const TuiField *lines, size_t n_lines,
+                         const char *text) {
+        for (size_t i = 0; i < t->table.n; i++) {
+                const TomlEntry *e = &t->table.entries[i];
+                char path[256];
+                snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", e->key);
+                if (e->value->type == TOML_TABLE) {
+                        collect_keys(e->value, path, lines, n_lines, text);
+                        continue;
+                }
+                /* The key belongs to exactly one field and screen: the
+                 * field that wrote its line; no key falls to the summary. */
+                TuiField f = tui_key_field(path);
+                unsigned line = e->key_pos.line;
+                if (f == F_NONE || line == 0 || line > n_lines || lines[line - 1] != f ||
+                    tui_key_screen(path) != tui_field_screen(f) || tui_key_screen(path) >= TUI_SUMMARY) {
+                        fprintf(stderr, "key %s (line %u) maps to field %d, written by field %d:\n%s\n", path, line,
+                                (int) f, line > 0 && line <= n_lines ? (int) lines[line - 1] : -1, text);
+                        CHECK(false);
+                }
+                /* The field's own key leads back to the field. */
+                CHECK_INTEQ(tui_key_field(tui_field_key(f)), f);
+        }
+}
+
+static void check_keys_of(const TuiForm *f) {
+        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ TuiField *lines = NULL;
+        size_t n_lines = 0;
+        TomlValue *root = NULL;
+        TomlError error = {};
+        CHECK_INTEQ(tui_answer_build(f, TUI_SUMMARY, &text, &lines, &n_lines), 0);
+        CHECK_INTEQ(toml_parse(text, strlen(text), &root, &error), 0);
+        if (root)
+                collect_keys(root, "", lines, n_lines, text);
+        toml_free(root);
+        /* And the schema knows every one of them. */
+        TuiCheck c;
+        CHECK_INTEQ(tui_check(f, TUI_SUMMARY, "answer.toml", &c), 0);
+        for (TuiField i = 0; i < _F_MAX; i++)
+                if (c.error[i] && strstr(c.error[i], "unknown key")) {
+                        fprintf(stderr, "%s\n", c.error[i]);
+                        CHECK(false);
+                }
+        tui_check_done(&c);
+}
+
+/* Each answer key the installer writes, in every form it can take, maps to
+ * exactly one field and screen: a key added to the builder without a
+ * screen fails here. */
+static void test_every_key_has_a_screen(void) {
+        TuiForm f;
+        fill(&f);
+        check_keys_of(&f);
+        tui_form_set(&f, F_SSHKEY, "ssh-ed25519 AAAA test");
+        tui_form_set(&f, F_HDSIZE, "100");
+        tui_form_set(&f, F_SWAPSIZE, "4");
+        tui_form_set(&f, F_MAXROOT, "20");
+        tui_form_set(&f, F_MINFREE, "8");
+        tui_form_set(&f, F_MAXVZ, "50");
+        f.dhcp = false;
+        f.encrypt = true;
+        tui_form_set(&f, F_PASSPHRASE, "correct-horse-9");
+        f.disk_selected[1] = true;
+        f.raid = TUI_RAID1;
+        f.cluster = TUI_CLUSTER_JOIN;
+        f.verify = false;
+        tui_form_set(&f, F_TOKEN, "token");
+        tui_form_set(&f, F_SERVER_NAME, "node2");
+        f.waive = calloc(2, sizeof(char *));
+        CHECK(f.waive && (f.waive[0] = strdup("cpu-virt")));
+        check_keys_of(&f);
+        for (TuiFs fs = 0; fs < _TUI_FS_MAX; fs++) {
+                f.fs = fs;
+                f.encrypt = fs != TUI_FS_BTRFS;
+                check_keys_of(&f);
+        }
+        f.cluster = TUI_CLUSTER_BOOTSTRAP;
+        check_keys_of(&f);
+        tui_form_done(&f);
+
+        /* Findings about a section, or a key no field writes. */
+        CHECK_INTEQ(tui_key_field("disk-setup.lvm"), F_SWAPSIZE);
+        CHECK_INTEQ(tui_key_field("global.root-password-hashed"), F_PASSWORD);
+        CHECK_INTEQ(tui_key_field("global.root-passwordx"), F_NONE);
+        CHECK_INTEQ(tui_key_field("first-boot.url"), F_NONE);
+        CHECK_INTEQ(tui_key_screen("network.filter.INTERFACE"), TUI_NETWORK);
+        CHECK(tui_field_key(F_NONE) == NULL);
+}
+
+/* The sizes screen with a password that is too short (on a later screen):
+ * no plan, and the text says where and which key, not "see the errors". */
+static void test_plan_missing_names_screen_and_key(void) {
+        TuiForm f;
+        TuiCheck c;
+        char *l0 = NULL, *l1 = NULL;
+        fill(&f);
+        tui_form_set(&f, F_PASSWORD, "short");
+        CHECK_INTEQ(tui_check(&f, TUI_SIZES, "answer.toml", &c), 0);
+        CHECK(!c.plan);
+        CHECK_INTEQ(c.first_bad, TUI_ADMIN);
+        CHECK_STREQ(c.key[F_PASSWORD], "global.root-password");
+        CHECK_INTEQ(tui_plan_missing(&c, TUI_SIZES, &l0, &l1), 0);
+        CHECK_STREQ(l0, "The plan needs the root password: see the Administrator screen.");
+        CHECK(l1 && strstr(l1, "global.root-password") && strstr(l1, "at least 8 characters"));
+        free(l0), free(l1);
+        tui_check_done(&c);
+
+        /* An error on this screen too: it comes first, and says so. */
+        tui_form_set(&f, F_SWAPSIZE, "-1");
+        CHECK_INTEQ(tui_check(&f, TUI_SIZES, "answer.toml", &c), 0);
+        CHECK_INTEQ(tui_plan_missing(&c, TUI_SIZES, &l0, &l1), 0);
+        CHECK_STREQ(l0, "The plan needs swapsize, on this screen:");
+        CHECK(l1 && strstr(l1, "disk-setup.lvm.swapsize") && strstr(l1, "at least 0"));
+        free(l0), free(l1);
+        tui_check_done(&c);
+
+        /* A syntax error has no key: the field's own is named. */
+        tui_form_set(&f, F_SWAPSIZE, "");
+        tui_form_set(&f, F_PASSWORD, "correct-horse-9");
+        tui_form_set(&f, F_MAXROOT, "abc");
+        CHECK_INTEQ(tui_check(&f, TUI_LOCALE, "answer.toml", &c), 0);
+        CHECK_STREQ(c.key[F_MAXROOT], "disk-setup.lvm.maxroot");
+        CHECK_INTEQ(tui_plan_missing(&c, TUI_LOCALE, &l0, &l1), 0);
+        CHECK_STREQ(l0, "The plan needs maxroot: see the Disk sizes screen.");
+        CHECK(l1 && strstr(l1, "disk-setup.lvm.maxroot"));
+        free(l0), free(l1);
+        tui_check_done(&c);
+        tui_form_done(&f);
+}
+
 int main(void) {
         char path[4096], *error = NULL;
         snprintf(path, sizeof(path), "%s/tests/tui/hardware/server.json", getenv("FORJA_SRCDIR") ?: ".");
@@ -117,6 +250,8 @@ int main(void) {
         test_quoting_round_trip();
         test_errors_land_on_fields();
         test_placeholders_only_for_later_screens();
+        test_every_key_has_a_screen();
+        test_plan_missing_names_screen_and_key();
         hardware_free(hw);
         return test_result();
 }
