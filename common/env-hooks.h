@@ -5,8 +5,9 @@
  * Most are test hooks (a fault to inject, a fixture to read instead of the
  * machine); a few move a fixed path, and two belong to others (PATH, Incus's
  * INCUS_DIR). docs/test-hooks.md describes each one. Code reads them with
- * env_hook() only: the unit test env-hooks fails on a getenv() anywhere else
- * in the product and on a name that docs/test-hooks.md does not describe. */
+ * env_hook() only: the unit test env-hooks fails on any other read of the
+ * environment in the product and on a name that docs/test-hooks.md does not
+ * describe. */
 
 typedef enum EnvHook {
         ENV_FORJA_KILL_AT,              /* test: SIGKILL the installer at a named point */
