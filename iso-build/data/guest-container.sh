@@ -8,6 +8,13 @@ set -eu
 root=$1 out=$2 data=$3
 . "$data/guest-common.sh"
 
+# networkd in the image waits for udev to initialise eth0 (Incus mounts /sys
+# read-write): an image without udevd would never take a lease.
+[ -x "$root/usr/lib/systemd/systemd-udevd" ] || {
+        echo "guest-container.sh: the image has systemd-networkd but no systemd-udevd (package udev)" >&2
+        exit 1
+}
+
 guest_prepare "$root" 'eth*'
 meta=$out/meta
 rm -rf "$meta"

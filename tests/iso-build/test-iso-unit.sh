@@ -111,4 +111,12 @@ expect_match 'Removed 6 cache entries'
 [ "$(ls -A "$TMPD/cache")" = somebody-else ] || fail "clean-cache left: $(ls -A "$TMPD/cache")"
 expect_exit 0 "$FORJA" iso clean-cache --cache-dir "$TMPD/nonexistent"
 
+# --- the container guest image's hook refuses a root without udevd: networkd
+# there would wait for udev for ever and eth0 never take a lease (issue 16)
+mkdir -p "$TMPD/guest-root/usr/lib/systemd" "$TMPD/guest-out"
+expect_exit 1 sh "$FORJA_SRCDIR/iso-build/data/guest-container.sh" "$TMPD/guest-root" "$TMPD/guest-out" \
+        "$FORJA_SRCDIR/iso-build/data"
+expect_match 'no systemd-udevd \(package udev\)'
+[ -z "$(ls -A "$TMPD/guest-out")" ] || fail "the hook wrote $(ls -A "$TMPD/guest-out") for a root without udevd"
+
 echo "iso unit: all checks passed"
