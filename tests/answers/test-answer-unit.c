@@ -233,7 +233,33 @@ static void test_layout(void) {
         CHECK(layout_lvm(l.os_size_kib, swap, NAN, NAN, NAN, &v) == 0);
         CHECK_INTEQ(v.root_kib, 100663296);
         CHECK_INTEQ(v.data_metadata_kib, 16650240);
+        CHECK_INTEQ(v.data_metadata_request_kib, 16777216);
         CHECK_INTEQ(v.data_kib, 2020601856 - 2 * 16777216 - 4096);
+        /* its volume group: the PV is (2^32 - 33) sectors - 1025 MiB, 1 MiB
+         * pe_start, 524031 extents; swap + root + data + 2 x metadata */
+        VgLayout g;
+        layout_vg((((1ULL << 32) - 33) * 512) - (1025ULL << 20), &v, &g);
+        CHECK_INTEQ(g.size_bytes, 524031ULL * 4194304);
+        CHECK_INTEQ(g.used_bytes, (8388608ULL + 100663296 + 1987043328 + 2 * 16650240) * 1024);
+        CHECK_INTEQ(g.free_bytes, 17444110336ULL);
+
+        /* lvm2's metadata limit: 255 * 16320 blocks of 4 KiB = 16646400 KiB,
+         * rounded up to 4 MiB extents: 16646144 (4064 extents) stays, over it
+         * everything gives 16650240 (4065 extents) */
+        CHECK_INTEQ(LAYOUT_THIN_METADATA_MAX_KIB, 16646400);
+        CHECK_INTEQ(layout_thin_metadata_kib(16646144, 4096), 16646144);
+        CHECK_INTEQ(layout_thin_metadata_kib(16646400, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(16650240, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(16654336, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(16777216, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(1048576, 4096), 1048576);
+        CHECK_INTEQ(layout_thin_metadata_kib(1048577, 4096), 1052672);
+
+        /* volumes that do not fit: no free space, used over size */
+        LvmLayout big = { .root_kib = 8ULL << 20 };
+        layout_vg(4ULL << 30, &big, &g);
+        CHECK(g.used_bytes > g.size_bytes);
+        CHECK_INTEQ(g.free_bytes, 0);
 
         /* 1.5 GiB: under the 2 GiB hard limit */
         CHECK(layout_boot_disk(1536ULL << 20, 512, NAN, 0, &l) == 0);
