@@ -217,6 +217,29 @@ static int make_luks(Engine *e) {
         return 0;
 }
 
+/* Reads a new logical volume back: lvm2 must have made the size the plan
+ * shows, and for the thin pool its metadata size (the plan has lvm2's
+ * limit and rounding, docs/plan-json.md "Sizes at the boundaries"). */
+static int verify_lv(Engine *e, const char *vg, json_object *lv) {
+        _cleanup_free_ char *spec = NULL, *out = NULL;
+        if (asprintf(&spec, "%s/%s", vg, strempty(json_get_string(lv, "name"))) < 0)
+                return -ENOMEM;
+        char *argv[] = { "lvs", "--noheadings", "--nosuffix", "--units", "b", "-o", "lv_size,lv_metadata_size", spec, NULL };
+        int r = spawn_checked(argv, &(SpawnOptions) { .quiet = true }, &out);
+        if (r < 0)
+                return engine_fail(e, r, "%s: the new logical volume cannot be read back with lvs", spec);
+
+        bool thin = streq_ptr(json_get_string(lv, "type"), "thin-pool");
+        int64_t want = json_get_int(lv, "size-bytes"), want_meta = thin ? json_get_int(lv, "metadata-size-bytes") : 0;
+        int64_t size = -1, meta = 0;
+        int n = out ? sscanf(out, "%" SCNd64 " %" SCNd64, &size, &meta) : 0;
+        if (n < 1 || size != want || (thin && (n < 2 || meta != want_meta)))
+                return engine_fail(e, -EIO, "%s: LVM made %" PRId64 " bytes (metadata %" PRId64 "), the plan says %" PRId64
+                                   " (metadata %" PRId64 ")", spec, size, meta, want, want_meta);
+        log_info("%s: %" PRId64 " bytes%s as planned.", spec, size, thin ? " and its metadata" : "");
+        return 0;
+}
+
 static int make_volume_groups(Engine *e) {
         json_object *vgs = json_get(e->storage, "volume-groups");
         for (size_t i = 0; i < json_array_len(vgs); i++) {
@@ -264,6 +287,8 @@ static int make_volume_groups(Engine *e) {
                                 char *argv[] = { "lvcreate", "--yes", "-Wy", "-Zy", "-L", size, "-n", (char *) lvname, name, NULL };
                                 r = engine_run(e, what, argv);
                         }
+                        if (r >= 0)
+                                r = verify_lv(e, name, lv);
                         if (r >= 0)
                                 r = engine_add_id(e, strempty(json_get_string(lv, "id")), path);
                         if (r >= 0)
