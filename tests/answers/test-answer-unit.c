@@ -10,6 +10,7 @@
 #include "answer.h"
 #include "layout.h"
 #include "log.h"
+#include "plan.h"
 #include "testlib.h"
 #include "udev-glob.h"
 
@@ -420,11 +421,49 @@ static void test_schema_global(void) {
         }
 }
 
+/* The text plan names the ZFS datasets of the plan it prints (a pool and
+ * datasets named otherwise than Proxmox's rpool/ROOT/pve-1). */
+static void test_plan_text_datasets(void) {
+        static const char plan_json[] =
+                "{\"answer\": \"t.toml\", \"hardware\": {\"firmware\": \"uefi\", \"memory-bytes\": 1073741824},"
+                " \"storage\": {\"filesystem\": \"zfs\", \"raid\": \"raid1\", \"hdsize-gib\": 100, \"existing-data\": \"wipe\","
+                "  \"disks\": [], \"md-arrays\": [], \"luks\": [], \"volume-groups\": [], \"btrfs\": [],"
+                "  \"zfs-pools\": [{\"id\": \"zpool:tank\", \"name\": \"tank\", \"raid\": \"raid1\", \"vdevs\": [],"
+                "   \"properties\": {\"ashift\": 12, \"compression\": \"on\", \"checksum\": \"on\", \"copies\": 1},"
+                "   \"arc-max-mib\": 0, \"datasets\": ["
+                "    {\"name\": \"tank/ROOT\", \"mountpoint\": null},"
+                "    {\"name\": \"tank/ROOT/node-1\", \"mountpoint\": \"/\"},"
+                "    {\"name\": \"tank/guests\", \"mountpoint\": null,"
+                "     \"content\": {\"kind\": \"guest-storage\", \"storage-id\": \"local-zfs\"}}]}]},"
+                " \"network\": {\"interface\": \"eth0\", \"interface-on-target\": \"eth0\", \"cidr\": \"192.0.2.2/24\","
+                "  \"dns\": \"192.0.2.1\"},"
+                " \"system\": {\"fqdn\": \"a.example\", \"hostname\": \"a\", \"domain\": \"example\", \"country\": \"at\","
+                "  \"keyboard\": {\"layout\": \"de\"}, \"timezone\": \"UTC\", \"mailto\": \"a@example\","
+                "  \"root-password\": {\"kind\": \"plain\"}, \"reboot-mode\": \"reboot\"},"
+                " \"first-boot\": {\"enabled\": false}, \"webhooks\": [], \"cluster\": {\"mode\": \"standalone\"},"
+                " \"checks-waived\": [], \"warnings\": []}";
+        json_object *plan = json_tokener_parse(plan_json);
+        CHECK(plan);
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        CHECK(f);
+        CHECK(plan_print_text(f, plan) == 0);
+        CHECK(fclose(f) == 0);
+        CHECK(strstr(text, "datasets: tank/ROOT (not mounted), tank/ROOT/node-1 on /, tank/guests (guest storage local-zfs)\n"));
+        if (!strstr(text, "tank/ROOT/node-1"))
+                fprintf(stderr, "%s", text);
+        CHECK(!strstr(text, "rpool"));
+        free(text);
+        json_object_put(plan);
+}
+
 int main(void) {
         log_set_max_level(LOG_LEVEL_ERROR);
         test_glob();
         test_checks();
         test_layout();
+        test_plan_text_datasets();
         test_schema();
         test_schema_disks();
         test_schema_global();
