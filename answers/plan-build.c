@@ -409,13 +409,20 @@ static int build_zfs(Builder *b, json_object *disks) {
         json_add(pool, "properties", props);
         json_add_int(pool, "arc-max-mib", (int64_t) r->zfs_arc_max);
         json_object *ds = json_object_new_array();
-        static const struct { const char *name, *mount; } datasets[] = {
-                { "rpool/ROOT", NULL }, { "rpool/ROOT/pve-1", "/" }, { "rpool/data", NULL },
+        /* Proxmox's: the root file system's container, the root file
+         * system, and the guests' (Proxmox's storage local-zfs) */
+        static const struct { const char *name, *mount, *storage; } datasets[] = {
+                { "rpool/ROOT", NULL, NULL }, { "rpool/ROOT/pve-1", "/", NULL }, { "rpool/data", NULL, "local-zfs" },
         };
         for (size_t i = 0; i < ELEMENTSOF(datasets); i++) {
-                json_object *o = json_object_new_object();
+                json_object *o = json_object_new_object(), *c = NULL;
                 json_add_string(o, "name", datasets[i].name);
                 json_add_string(o, "mountpoint", datasets[i].mount);
+                if (datasets[i].storage) {
+                        c = content("guest-storage");
+                        json_add_string(c, "storage-id", datasets[i].storage);
+                }
+                json_add(o, "content", c);
                 json_object_array_add(ds, o);
         }
         json_add(pool, "datasets", ds);

@@ -282,6 +282,7 @@ m = p["storage"]["md-arrays"]
 assert len(m) == 1 and m[0]["metadata"] == "1.0" and m[0]["members"] == ["part:sda3", "part:sdb3", "part:sdc3", "part:sdd3"], m
 assert m[0]["content"]["fstype"] == "ext4" and m[0]["content"]["mountpoint"] == "/boot", m[0]
 assert [d["name"] for d in z["datasets"]] == ["rpool/ROOT", "rpool/ROOT/pve-1", "rpool/data"], z["datasets"]
+assert [d["content"] for d in z["datasets"]] == [None, None, {"kind": "guest-storage", "storage-id": "local-zfs"}], z["datasets"]
 assert z["properties"]["compression"] == "zstd" and z["arc-max-mib"] == 4096
 n = p["network"]
 assert n["interface"] == "enp65s0f0" and n["interface-on-target"] == "mgmt0", n
@@ -293,6 +294,8 @@ assert p["cluster"]["mode"] == "bootstrap" and p["checks-waived"] == ["iommu-ker
 assert p["system"]["reboot-mode"] == "power-off"
 ' <<<"$OUT" || fail "full plan checks"
 grep -q 's3cr3t-webhook-token' <<<"$OUT" && fail "webhook token in the plan"
+expect_exit 0 "$FORJA" plan --answer "$D/full.toml" --hardware "$HW"
+expect_match '^  datasets: rpool/ROOT \(not mounted\), rpool/ROOT/pve-1 on /, rpool/data \(guest storage local-zfs\)$'
 ok
 
 # --- [checks] waive must name known check ids
