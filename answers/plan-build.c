@@ -183,6 +183,7 @@ static int build_vg(Builder *b, const char *pv_id, uint64_t pv_bytes, uint64_t o
                 json_object *data = lv(vgname, "data", l.data_kib, NULL);
                 json_add_string(data, "type", "thin-pool");
                 json_add_int(data, "metadata-size-bytes", (int64_t) (l.data_metadata_kib * 1024));
+                json_add_int(data, "chunk-size-bytes", (int64_t) (l.data_chunk_kib * 1024));
                 json_object *c = content("guest-storage");
                 json_add_string(c, "storage-id", "local-lvm");
                 json_add(data, "content", c);

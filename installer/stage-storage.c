@@ -224,18 +224,23 @@ static int verify_lv(Engine *e, const char *vg, json_object *lv) {
         _cleanup_free_ char *spec = NULL, *out = NULL;
         if (asprintf(&spec, "%s/%s", vg, strempty(json_get_string(lv, "name"))) < 0)
                 return -ENOMEM;
-        char *argv[] = { "lvs", "--noheadings", "--nosuffix", "--units", "b", "-o", "lv_size,lv_metadata_size", spec, NULL };
+        char *argv[] = { "lvs", "--noheadings", "--nosuffix", "--units", "b", "-o", "lv_size,lv_metadata_size,chunk_size", spec, NULL };
         int r = spawn_checked(argv, &(SpawnOptions) { .quiet = true }, &out);
         if (r < 0)
                 return engine_fail(e, r, "%s: the new logical volume cannot be read back with lvs", spec);
 
         bool thin = streq_ptr(json_get_string(lv, "type"), "thin-pool");
-        int64_t want = json_get_int(lv, "size-bytes"), want_meta = thin ? json_get_int(lv, "metadata-size-bytes") : 0;
-        int64_t size = -1, meta = 0;
-        int n = out ? sscanf(out, "%" SCNd64 " %" SCNd64, &size, &meta) : 0;
-        if (n < 1 || size != want || (thin && (n < 2 || meta != want_meta)))
-                return engine_fail(e, -EIO, "%s: LVM made %" PRId64 " bytes (metadata %" PRId64 "), the plan says %" PRId64
-                                   " (metadata %" PRId64 ")", spec, size, meta, want, want_meta);
+        int64_t want = json_get_int(lv, "size-bytes"), want_meta = 0, want_chunk = 0;
+        if (thin) {
+                want_meta = json_get_int(lv, "metadata-size-bytes");
+                want_chunk = json_get_int(lv, "chunk-size-bytes");
+        }
+        int64_t size = -1, meta = 0, chunk = 0;
+        int n = out ? sscanf(out, "%" SCNd64 " %" SCNd64 " %" SCNd64, &size, &meta, &chunk) : 0;
+        if (n < 1 || size != want || (thin && (n < 3 || meta != want_meta || chunk != want_chunk)))
+                return engine_fail(e, -EIO, "%s: LVM made %" PRId64 " bytes (metadata %" PRId64 ", chunks %" PRId64 "), "
+                                   "the plan says %" PRId64 " (metadata %" PRId64 ", chunks %" PRId64 ")",
+                                   spec, size, meta, chunk, want, want_meta, want_chunk);
         log_info("%s: %" PRId64 " bytes%s as planned.", spec, size, thin ? " and its metadata" : "");
         return 0;
 }
@@ -272,16 +277,17 @@ static int make_volume_groups(Engine *e) {
                 for (size_t j = 0; j < json_array_len(lvs); j++) {
                         json_object *lv = json_array_at(lvs, j);
                         const char *lvname = strempty(json_get_string(lv, "name"));
-                        char size[32], meta[32], what[128];
+                        char size[32], meta[32], chunk[32], what[128];
                         _cleanup_free_ char *path = NULL;
                         snprintf(size, sizeof size, "%" PRId64 "k", json_get_int(lv, "size-bytes") / 1024);
                         snprintf(meta, sizeof meta, "%" PRId64 "k", json_get_int(lv, "metadata-size-bytes") / 1024);
+                        snprintf(chunk, sizeof chunk, "%" PRId64 "k", json_get_int(lv, "chunk-size-bytes") / 1024);
                         snprintf(what, sizeof what, "creating the logical volume %s/%s", name, lvname);
                         if (asprintf(&path, "/dev/%s/%s", name, lvname) < 0)
                                 return -ENOMEM;
                         if (streq_ptr(json_get_string(lv, "type"), "thin-pool")) {
                                 char *argv[] = { "lvcreate", "--yes", "--type", "thin-pool", "-L", size, "--poolmetadatasize", meta,
-                                                 "-n", (char *) lvname, name, NULL };
+                                                 "--chunksize", chunk, "-n", (char *) lvname, name, NULL };
                                 r = engine_run(e, what, argv);
                         } else {
                                 char *argv[] = { "lvcreate", "--yes", "-Wy", "-Zy", "-L", size, "-n", (char *) lvname, name, NULL };

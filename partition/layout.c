@@ -107,6 +107,13 @@ uint64_t layout_thin_metadata_kib(uint64_t requested_kib, uint64_t extent_kib) {
         return extent_kib ? (kib + extent_kib - 1) / extent_kib * extent_kib : kib;
 }
 
+uint64_t layout_thin_chunk_kib(uint64_t data_kib) {
+        uint64_t chunk = LAYOUT_THIN_CHUNK_MIN_KIB;
+        while (data_kib > LAYOUT_THIN_MAX_CHUNKS * chunk)
+                chunk *= 2;
+        return chunk;
+}
+
 int layout_lvm(uint64_t os_size_kib, uint64_t swap_kib, double maxroot_gib, double minfree_gib,
                double maxvz_gib, LvmLayout *ret) {
         double os = (double) os_size_kib;
@@ -167,6 +174,7 @@ int layout_lvm(uint64_t os_size_kib, uint64_t swap_kib, double maxroot_gib, doub
                 l.data_kib = (uint64_t) datasize - 2 * meta - 4096;
                 l.data_metadata_request_kib = meta;
                 l.data_metadata_kib = layout_thin_metadata_kib(meta, LAYOUT_LVM_EXTENT_KIB);
+                l.data_chunk_kib = layout_thin_chunk_kib(l.data_kib);
                 l.data = true;
         }
 

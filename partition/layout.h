@@ -57,12 +57,24 @@ uint64_t layout_swap_kib(uint64_t os_size_kib, uint64_t memory_mib, double swaps
  * extents: capped at LAYOUT_THIN_METADATA_MAX_KIB, rounded up to extents. */
 uint64_t layout_thin_metadata_kib(uint64_t requested_kib, uint64_t extent_kib);
 
+/* The data blocks (chunks) a thin pool addresses at most: lvm2 says a
+ * 64 KiB chunk "can address at most <15.88 TiB of data", a 128 KiB one
+ * 31.75 TiB. lvm2 2.03.31 picks the chunk size from the data and metadata
+ * sizes and, for a pool a little over 15.88 TiB, picks 64 KiB and refuses
+ * the pool; the plan therefore names the chunk size. */
+#define LAYOUT_THIN_MAX_CHUNKS 266338304ULL
+#define LAYOUT_THIN_CHUNK_MIN_KIB 64ULL
+
+/* The smallest chunk size (64 KiB, doubled as needed) that addresses data_kib. */
+uint64_t layout_thin_chunk_kib(uint64_t data_kib);
+
 typedef struct LvmLayout {
         uint64_t swap_kib;              /* 0: no swap volume */
         uint64_t root_kib;
         uint64_t data_kib;              /* thin pool data size; 0 when no data volume is created */
         uint64_t data_metadata_kib;     /* thin pool metadata size as lvm2 makes it (layout_thin_metadata_kib) */
         uint64_t data_metadata_request_kib; /* the reference's 1 %, 1..16 GiB: what data_kib is computed from */
+        uint64_t data_chunk_kib;        /* thin pool chunk size (layout_thin_chunk_kib) */
         uint64_t minfree_kib;           /* space left free in the volume group */
         bool data;                      /* a data thin pool is created (over 4 GiB left) */
 } LvmLayout;

@@ -145,6 +145,7 @@ assert os_part["end-sector"] == (1 << 32) - 34, os_part
 vg = s["volume-groups"][0]
 lv = {x["name"]: x for x in vg["logical-volumes"]}
 assert lv["data"]["metadata-size-bytes"] == 16650240 * 1024, lv["data"]
+assert lv["data"]["chunk-size-bytes"] == 65536, lv["data"]
 assert lv["data"]["size-bytes"] == (2020601856 - 2 * 16777216 - 4096) * 1024, lv["data"]
 # (4294967296 - 33) * 512 - 1025 MiB for the PV, 1 MiB pe_start: 524031 extents
 assert vg["size-bytes"] == 524031 * 4194304, vg

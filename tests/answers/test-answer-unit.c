@@ -256,6 +256,19 @@ static void test_layout(void) {
         CHECK_INTEQ(layout_thin_metadata_kib(1048576, 4096), 1048576);
         CHECK_INTEQ(layout_thin_metadata_kib(1048577, 4096), 1052672);
 
+        /* chunk size: 64 KiB up to 266338304 chunks of it (<15.88 TiB), then doubled */
+        CHECK_INTEQ(v.data_chunk_kib, 64);
+        CHECK_INTEQ(layout_thin_chunk_kib(266338304ULL * 64), 64);
+        CHECK_INTEQ(layout_thin_chunk_kib(266338304ULL * 64 + 4096), 128);
+        CHECK_INTEQ(layout_thin_chunk_kib(266338304ULL * 128 + 4096), 256);
+        /* a whole 18 TiB disk: data 19166912512 KiB (17.85 TiB), 128 KiB chunks */
+        CHECK(layout_boot_disk(18ULL << 40, 512, NAN, 0, &l) == 0);
+        swap = layout_swap_kib(l.os_size_kib, 257597, NAN);
+        CHECK(layout_lvm(l.os_size_kib, swap, NAN, NAN, NAN, &v) == 0);
+        CHECK_INTEQ(v.data_metadata_kib, 16650240);
+        CHECK_INTEQ(v.data_kib, 19166912512ULL);
+        CHECK_INTEQ(v.data_chunk_kib, 128);
+
         /* volumes that do not fit: no free space, used over size */
         LvmLayout big = { .root_kib = 8ULL << 20 };
         layout_vg(4ULL << 30, &big, &g);
