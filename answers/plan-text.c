@@ -173,7 +173,8 @@ static void print_volumes(FILE *f, json_object *plan) {
                         json_object *lv = jidx(lvs, j);
                         fprintf(f, "  %-6s %-12s ", json_get_string(lv, "name"), size_str(jint(lv, "size-bytes"), a));
                         if (streq_ptr(json_get_string(lv, "type"), "thin-pool"))
-                                fprintf(f, "thin pool (metadata %s), ", size_str(jint(lv, "metadata-size-bytes"), b));
+                                fprintf(f, "thin pool (metadata %s, %" PRId64 " KiB chunks), ",
+                                        size_str(jint(lv, "metadata-size-bytes"), b), jint(lv, "chunk-size-bytes") / 1024);
                         print_content(f, plan, json_get(lv, "content"));
                         fputc('\n', f);
                 }

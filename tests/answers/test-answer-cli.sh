@@ -153,7 +153,7 @@ used = (8388608 + 100663296 + 2020601856 - 2 * 16777216 - 4096 + 2 * 16650240) *
 assert vg["free-bytes"] == vg["size-bytes"] - used == 17444110336, vg
 PY
 expect_exit 0 "$FORJA" plan --answer minimal.toml --hardware hw-2t.json
-expect_match '^  data +1.85 TiB +thin pool \(metadata 15.88 GiB\), guest storage local-lvm'
+expect_match '^  data +1.85 TiB +thin pool \(metadata 15.88 GiB, 64 KiB chunks\), guest storage local-lvm'
 # hdsize: the OS partition ends on the sector at hdsize (sgdisk's "-n3:1025M:NM"
 # end is inclusive), on 512-byte and on 4096-byte sectors
 printf 'lvm.hdsize = 100\n' | cat minimal.toml - > hdsize100.toml
