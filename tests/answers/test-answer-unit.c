@@ -206,7 +206,7 @@ static void test_layout(void) {
          * maximum rounded up to whole 4 MiB extents, 16650240 KiB (4065
          * extents), and gives the spare the same size (measured with
          * lvcreate --type thin-pool in the installer kernel: 16777216k and
-         * 16654336k give 16650240 KiB, 16646144k stays). The data volume
+         * 16650240k give 16650240 KiB, 16646144k and less stay). The data volume
          * keeps the Proxmox size, computed from the requested metadata.
          * Whole disk, RAM 257597 MiB (swap 8 GiB, root 96 GiB, minfree 16 GiB):
          * 1750304 MiB: os 1791261696, data share 1665429504, 1 % = 16654295
