@@ -109,7 +109,7 @@ uint64_t layout_thin_metadata_kib(uint64_t requested_kib, uint64_t extent_kib) {
 
 uint64_t layout_thin_chunk_kib(uint64_t data_kib) {
         uint64_t chunk = LAYOUT_THIN_CHUNK_MIN_KIB;
-        while (data_kib > LAYOUT_THIN_MAX_CHUNKS * chunk)
+        while (data_kib >= LAYOUT_THIN_MAX_CHUNKS * chunk)
                 chunk *= 2;
         return chunk;
 }

@@ -57,15 +57,17 @@ uint64_t layout_swap_kib(uint64_t os_size_kib, uint64_t memory_mib, double swaps
  * extents: capped at LAYOUT_THIN_METADATA_MAX_KIB, rounded up to extents. */
 uint64_t layout_thin_metadata_kib(uint64_t requested_kib, uint64_t extent_kib);
 
-/* The data blocks (chunks) a thin pool addresses at most: lvm2 says a
- * 64 KiB chunk "can address at most <15.88 TiB of data", a 128 KiB one
- * 31.75 TiB. lvm2 2.03.31 picks the chunk size from the data and metadata
- * sizes and, for a pool a little over 15.88 TiB, picks 64 KiB and refuses
- * the pool; the plan therefore names the chunk size. */
-#define LAYOUT_THIN_MAX_CHUNKS 266338304ULL
+/* The data blocks (chunks) a thin pool addresses at most: 64 bytes of the
+ * largest metadata device per chunk (lvm2: a 64 KiB chunk "can address at
+ * most <15.88 TiB of data", a 128 KiB one 31.75 TiB). Left to choose, lvm2
+ * 2.03.31 picks 64 KiB for a pool of 16300 GiB and then refuses it; the plan
+ * therefore names the chunk size (measured: a 64 KiB pool of 17045655552 KiB
+ * is made, one of 17091788800 KiB refused). */
+#define LAYOUT_THIN_MAX_CHUNKS (LAYOUT_THIN_METADATA_MAX_KIB * 1024 / 64)
 #define LAYOUT_THIN_CHUNK_MIN_KIB 64ULL
 
-/* The smallest chunk size (64 KiB, doubled as needed) that addresses data_kib. */
+/* The smallest chunk size (64 KiB, doubled as needed) that addresses data_kib
+ * with room to spare (at exactly the limit the next size is taken). */
 uint64_t layout_thin_chunk_kib(uint64_t data_kib);
 
 typedef struct LvmLayout {

@@ -256,11 +256,17 @@ static void test_layout(void) {
         CHECK_INTEQ(layout_thin_metadata_kib(1048576, 4096), 1048576);
         CHECK_INTEQ(layout_thin_metadata_kib(1048577, 4096), 1052672);
 
-        /* chunk size: 64 KiB up to 266338304 chunks of it (<15.88 TiB), then doubled */
+        /* chunk size: 64 KiB below 266342400 chunks of it (16646400 KiB of
+         * metadata / 64 bytes: <15.88 TiB), then doubled. lvm2 2.03.31 made
+         * a 64 KiB pool of 17045655552 KiB and refused one of 17091788800 KiB
+         * (16300 GiB, the chunk size lvm2 itself picked for it). */
         CHECK_INTEQ(v.data_chunk_kib, 64);
-        CHECK_INTEQ(layout_thin_chunk_kib(266338304ULL * 64), 64);
-        CHECK_INTEQ(layout_thin_chunk_kib(266338304ULL * 64 + 4096), 128);
-        CHECK_INTEQ(layout_thin_chunk_kib(266338304ULL * 128 + 4096), 256);
+        CHECK_INTEQ(LAYOUT_THIN_MAX_CHUNKS, 266342400);
+        CHECK_INTEQ(layout_thin_chunk_kib(17045655552ULL), 64);
+        CHECK_INTEQ(layout_thin_chunk_kib(266342400ULL * 64 - 4096), 64);
+        CHECK_INTEQ(layout_thin_chunk_kib(266342400ULL * 64), 128);
+        CHECK_INTEQ(layout_thin_chunk_kib(17091788800ULL), 128);
+        CHECK_INTEQ(layout_thin_chunk_kib(266342400ULL * 128), 256);
         /* a whole 18 TiB disk: data 19166912512 KiB (17.85 TiB), 128 KiB chunks */
         CHECK(layout_boot_disk(18ULL << 40, 512, NAN, 0, &l) == 0);
         swap = layout_swap_kib(l.os_size_kib, 257597, NAN);
