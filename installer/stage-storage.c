@@ -245,6 +245,23 @@ static int verify_lv(Engine *e, const char *vg, json_object *lv) {
         return 0;
 }
 
+/* The volume group once its volumes are made: its size and free space
+ * must be the plan's (the plan counts the pool's metadata and spare as
+ * lvm2 makes them). */
+static int verify_vg(Engine *e, const char *name, json_object *vg) {
+        _cleanup_free_ char *out = NULL;
+        char *argv[] = { "vgs", "--noheadings", "--nosuffix", "--units", "b", "-o", "vg_size,vg_free", (char *) name, NULL };
+        int r = spawn_checked(argv, &(SpawnOptions) { .quiet = true }, &out);
+        if (r < 0)
+                return engine_fail(e, r, "%s: the new volume group cannot be read back with vgs", name);
+        int64_t size = -1, free_bytes = -1, want = json_get_int(vg, "size-bytes"), want_free = json_get_int(vg, "free-bytes");
+        if (!out || sscanf(out, "%" SCNd64 " %" SCNd64, &size, &free_bytes) != 2 || size != want || free_bytes != want_free)
+                return engine_fail(e, -EIO, "volume group %s: LVM has %" PRId64 " bytes, %" PRId64 " free; the plan says %"
+                                   PRId64 ", %" PRId64 " free", name, size, free_bytes, want, want_free);
+        log_info("volume group %s: %" PRId64 " bytes, %" PRId64 " free, as planned.", name, size, free_bytes);
+        return 0;
+}
+
 static int make_volume_groups(Engine *e) {
         json_object *vgs = json_get(e->storage, "volume-groups");
         for (size_t i = 0; i < json_array_len(vgs); i++) {
@@ -302,6 +319,9 @@ static int make_volume_groups(Engine *e) {
                         if (r < 0)
                                 return r;
                 }
+                r = verify_vg(e, name, vg);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
