@@ -24,8 +24,6 @@
 #define BOOT_PART_MIB 1024ULL                   /* forja's /boot when the root is encrypted or on ZFS */
 #define MD_DATA_OFFSET (128ULL * LAYOUT_MIB)    /* md superblock area, passed to mdadm --data-offset */
 #define LUKS2_HEADER (16ULL * LAYOUT_MIB)       /* cryptsetup's default LUKS2 header */
-#define LVM_PE_START LAYOUT_MIB                 /* pvcreate --metadatasize 250k gives pe_start = 1 MiB */
-#define LVM_EXTENT (4ULL * LAYOUT_MIB)
 
 typedef struct Builder {
         const Resolved *r;
@@ -128,10 +126,6 @@ static bool lvm_fs(AnswerFs fs) {
         return fs == ANSWER_FS_EXT4 || fs == ANSWER_FS_XFS;
 }
 
-static uint64_t round_up(uint64_t v, uint64_t to) {
-        return (v + to - 1) / to * to;
-}
-
 static json_object *lv(const char *vg, const char *name, uint64_t kib, json_object *cont) {
         json_object *o = json_object_new_object();
         _cleanup_free_ char *id = NULL, *path = NULL;
@@ -161,15 +155,12 @@ static int build_vg(Builder *b, const char *pv_id, uint64_t pv_bytes, uint64_t o
                 return -EINVAL;
         }
 
-        uint64_t extents = pv_bytes > LVM_PE_START ? (pv_bytes - LVM_PE_START) / LVM_EXTENT : 0;
-        uint64_t vg_bytes = extents * LVM_EXTENT;
-        uint64_t used = round_up(l.swap_kib * 1024, LVM_EXTENT) + round_up(l.root_kib * 1024, LVM_EXTENT);
-        if (l.data)
-                used += round_up(l.data_kib * 1024, LVM_EXTENT) + 2 * round_up(l.data_metadata_kib * 1024, LVM_EXTENT);
-        if (used > vg_bytes) {
+        VgLayout v;
+        layout_vg(pv_bytes, &l, &v);
+        if (v.used_bytes > v.size_bytes) {
                 answer_diags_add(b->d, ANSWER_ERROR, answer_locate(a, "disk-setup", "lvm", NULL), "disk-setup.lvm",
                                  "the logical volumes (%.2f GiB) do not fit the volume group (%.2f GiB)",
-                                 (double) used / (1 << 30), (double) vg_bytes / (1 << 30));
+                                 (double) v.used_bytes / (1 << 30), (double) v.size_bytes / (1 << 30));
                 return -EINVAL;
         }
 
@@ -178,9 +169,9 @@ static int build_vg(Builder *b, const char *pv_id, uint64_t pv_bytes, uint64_t o
         json_add_string(vg, "name", vgname);
         json_object_array_add(pvs, json_object_new_string(pv_id));
         json_add(vg, "physical-volumes", pvs);
-        json_add_int(vg, "extent-size-bytes", (int64_t) LVM_EXTENT);
-        json_add_int(vg, "size-bytes", (int64_t) vg_bytes);
-        json_add_int(vg, "free-bytes", (int64_t) (vg_bytes - used));
+        json_add_int(vg, "extent-size-bytes", (int64_t) (LAYOUT_LVM_EXTENT_KIB * 1024));
+        json_add_int(vg, "size-bytes", (int64_t) v.size_bytes);
+        json_add_int(vg, "free-bytes", (int64_t) v.free_bytes);
         json_add_int(vg, "minfree-bytes", (int64_t) (l.minfree_kib * 1024));
 
         if (l.swap_kib > 0)
@@ -192,6 +183,7 @@ static int build_vg(Builder *b, const char *pv_id, uint64_t pv_bytes, uint64_t o
                 json_object *data = lv(vgname, "data", l.data_kib, NULL);
                 json_add_string(data, "type", "thin-pool");
                 json_add_int(data, "metadata-size-bytes", (int64_t) (l.data_metadata_kib * 1024));
+                json_add_int(data, "chunk-size-bytes", (int64_t) (l.data_chunk_kib * 1024));
                 json_object *c = content("guest-storage");
                 json_add_string(c, "storage-id", "local-lvm");
                 json_add(data, "content", c);
@@ -418,13 +410,20 @@ static int build_zfs(Builder *b, json_object *disks) {
         json_add(pool, "properties", props);
         json_add_int(pool, "arc-max-mib", (int64_t) r->zfs_arc_max);
         json_object *ds = json_object_new_array();
-        static const struct { const char *name, *mount; } datasets[] = {
-                { "rpool/ROOT", NULL }, { "rpool/ROOT/pve-1", "/" }, { "rpool/data", NULL },
+        /* Proxmox's: the root file system's container, the root file
+         * system, and the guests' (Proxmox's storage local-zfs) */
+        static const struct { const char *name, *mount, *storage; } datasets[] = {
+                { "rpool/ROOT", NULL, NULL }, { "rpool/ROOT/pve-1", "/", NULL }, { "rpool/data", NULL, "local-zfs" },
         };
         for (size_t i = 0; i < ELEMENTSOF(datasets); i++) {
-                json_object *o = json_object_new_object();
+                json_object *o = json_object_new_object(), *c = NULL;
                 json_add_string(o, "name", datasets[i].name);
                 json_add_string(o, "mountpoint", datasets[i].mount);
+                if (datasets[i].storage) {
+                        c = content("guest-storage");
+                        json_add_string(c, "storage-id", datasets[i].storage);
+                }
+                json_add(o, "content", c);
                 json_object_array_add(ds, o);
         }
         json_add(pool, "datasets", ds);

@@ -173,7 +173,8 @@ static void print_volumes(FILE *f, json_object *plan) {
                         json_object *lv = jidx(lvs, j);
                         fprintf(f, "  %-6s %-12s ", json_get_string(lv, "name"), size_str(jint(lv, "size-bytes"), a));
                         if (streq_ptr(json_get_string(lv, "type"), "thin-pool"))
-                                fprintf(f, "thin pool (metadata %s), ", size_str(jint(lv, "metadata-size-bytes"), b));
+                                fprintf(f, "thin pool (metadata %s, %" PRId64 " KiB chunks), ",
+                                        size_str(jint(lv, "metadata-size-bytes"), b), jint(lv, "chunk-size-bytes") / 1024);
                         print_content(f, plan, json_get(lv, "content"));
                         fputc('\n', f);
                 }
@@ -192,7 +193,22 @@ static void print_volumes(FILE *f, json_object *plan) {
                 fprintf(f, "\n  ashift=%" PRId64 " compression=%s checksum=%s copies=%" PRId64 ", ARC max %" PRId64 " MiB\n",
                         jint(props, "ashift"), json_get_string(props, "compression"), json_get_string(props, "checksum"),
                         jint(props, "copies"), jint(p, "arc-max-mib"));
-                fputs("  datasets: rpool/ROOT/pve-1 on /, rpool/data for guests\n", f);
+                json_object *ds = json_get(p, "datasets");
+                fputs("  datasets:", f);
+                for (size_t j = 0; j < jlen(ds); j++) {
+                        json_object *d = jidx(ds, j), *c = json_get(d, "content");
+                        const char *mp = json_get_string(d, "mountpoint");
+                        fprintf(f, "%s %s", j ? "," : "", json_get_string(d, "name"));
+                        if (mp)
+                                fprintf(f, " on %s", mp);
+                        else if (json_get_string(c, "kind")) {
+                                fputs(" (", f);
+                                print_content(f, plan, c);
+                                fputc(')', f);
+                        } else
+                                fputs(" (not mounted)", f);
+                }
+                fputc('\n', f);
         }
         json_object *btrfs = json_get(s, "btrfs");
         for (size_t i = 0; i < jlen(btrfs); i++) {

@@ -217,6 +217,56 @@ static int make_luks(Engine *e) {
         return 0;
 }
 
+/* Reads a new logical volume back: lvm2 must have made the size the plan
+ * shows, and for the thin pool its metadata size (the plan has lvm2's
+ * limit and rounding, docs/plan-json.md "Sizes at the boundaries"). */
+static int verify_lv(Engine *e, const char *vg, json_object *lv) {
+        _cleanup_free_ char *spec = NULL, *out = NULL;
+        if (asprintf(&spec, "%s/%s", vg, strempty(json_get_string(lv, "name"))) < 0)
+                return -ENOMEM;
+        char *argv[] = { "lvs", "--noheadings", "--nosuffix", "--units", "b", "-o", "lv_size,lv_metadata_size,chunk_size", spec, NULL };
+        int r = spawn_checked(argv, &(SpawnOptions) { .quiet = true }, &out);
+        if (r < 0)
+                return engine_fail(e, r, "%s: the new logical volume cannot be read back with lvs", spec);
+
+        bool thin = streq_ptr(json_get_string(lv, "type"), "thin-pool");
+        int64_t want = json_get_int(lv, "size-bytes"), want_meta = 0, want_chunk = 0;
+        if (thin) {
+                want_meta = json_get_int(lv, "metadata-size-bytes");
+                want_chunk = json_get_int(lv, "chunk-size-bytes");
+        }
+        int64_t size = -1, meta = 0, chunk = 0;
+        int n = out ? sscanf(out, "%" SCNd64 " %" SCNd64 " %" SCNd64, &size, &meta, &chunk) : 0;
+        if (n < 1 || size != want || (thin && (n < 3 || meta != want_meta || chunk != want_chunk)))
+                return engine_fail(e, -EIO, "%s: LVM made %" PRId64 " bytes (metadata %" PRId64 ", chunks %" PRId64 "), "
+                                   "the plan says %" PRId64 " (metadata %" PRId64 ", chunks %" PRId64 ")",
+                                   spec, size, meta, chunk, want, want_meta, want_chunk);
+        log_info("%s: %" PRId64 " bytes%s as planned.", spec, size, thin ? " and its metadata" : "");
+        return 0;
+}
+
+/* The volume group once its volumes are made: its size and free space
+ * should be the plan's (the plan counts the pool's metadata and spare as
+ * lvm2 makes them). The volumes themselves are checked by verify_lv(); a
+ * group a few extents off (an md array rounded other than planned) holds
+ * them all the same, so that is a warning, not a failed install: the e2e
+ * scenarios require the "as planned" line. */
+static int verify_vg(Engine *e, const char *name, json_object *vg) {
+        _cleanup_free_ char *out = NULL;
+        char *argv[] = { "vgs", "--noheadings", "--nosuffix", "--units", "b", "-o", "vg_size,vg_free", (char *) name, NULL };
+        int r = spawn_checked(argv, &(SpawnOptions) { .quiet = true }, &out);
+        if (r < 0)
+                return engine_fail(e, r, "%s: the new volume group cannot be read back with vgs", name);
+        int64_t size = -1, free_bytes = -1, want = json_get_int(vg, "size-bytes"), want_free = json_get_int(vg, "free-bytes");
+        if (!out || sscanf(out, "%" SCNd64 " %" SCNd64, &size, &free_bytes) != 2 || size != want || free_bytes != want_free) {
+                log_warning("volume group %s: LVM has %" PRId64 " bytes, %" PRId64 " free; the plan says %" PRId64 ", %"
+                            PRId64 " free", name, size, free_bytes, want, want_free);
+                return 0;
+        }
+        log_info("volume group %s: %" PRId64 " bytes, %" PRId64 " free, as planned.", name, size, free_bytes);
+        return 0;
+}
+
 static int make_volume_groups(Engine *e) {
         json_object *vgs = json_get(e->storage, "volume-groups");
         for (size_t i = 0; i < json_array_len(vgs); i++) {
@@ -249,21 +299,24 @@ static int make_volume_groups(Engine *e) {
                 for (size_t j = 0; j < json_array_len(lvs); j++) {
                         json_object *lv = json_array_at(lvs, j);
                         const char *lvname = strempty(json_get_string(lv, "name"));
-                        char size[32], meta[32], what[128];
+                        char size[32], meta[32], chunk[32], what[128];
                         _cleanup_free_ char *path = NULL;
                         snprintf(size, sizeof size, "%" PRId64 "k", json_get_int(lv, "size-bytes") / 1024);
                         snprintf(meta, sizeof meta, "%" PRId64 "k", json_get_int(lv, "metadata-size-bytes") / 1024);
+                        snprintf(chunk, sizeof chunk, "%" PRId64 "k", json_get_int(lv, "chunk-size-bytes") / 1024);
                         snprintf(what, sizeof what, "creating the logical volume %s/%s", name, lvname);
                         if (asprintf(&path, "/dev/%s/%s", name, lvname) < 0)
                                 return -ENOMEM;
                         if (streq_ptr(json_get_string(lv, "type"), "thin-pool")) {
                                 char *argv[] = { "lvcreate", "--yes", "--type", "thin-pool", "-L", size, "--poolmetadatasize", meta,
-                                                 "-n", (char *) lvname, name, NULL };
+                                                 "--chunksize", chunk, "-n", (char *) lvname, name, NULL };
                                 r = engine_run(e, what, argv);
                         } else {
                                 char *argv[] = { "lvcreate", "--yes", "-Wy", "-Zy", "-L", size, "-n", (char *) lvname, name, NULL };
                                 r = engine_run(e, what, argv);
                         }
+                        if (r >= 0)
+                                r = verify_lv(e, name, lv);
                         if (r >= 0)
                                 r = engine_add_id(e, strempty(json_get_string(lv, "id")), path);
                         if (r >= 0)
@@ -271,6 +324,9 @@ static int make_volume_groups(Engine *e) {
                         if (r < 0)
                                 return r;
                 }
+                r = verify_vg(e, name, vg);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "layout.h"
+#include "macro.h"
 
 #define ALIGN_4M_KIB(x) ((uint64_t) (x) & ~(uint64_t) 0xFFF)
 
@@ -54,11 +55,15 @@ int layout_boot_disk(uint64_t size_bytes, uint32_t logical_sector_size, double h
                 double max_kib = hdsize_gib * (double) LAYOUT_KIB_PER_GIB;
                 if (max_kib < hd_kib) {
                         hd_kib = max_kib;
-                        uint64_t end = (uint64_t) (max_kib / 1024) * LAYOUT_MIB;
-                        if (end < usable_end) {
+                        l.restricted = true;
+                        /* The reference's "sgdisk -n3:...:NM" (N = whole MiB of
+                         * hdsize) ends the partition on the sector at N MiB,
+                         * inclusive. Where that sector is past the last usable
+                         * one (N MiB in the disk's last 17 KiB, 24 KiB on 4Kn) sgdisk
+                         * refuses; the partition then ends at the disk end. */
+                        uint64_t end = (uint64_t) (max_kib / 1024) * LAYOUT_MIB + lbs;
+                        if (end <= usable_end)
                                 l.os_end = end;
-                                l.restricted = true;
-                        }
                 }
         }
         l.hd_kib = (uint64_t) hd_kib;
@@ -95,6 +100,18 @@ uint64_t layout_swap_kib(uint64_t os_size_kib, uint64_t memory_mib, double swaps
         if (ss > 8192)
                 ss = 8192;
         return ALIGN_4M_KIB(ss * 1024);
+}
+
+uint64_t layout_thin_metadata_kib(uint64_t requested_kib, uint64_t extent_kib) {
+        uint64_t kib = MIN(requested_kib, LAYOUT_THIN_METADATA_MAX_KIB);
+        return extent_kib ? (kib + extent_kib - 1) / extent_kib * extent_kib : kib;
+}
+
+uint64_t layout_thin_chunk_kib(uint64_t data_kib) {
+        uint64_t chunk = LAYOUT_THIN_CHUNK_MIN_KIB;
+        while (data_kib >= LAYOUT_THIN_MAX_CHUNKS * chunk)
+                chunk *= 2;
+        return chunk;
 }
 
 int layout_lvm(uint64_t os_size_kib, uint64_t swap_kib, double maxroot_gib, double minfree_gib,
@@ -155,12 +172,31 @@ int layout_lvm(uint64_t os_size_kib, uint64_t swap_kib, double maxroot_gib, doub
                 meta = ALIGN_4M_KIB(meta);
                 /* the pool's metadata and its spare come out of the data share, plus one extent */
                 l.data_kib = (uint64_t) datasize - 2 * meta - 4096;
-                l.data_metadata_kib = meta;
+                l.data_metadata_request_kib = meta;
+                l.data_metadata_kib = layout_thin_metadata_kib(meta, LAYOUT_LVM_EXTENT_KIB);
+                l.data_chunk_kib = layout_thin_chunk_kib(l.data_kib);
                 l.data = true;
         }
 
         *ret = l;
         return 0;
+}
+
+static uint64_t extents_bytes(uint64_t kib) {
+        uint64_t extent = LAYOUT_LVM_EXTENT_KIB * 1024;
+        return (kib * 1024 + extent - 1) / extent * extent;
+}
+
+void layout_vg(uint64_t pv_bytes, const LvmLayout *lvm, VgLayout *ret) {
+        uint64_t extent = LAYOUT_LVM_EXTENT_KIB * 1024;
+        VgLayout v = {
+                .size_bytes = pv_bytes > LAYOUT_LVM_PE_START_BYTES ? (pv_bytes - LAYOUT_LVM_PE_START_BYTES) / extent * extent : 0,
+                .used_bytes = extents_bytes(lvm->swap_kib) + extents_bytes(lvm->root_kib),
+        };
+        if (lvm->data)
+                v.used_bytes += extents_bytes(lvm->data_kib) + 2 * extents_bytes(lvm->data_metadata_kib);
+        v.free_bytes = v.used_bytes <= v.size_bytes ? v.size_bytes - v.used_bytes : 0;
+        *ret = v;
 }
 
 uint64_t layout_zfs_arc_max_default_mib(uint64_t memory_mib) {

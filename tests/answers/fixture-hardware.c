@@ -3,6 +3,7 @@
  * 9 NICs), optionally changed, for the CLI tests of answer validate, plan and
  * device-match:
  *   fixture-hardware [--run-env FILE] [--medium DISK] [--size DISK=BYTES]
+ *                    [--sector-size DISK=BYTES] (logical and physical: 4096 for a 4Kn disk)
  *                    [--no-dhcp-hostname] [--no-lease] [--no-router] [--blank] [--bios]
  *                    [--tpm VERSION]
  * (--no-router: a lease without a router option, as QEMU's restricted user
@@ -46,6 +47,13 @@ int main(int argc, char *argv[]) {
                                 return 2;
                         *eq = 0;
                         find(hw, argv[i])->size_bytes = strtoull(eq + 1, NULL, 10);
+                } else if (streq(argv[i], "--sector-size") && i + 1 < argc) {
+                        char *eq = strchr(argv[++i], '=');
+                        if (!eq)
+                                return 2;
+                        *eq = 0;
+                        HwDisk *d = find(hw, argv[i]);
+                        d->logical_sector_size = d->physical_sector_size = (uint32_t) strtoul(eq + 1, NULL, 10);
                 } else if (streq(argv[i], "--no-dhcp-hostname")) {
                         free(hw->dhcp.hostname);
                         hw->dhcp.hostname = NULL;

@@ -130,6 +130,50 @@ expect_exit 0 "$FORJA" plan --answer "$D/refuse.toml" --hardware hw-blank.json
 expect_match 'existing data: refuse'
 ok
 
+# --- the plan equals what LVM and sgdisk make at their boundaries
+# (docs/plan-json.md, "Sizes at the boundaries"): a 2 TiB sda, where the
+# Proxmox formula asks for 16 GiB of thin-pool metadata and lvm2 makes
+# 16650240 KiB (its maximum in whole 4 MiB extents) and as much again for the
+# spare, so the volume group keeps 2 x 126976 KiB more free than 16 GiB would
+"$FIXTURE_HARDWARE" --size sda=2199023255552 > hw-2t.json
+"$FORJA" plan --answer minimal.toml --hardware hw-2t.json --json > plan-2t.json
+python3 - plan-2t.json <<'PY' || fail "2 TiB plan: thin-pool metadata and free space as LVM makes them"
+import json, sys
+s = json.load(open(sys.argv[1]))["storage"]
+os_part = s["disks"][0]["partitions"][2]
+assert os_part["end-sector"] == (1 << 32) - 34, os_part
+vg = s["volume-groups"][0]
+lv = {x["name"]: x for x in vg["logical-volumes"]}
+assert lv["data"]["metadata-size-bytes"] == 16650240 * 1024, lv["data"]
+assert lv["data"]["chunk-size-bytes"] == 65536, lv["data"]
+assert lv["data"]["size-bytes"] == (2020601856 - 2 * 16777216 - 4096) * 1024, lv["data"]
+# (4294967296 - 33) * 512 - 1025 MiB for the PV, 1 MiB pe_start: 524031 extents
+assert vg["size-bytes"] == 524031 * 4194304, vg
+used = (8388608 + 100663296 + 2020601856 - 2 * 16777216 - 4096 + 2 * 16650240) * 1024
+assert vg["free-bytes"] == vg["size-bytes"] - used == 17444110336, vg
+PY
+expect_exit 0 "$FORJA" plan --answer minimal.toml --hardware hw-2t.json
+expect_match '^  data +1.85 TiB +thin pool \(metadata 15.88 GiB, 64 KiB chunks\), guest storage local-lvm'
+# hdsize: the OS partition ends on the sector at hdsize (sgdisk's "-n3:1025M:NM"
+# end is inclusive), on 512-byte and on 4096-byte sectors
+printf 'lvm.hdsize = 100\n' | cat minimal.toml - > hdsize100.toml
+"$FIXTURE_HARDWARE" --sector-size sda=4096 > hw-4kn.json
+for hw in "$HW" hw-4kn.json; do
+        "$FORJA" plan --answer hdsize100.toml --hardware "$hw" --json > plan-hdsize.json
+        python3 - plan-hdsize.json <<'PY' || fail "hdsize plan on $hw: the last partition does not end where sgdisk ends it"
+import json, sys
+d = json.load(open(sys.argv[1]))["storage"]["disks"][0]
+lbs = d["logical-sector-size"]
+parts = {p["number"]: p for p in d["partitions"]}
+assert (1 in parts) == (lbs == 512), parts.keys()
+assert parts[2]["start-sector"] == (1 << 20) // lbs and parts[2]["end-sector"] == (1025 << 20) // lbs - 1, parts[2]
+p3 = parts[3]
+assert p3["start-sector"] == (1025 << 20) // lbs and p3["end-sector"] == (102400 << 20) // lbs, (lbs, p3)
+assert p3["size-bytes"] == (102400 << 20) + lbs - (1025 << 20), p3
+PY
+done
+ok
+
 # --- the plan for the minimal fixture: sizes of the Proxmox installer
 expect_exit 0 "$FORJA" plan --answer minimal.toml --hardware "$HW"
 expect_match '^  /dev/sda +SAMSUNG MZ7KM240, serial S2HRNX0J403550, 223.57 GiB \(240057409536 bytes\)'
@@ -239,6 +283,7 @@ m = p["storage"]["md-arrays"]
 assert len(m) == 1 and m[0]["metadata"] == "1.0" and m[0]["members"] == ["part:sda3", "part:sdb3", "part:sdc3", "part:sdd3"], m
 assert m[0]["content"]["fstype"] == "ext4" and m[0]["content"]["mountpoint"] == "/boot", m[0]
 assert [d["name"] for d in z["datasets"]] == ["rpool/ROOT", "rpool/ROOT/pve-1", "rpool/data"], z["datasets"]
+assert [d["content"] for d in z["datasets"]] == [None, None, {"kind": "guest-storage", "storage-id": "local-zfs"}], z["datasets"]
 assert z["properties"]["compression"] == "zstd" and z["arc-max-mib"] == 4096
 n = p["network"]
 assert n["interface"] == "enp65s0f0" and n["interface-on-target"] == "mgmt0", n
@@ -250,6 +295,8 @@ assert p["cluster"]["mode"] == "bootstrap" and p["checks-waived"] == ["iommu-ker
 assert p["system"]["reboot-mode"] == "power-off"
 ' <<<"$OUT" || fail "full plan checks"
 grep -q 's3cr3t-webhook-token' <<<"$OUT" && fail "webhook token in the plan"
+expect_exit 0 "$FORJA" plan --answer "$D/full.toml" --hardware "$HW"
+expect_match '^  datasets: rpool/ROOT \(not mounted\), rpool/ROOT/pve-1 on /, rpool/data \(guest storage local-zfs\)$'
 ok
 
 # --- [checks] waive must name known check ids

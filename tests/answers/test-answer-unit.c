@@ -10,6 +10,7 @@
 #include "answer.h"
 #include "layout.h"
 #include "log.h"
+#include "plan.h"
 #include "testlib.h"
 #include "udev-glob.h"
 
@@ -160,10 +161,15 @@ static void test_layout(void) {
         CHECK_INTEQ(v.root_kib, 6776 * 1024);
         CHECK(!v.data);
 
-        /* hdsize 32 on the 223 GiB disk: the OS partition ends at 32768 MiB; the ESP stays 1 GiB */
+        /* hdsize 32 on the 223 GiB disk: the ESP stays 1 GiB; the Proxmox
+         * installer runs "sgdisk -n3:1025M:32768M", and sgdisk takes an end
+         * of N MiB as the sector at N MiB, inclusive (sgdisk 1.0.9 on a
+         * 100 GiB image with hdsize 50: partition 3 ends on sector 104857600),
+         * so the partition ends one sector after 32768 MiB. */
         CHECK(layout_boot_disk(468862128ULL * 512, 512, 32, 0, &l) == 0);
         CHECK(l.restricted);
-        CHECK_INTEQ(l.os_end, 32768ULL << 20);
+        CHECK_INTEQ(l.os_end, (32768ULL << 20) + 512);
+        CHECK_INTEQ(l.os_end / 512 - 1, 32768ULL * 2048);
         CHECK_INTEQ(l.esp_size, 1024ULL << 20);
         CHECK_INTEQ(l.os_size_kib, 33554432 - 1025 * 1024);
         CHECK_INTEQ(l.hd_gib, 32);
@@ -172,6 +178,108 @@ static void test_layout(void) {
         CHECK(layout_boot_disk(6251233968ULL * 512, 4096, NAN, 0, &l) == 0);
         CHECK(!l.bios_boot);
         CHECK_INTEQ(l.os_end, (6251233968ULL * 512 / 4096 - 5) * 4096);
+
+        /* hdsize 1000 on that 4Kn disk: the end is the 4096-byte sector at
+         * 1024000 MiB, inclusive (sgdisk on a loop device with 4096-byte
+         * sectors, hdsize 50: partition 3 ends on sector 51200 * 256) */
+        CHECK(layout_boot_disk(6251233968ULL * 512, 4096, 1000, 0, &l) == 0);
+        CHECK(l.restricted);
+        CHECK_INTEQ(l.os_end, (1024000ULL << 20) + 4096);
+        CHECK_INTEQ(l.os_end / 4096 - 1, 1024000ULL * 256);
+        CHECK_INTEQ(l.os_start / 4096, 1025ULL * 256);
+
+        /* hdsize 100 on a disk of 100 GiB + 20 KiB: the sector at 102400 MiB
+         * is the last usable one (209715240 sectors, 33 for the backup GPT),
+         * so it is the end. With 10 KiB instead, that sector is past the
+         * last usable one: sgdisk refuses ("Could not create partition 3"),
+         * and the partition ends where the whole-disk one would. */
+        CHECK(layout_boot_disk((100ULL << 30) + 20480, 512, 100, 0, &l) == 0);
+        CHECK(l.restricted);
+        CHECK_INTEQ(l.os_end / 512 - 1, 209715200);
+        CHECK(layout_boot_disk((100ULL << 30) + 10240, 512, 100, 0, &l) == 0);
+        CHECK(l.restricted);
+        CHECK_INTEQ(l.os_end / 512, 209715220 - 33);
+        CHECK_INTEQ(l.os_size_kib, 100ULL * 1024 * 1024 - 1025 * 1024);      /* ESP 1 GiB: the disk is over 100 GiB */
+
+        /* Thin-pool metadata at LVM's limit. lvm2 2.03.31 (trixie) reduces a
+         * --poolmetadatasize over the kernel's maximum (<15.88 GiB) to that
+         * maximum rounded up to whole 4 MiB extents, 16650240 KiB (4065
+         * extents), and gives the spare the same size (measured with
+         * lvcreate --type thin-pool in the installer kernel: 16777216k and
+         * 16650240k give 16650240 KiB, 16646144k and less stay). The data volume
+         * keeps the Proxmox size, computed from the requested metadata.
+         * Whole disk, RAM 257597 MiB (swap 8 GiB, root 96 GiB, minfree 16 GiB):
+         * 1750304 MiB: os 1791261696, data share 1665429504, 1 % = 16654295
+         * -> 16650240 after the 4 MiB alignment: what LVM makes. */
+        CHECK(layout_boot_disk(1750304ULL << 20, 512, NAN, 0, &l) == 0);
+        CHECK_INTEQ(l.os_size_kib, 1791261696);
+        swap = layout_swap_kib(l.os_size_kib, 257597, NAN);
+        CHECK(layout_lvm(l.os_size_kib, swap, NAN, NAN, NAN, &v) == 0);
+        CHECK_INTEQ(v.data_metadata_kib, 16650240);
+        CHECK_INTEQ(v.data_kib, 1665429504 - 2 * 16650240 - 4096);
+        /* one MiB more: data share 1665433600, 1 % = 16654336 (4066 extents),
+         * which LVM caps to 16650240; the data volume is 1665433600 - 2 *
+         * 16654336 - 4096 as the Proxmox installer computes it */
+        CHECK(layout_boot_disk(1750305ULL << 20, 512, NAN, 0, &l) == 0);
+        swap = layout_swap_kib(l.os_size_kib, 257597, NAN);
+        CHECK(layout_lvm(l.os_size_kib, swap, NAN, NAN, NAN, &v) == 0);
+        CHECK_INTEQ(v.data_metadata_kib, 16650240);
+        CHECK_INTEQ(v.data_kib, 1665433600 - 2 * 16654336 - 4096);
+        /* 2 TiB: os 2146434048, data share 2020601856, 1 % capped at 16 GiB
+         * by the Proxmox formula, at 16650240 KiB by LVM */
+        CHECK(layout_boot_disk(2ULL << 40, 512, NAN, 0, &l) == 0);
+        CHECK_INTEQ(l.os_size_kib, 2146434048);
+        CHECK_INTEQ(l.os_end / 512, (1ULL << 32) - 33);
+        swap = layout_swap_kib(l.os_size_kib, 257597, NAN);
+        CHECK(layout_lvm(l.os_size_kib, swap, NAN, NAN, NAN, &v) == 0);
+        CHECK_INTEQ(v.root_kib, 100663296);
+        CHECK_INTEQ(v.data_metadata_kib, 16650240);
+        CHECK_INTEQ(v.data_metadata_request_kib, 16777216);
+        CHECK_INTEQ(v.data_kib, 2020601856 - 2 * 16777216 - 4096);
+        /* its volume group: the PV is (2^32 - 33) sectors - 1025 MiB, 1 MiB
+         * pe_start, 524031 extents; swap + root + data + 2 x metadata */
+        VgLayout g;
+        layout_vg((((1ULL << 32) - 33) * 512) - (1025ULL << 20), &v, &g);
+        CHECK_INTEQ(g.size_bytes, 524031ULL * 4194304);
+        CHECK_INTEQ(g.used_bytes, (8388608ULL + 100663296 + 1987043328 + 2 * 16650240) * 1024);
+        CHECK_INTEQ(g.free_bytes, 17444110336ULL);
+
+        /* lvm2's metadata limit: 255 * 16320 blocks of 4 KiB = 16646400 KiB,
+         * rounded up to 4 MiB extents: 16646144 (4064 extents) stays, over it
+         * everything gives 16650240 (4065 extents) */
+        CHECK_INTEQ(LAYOUT_THIN_METADATA_MAX_KIB, 16646400);
+        CHECK_INTEQ(layout_thin_metadata_kib(16646144, 4096), 16646144);
+        CHECK_INTEQ(layout_thin_metadata_kib(16646400, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(16650240, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(16654336, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(16777216, 4096), 16650240);
+        CHECK_INTEQ(layout_thin_metadata_kib(1048576, 4096), 1048576);
+        CHECK_INTEQ(layout_thin_metadata_kib(1048577, 4096), 1052672);
+
+        /* chunk size: 64 KiB below 266342400 chunks of it (16646400 KiB of
+         * metadata / 64 bytes: <15.88 TiB), then doubled. lvm2 2.03.31 made
+         * a 64 KiB pool of 17045655552 KiB and refused one of 17091788800 KiB
+         * (16300 GiB, the chunk size lvm2 itself picked for it). */
+        CHECK_INTEQ(v.data_chunk_kib, 64);
+        CHECK_INTEQ(LAYOUT_THIN_MAX_CHUNKS, 266342400);
+        CHECK_INTEQ(layout_thin_chunk_kib(17045655552ULL), 64);
+        CHECK_INTEQ(layout_thin_chunk_kib(266342400ULL * 64 - 4096), 64);
+        CHECK_INTEQ(layout_thin_chunk_kib(266342400ULL * 64), 128);
+        CHECK_INTEQ(layout_thin_chunk_kib(17091788800ULL), 128);
+        CHECK_INTEQ(layout_thin_chunk_kib(266342400ULL * 128), 256);
+        /* a whole 18 TiB disk: data 19166912512 KiB (17.85 TiB), 128 KiB chunks */
+        CHECK(layout_boot_disk(18ULL << 40, 512, NAN, 0, &l) == 0);
+        swap = layout_swap_kib(l.os_size_kib, 257597, NAN);
+        CHECK(layout_lvm(l.os_size_kib, swap, NAN, NAN, NAN, &v) == 0);
+        CHECK_INTEQ(v.data_metadata_kib, 16650240);
+        CHECK_INTEQ(v.data_kib, 19166912512ULL);
+        CHECK_INTEQ(v.data_chunk_kib, 128);
+
+        /* volumes that do not fit: no free space, used over size */
+        LvmLayout big = { .root_kib = 8ULL << 20 };
+        layout_vg(4ULL << 30, &big, &g);
+        CHECK(g.used_bytes > g.size_bytes);
+        CHECK_INTEQ(g.free_bytes, 0);
 
         /* 1.5 GiB: under the 2 GiB hard limit */
         CHECK(layout_boot_disk(1536ULL << 20, 512, NAN, 0, &l) == 0);
@@ -332,11 +440,49 @@ static void test_schema_global(void) {
         }
 }
 
+/* The text plan names the ZFS datasets of the plan it prints (a pool and
+ * datasets named otherwise than Proxmox's rpool/ROOT/pve-1). */
+static void test_plan_text_datasets(void) {
+        static const char plan_json[] =
+                "{\"answer\": \"t.toml\", \"hardware\": {\"firmware\": \"uefi\", \"memory-bytes\": 1073741824},"
+                " \"storage\": {\"filesystem\": \"zfs\", \"raid\": \"raid1\", \"hdsize-gib\": 100, \"existing-data\": \"wipe\","
+                "  \"disks\": [], \"md-arrays\": [], \"luks\": [], \"volume-groups\": [], \"btrfs\": [],"
+                "  \"zfs-pools\": [{\"id\": \"zpool:tank\", \"name\": \"tank\", \"raid\": \"raid1\", \"vdevs\": [],"
+                "   \"properties\": {\"ashift\": 12, \"compression\": \"on\", \"checksum\": \"on\", \"copies\": 1},"
+                "   \"arc-max-mib\": 0, \"datasets\": ["
+                "    {\"name\": \"tank/ROOT\", \"mountpoint\": null},"
+                "    {\"name\": \"tank/ROOT/node-1\", \"mountpoint\": \"/\"},"
+                "    {\"name\": \"tank/guests\", \"mountpoint\": null,"
+                "     \"content\": {\"kind\": \"guest-storage\", \"storage-id\": \"local-zfs\"}}]}]},"
+                " \"network\": {\"interface\": \"eth0\", \"interface-on-target\": \"eth0\", \"cidr\": \"192.0.2.2/24\","
+                "  \"dns\": \"192.0.2.1\"},"
+                " \"system\": {\"fqdn\": \"a.example\", \"hostname\": \"a\", \"domain\": \"example\", \"country\": \"at\","
+                "  \"keyboard\": {\"layout\": \"de\"}, \"timezone\": \"UTC\", \"mailto\": \"a@example\","
+                "  \"root-password\": {\"kind\": \"plain\"}, \"reboot-mode\": \"reboot\"},"
+                " \"first-boot\": {\"enabled\": false}, \"webhooks\": [], \"cluster\": {\"mode\": \"standalone\"},"
+                " \"checks-waived\": [], \"warnings\": []}";
+        json_object *plan = json_tokener_parse(plan_json);
+        CHECK(plan);
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+        CHECK(f);
+        CHECK(plan_print_text(f, plan) == 0);
+        CHECK(fclose(f) == 0);
+        CHECK(strstr(text, "datasets: tank/ROOT (not mounted), tank/ROOT/node-1 on /, tank/guests (guest storage local-zfs)\n"));
+        if (!strstr(text, "tank/ROOT/node-1"))
+                fprintf(stderr, "%s", text);
+        CHECK(!strstr(text, "rpool"));
+        free(text);
+        json_object_put(plan);
+}
+
 int main(void) {
         log_set_max_level(LOG_LEVEL_ERROR);
         test_glob();
         test_checks();
         test_layout();
+        test_plan_text_datasets();
         test_schema();
         test_schema_disks();
         test_schema_global();

@@ -198,6 +198,16 @@ if [ ${#bystander[@]} -gt 0 ]; then
         echo "e2e: the bystander disk (vdb, not in the plan) is byte-identical"
 fi
 grep -E '^  (check|verify|disks|storage|image|configure|bootloader|finish|total) ' "$install_log" || true
+# Stage storage read every logical volume back with lvs: lvm2 made the
+# plan's sizes, the thin pool's metadata and chunk size included, and the
+# volume group has the plan's size and free space
+# (docs/plan-json.md, "Sizes at the boundaries").
+for lv in swap root data; do
+        grep -aqE "^[a-z0-9-]+/$lv: [0-9]+ bytes( and its metadata)? as planned\." "$install_log" ||
+                fail "stage storage did not find $lv as the plan has it (serial log $install_log)"
+done
+grep -aqE "^volume group [a-z0-9-]+: [0-9]+ bytes, [0-9]+ free, as planned\." "$install_log" ||
+        fail "stage storage did not find the volume group as the plan has it (serial log $install_log)"
 # No secret on the console: the value of every secret key of the answer.
 ! grep -q "$password" "$install_log" || fail "the root password appeared on the serial console"
 e2e_no_secrets "$work/answer.toml" "$install_log" || fail "a secret of the answer appeared on the serial console"
