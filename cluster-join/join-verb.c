@@ -11,6 +11,7 @@
 #include "cluster-internal.h"
 #include "cluster-verbs.h"
 #include "fileio.h"
+#include "guest-check.h"
 #include "guest-images.h"
 #include "join.h"
 #include "json-out.h"
@@ -241,7 +242,7 @@ static int load_webhook(const ClusterSettings *s, ClusterWebhook *ret) {
  * logged and changes nothing else; the webhook file goes once cluster-joined
  * was delivered, so a later run (a reboot) does not report again. */
 static void report_result(const ClusterSettings *s, const ClusterWebhook *w, const ClusterJoinResult *res,
-                          const char *error) {
+                          const char *error, const GuestCheckReport *guests, const char *guests_error) {
         _cleanup_free_ char *name = NULL, *host = NULL, *err = NULL, *ready = error ? NULL : ready_read();
         _cleanup_json_ json_object *status = NULL, *body = NULL;
         _cleanup_(hardware_freep) Hardware *hw = NULL;
@@ -270,6 +271,8 @@ static void report_result(const ClusterSettings *s, const ClusterWebhook *w, con
                 .status = status,
                 .error = error,
                 .ready_s = ready,
+                .guests = guests,
+                .guests_error = guests_error,
                 .fqdn = w->fqdn ?: host,
                 .hw = hw,
         };
@@ -286,6 +289,36 @@ static void report_result(const ClusterSettings *s, const ClusterWebhook *w, con
         log_info("Webhook: %s report delivered to %s.", event, w->url);
         if (!error && unlink(s->webhook_file) < 0 && errno != ENOENT)
                 log_warning_errno(errno, "Webhook: could not delete %s: %m", s->webhook_file);
+}
+
+/* Runs the guest check (forja check --guests with its defaults) and says
+ * its verdict on stdout, which forja-join.service sends to the console:
+ *   FORJA-GUESTS verdict=pass|fail container_start_s=S|- vm_start_s=S|-
+ * and a line per step that did not pass. */
+static bool run_guest_check(GuestCheckReport *ret, char **ret_error) {
+        GuestCheckOptions o = { .socket = arg_socket, .progress = log_progress };
+        log_info("Checking that guests run here (cluster.check-guests): a throw-away container and VM.");
+        int r = guest_check_run(&o, ret, ret_error);
+        if (r < 0) {
+                if (!*ret_error)
+                        *ret_error = strdup(strerror(-r));
+                printf("FORJA-GUESTS verdict=fail error=%s\n", strempty(*ret_error));
+                fflush(stdout);
+                return false;
+        }
+        char ct[32] = "-", vm[32] = "-";
+        if (ret->container_start_s >= 0)
+                snprintf(ct, sizeof ct, "%.1f", ret->container_start_s);
+        if (ret->vm_start_s >= 0)
+                snprintf(vm, sizeof vm, "%.1f", ret->vm_start_s);
+        printf("FORJA-GUESTS verdict=%s container_start_s=%s vm_start_s=%s\n",
+               guest_check_report_ok(ret) ? "pass" : "fail", ct, vm);
+        for (size_t i = 0; i < ret->n_results; i++)
+                if (ret->results[i].status != GUEST_CHECK_PASS)
+                        printf("FORJA-GUESTS %s %s: %s\n", ret->results[i].id,
+                               guest_check_status_to_string(ret->results[i].status), strempty(ret->results[i].message));
+        fflush(stdout);
+        return true;
 }
 
 static int verb_join_run(int argc, char *argv[]) {
@@ -344,7 +377,7 @@ static int verb_join_run(int argc, char *argv[]) {
         if (r < 0) {
                 log_error("join: %s", err ?: strerror(-r));
                 if (report)
-                        report_result(&s, &webhook, &res, err ?: strerror(-r));
+                        report_result(&s, &webhook, &res, err ?: strerror(-r), NULL, NULL);
                 return cluster_exit_code(r);
         }
         if (s.mode == CLUSTER_MODE_JOIN) {
@@ -365,8 +398,16 @@ static int verb_join_run(int argc, char *argv[]) {
         fflush(stdout);
         ready_record(res.server_name);
         fflush(stdout);
+        /* The guest check the answer asked for (cluster.check-guests): once
+         * per setup, or again while a report is still to be delivered. Its
+         * verdict does not change forja join's exit status. */
+        _cleanup_(guest_check_report_done) GuestCheckReport guests = {};
+        _cleanup_free_ char *guests_error = NULL;
+        bool ran = false;
+        if (s.check_guests && (!res.already_done || report))
+                ran = run_guest_check(&guests, &guests_error);
         if (report)
-                report_result(&s, &webhook, &res, NULL);
+                report_result(&s, &webhook, &res, NULL, ran ? &guests : NULL, guests_error);
         return EXIT_OK;
 }
 
