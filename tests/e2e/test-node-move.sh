@@ -10,14 +10,17 @@
 #      a nested VM with OVMF aborts this machine's TCG QEMU,
 #      docs/nested-vms.md);
 #   2. both move, stopped, to fjmove2 (`incus move --target`); the container
-#      starts there and answers exec;
-#   3. fjmove2 is evacuated: both land on fjmove1 (n1 has scheduler.instance
-#      = manual: it takes instances only when targeted, and has no
-#      /dev/kvm), the container running again; restore brings both back;
+#      starts there and answers exec; moving it running is refused (CRIU);
+#   3. fjmove2 is evacuated: with cluster.evacuate = auto (the default) the
+#      instances on its local pool are only stopped, and restore starts the
+#      container again; with --action migrate both land on fjmove1 (n1 has
+#      scheduler.instance = manual: it takes instances only when targeted,
+#      and has no /dev/kvm), the container running again; restore brings
+#      both back;
 #   4. fjmove2 powers off: n1 lists it OFFLINE, its instances stay listed
-#      on it (status ERROR); cluster.healing_threshold set: they still stay,
-#      because healing only moves instances on shared (remote) storage and
-#      these are on a local dir pool.
+#      on it (status ERROR); cluster.healing_threshold set: the member is
+#      marked evacuated and they still stay, because healing only moves
+#      instances on shared (remote) storage and these are on a local pool.
 # The host kernel has no device-mapper, so every pool is a dir pool.
 #
 #   198.18.104.0/24 (exists only inside our namespaces)
@@ -247,10 +250,31 @@ timed T_CT_START incn start c1 || fail "c1 does not start on fjmove2"
 OSREL=$(incn exec c1 -- cat /etc/os-release) || fail "incus exec c1 on fjmove2 failed"
 grep -q 'VERSION_CODENAME=trixie' <<<"$OSREL" || fail "c1 is not the trixie image: $OSREL"
 expect_where c1 fjmove2 RUNNING
-log "stopped moves to fjmove2: c1 $T_CT_MOVE s, v1 $T_VM_MOVE s; c1 started there in $T_CT_START s"
+# A running container does not move: live container migration needs CRIU,
+# which the nodes do not carry.
+if REFUSAL=$(incn move c1 --target fjmove1 2>&1); then
+        fail "the running container c1 moved: $REFUSAL"
+fi
+grep -q 'CRIU' <<<"$REFUSAL" || fail "a running container's move failed for another reason than CRIU: $REFUSAL"
+expect_where c1 fjmove2 RUNNING
+log "stopped moves to fjmove2: c1 $T_CT_MOVE s, v1 $T_VM_MOVE s; c1 started there in $T_CT_START s;" \
+    "moving it running is refused: $(tail -n 1 <<<"$REFUSAL")"
 
 # --- 3. evacuate fjmove2, then restore it ------------------------------------------------
-timed T_EVACUATE incn cluster evacuate fjmove2 --force || fail "incus cluster evacuate fjmove2 failed"
+# cluster.evacuate = auto (the default) on a local pool only stops the
+# instances where they are (the root disk on a local pool does not count as
+# migratable); restore starts the running ones again.
+timed T_EVACUATE_AUTO incn cluster evacuate fjmove2 --force || fail "incus cluster evacuate fjmove2 (auto) failed"
+[ "$(member_status n1 fjmove2)" = Evacuated ] || fail "fjmove2 is $(member_status n1 fjmove2) after evacuate"
+expect_where c1 fjmove2 STOPPED
+expect_where v1 fjmove2 STOPPED
+timed T_RESTORE_AUTO incn cluster restore fjmove2 --force || fail "incus cluster restore fjmove2 (auto) failed"
+expect_where c1 fjmove2 RUNNING
+expect_where v1 fjmove2 STOPPED
+log "evacuate (auto) of fjmove2: $T_EVACUATE_AUTO s, c1 and v1 stopped in place; restore $T_RESTORE_AUTO s, c1 running again"
+# --action migrate moves them (copies their volumes) to the other installed node.
+timed T_EVACUATE incn cluster evacuate fjmove2 --force --action migrate ||
+        fail "incus cluster evacuate fjmove2 --action migrate failed"
 [ "$(member_status n1 fjmove2)" = Evacuated ] || fail "fjmove2 is $(member_status n1 fjmove2) after evacuate"
 expect_where c1 fjmove1 RUNNING
 expect_where v1 fjmove1 STOPPED
@@ -260,7 +284,8 @@ timed T_RESTORE incn cluster restore fjmove2 --force || fail "incus cluster rest
 expect_where c1 fjmove2 RUNNING
 expect_where v1 fjmove2 STOPPED
 incn exec c1 -- true || fail "c1 does not answer exec on fjmove2 after the restore"
-log "evacuated fjmove2 in $T_EVACUATE s (c1 running on fjmove1, v1 there stopped), restored in $T_RESTORE s"
+log "evacuated fjmove2 with --action migrate in $T_EVACUATE s (c1 running on fjmove1, v1 there stopped)," \
+    "restored in $T_RESTORE s (both back)"
 
 # --- 4. fjmove2 powers off ------------------------------------------------------------------
 incn config set user.forja-e2e-off-fjmove2 true || fail "cannot set user.forja-e2e-off-fjmove2"
@@ -292,8 +317,9 @@ sleep 60
 incn list -f csv -c nLs >&2 || true
 expect_where c1 fjmove2 ERROR
 expect_where v1 fjmove2 ERROR
-log "cluster.healing_threshold 10, 60 s later: c1 and v1 still on fjmove2 (local pool: not healed);" \
-    "fjmove2 is $(member_status n1 fjmove2)"
+# Healing marked the member evacuated (it must be restored by hand once back).
+[ "$(member_status n1 fjmove2)" = Evacuated ] || fail "fjmove2 is $(member_status n1 fjmove2) after healing, not Evacuated"
+log "cluster.healing_threshold 10, 60 s later: fjmove2 Evacuated, c1 and v1 still on it (local pool: not healed)"
 
 incn config set user.forja-e2e-off-fjmove1 true || fail "cannot set user.forja-e2e-off-fjmove1"
 if wait "${HPID[fjmove1]}"; then rc=0; else rc=$?; fi
@@ -302,6 +328,7 @@ unset "HPID[fjmove1]"
 ! grep -qaF "$password" "$E2E_DIR"/move-*.serial.log || fail "the root password appeared on a serial console"
 
 log "e2e node-move: installs $T_INSTALL s; boots to joined $T_BOOT1 + $T_BOOT2 s; create ct $T_CT_INIT s, vm $T_VM_INIT s;" \
-    "stopped moves ct $T_CT_MOVE s, vm $T_VM_MOVE s; evacuate $T_EVACUATE s, restore $T_RESTORE s;" \
+    "stopped moves ct $T_CT_MOVE s, vm $T_VM_MOVE s; evacuate auto $T_EVACUATE_AUTO s, restore $T_RESTORE_AUTO s;" \
+    "evacuate migrate $T_EVACUATE s, restore $T_RESTORE s;" \
     "offline after power-off $T_OFFLINE s"
 echo "e2e node-move: all checks passed"
