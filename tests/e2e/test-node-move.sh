@@ -12,8 +12,8 @@
 #   2. both move, stopped, to fjmove2 (`incus move --target`); the container
 #      starts there and answers exec; moving it running is refused (CRIU);
 #   3. fjmove2 is evacuated: with cluster.evacuate = auto (the default) the
-#      instances on its local pool are only stopped, and restore starts the
-#      container again; with --action migrate both land on fjmove1 (n1 has
+#      instances are only stopped (a NIC bridged onto vmbr0 does not count as
+#      migratable), and restore starts the container again; with --action migrate both land on fjmove1 (n1 has
 #      scheduler.instance = manual: it takes instances only when targeted,
 #      and has no /dev/kvm), the container running again; restore brings
 #      both back;
@@ -261,9 +261,10 @@ log "stopped moves to fjmove2: c1 $T_CT_MOVE s, v1 $T_VM_MOVE s; c1 started ther
     "moving it running is refused: $(tail -n 1 <<<"$REFUSAL")"
 
 # --- 3. evacuate fjmove2, then restore it ------------------------------------------------
-# cluster.evacuate = auto (the default) on a local pool only stops the
-# instances where they are (the root disk on a local pool does not count as
-# migratable); restore starts the running ones again.
+# cluster.evacuate = auto (the default) only stops these instances where they
+# are: their NIC is bridged onto the host bridge vmbr0 (forja's default
+# profile), which auto does not count as migratable; restore starts the
+# running ones again.
 timed T_EVACUATE_AUTO incn cluster evacuate fjmove2 --force || fail "incus cluster evacuate fjmove2 (auto) failed"
 [ "$(member_status n1 fjmove2)" = Evacuated ] || fail "fjmove2 is $(member_status n1 fjmove2) after evacuate"
 expect_where c1 fjmove2 STOPPED
