@@ -114,7 +114,7 @@ JSON
 chmod 600 "$TMPD/n1.json"
 start_daemon n1
 wait_daemon n1
-expect_exit 0 fj n1 join --settings "$TMPD/n1.json" --socket "$TMPD/n1/unix.socket"
+expect_exit 0 fj n1 join --settings "$TMPD/n1.json" --socket "$TMPD/n1/unix.socket" --ready-file "$TMPD/n1.ready"
 # n1 takes no instance unless targeted: it has no /dev/kvm, and evacuations
 # should land on the other installed node.
 incn cluster set n1 scheduler.instance manual || fail "cannot set scheduler.instance on n1"
