@@ -843,7 +843,7 @@ static void parse_cluster_network(AnswerParser *p, const TomlValue *t, const cha
 
 static void parse_cluster(AnswerParser *p, const TomlValue *t) {
         static const char *const known[] = {
-                "mode", "token", "server-name", "address", "verify", "storage", "network", NULL
+                "mode", "token", "server-name", "address", "verify", "check-guests", "storage", "network", NULL
         };
         static const char *const modes[] = { "standalone", "bootstrap", "join", NULL };
         Answer *a = p->a;
@@ -871,6 +871,8 @@ static void parse_cluster(AnswerParser *p, const TomlValue *t) {
                                 answer_error(p, v->pos, path, "'%s' %s", a->cluster.address, why);
                 } else if (streq(k, "verify"))
                         get_bool(p, v, path, &a->cluster.verify);
+                else if (streq(k, "check-guests"))
+                        get_bool(p, v, path, &a->cluster.check_guests);
                 else if (streq(k, "storage"))
                         parse_cluster_storage(p, v, path);
                 else if (streq(k, "network"))

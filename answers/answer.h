@@ -175,6 +175,7 @@ typedef struct Answer {
                 char *server_name;
                 char *address;          /* HOST or HOST:PORT; NULL: management address, port 8443 */
                 bool verify;
+                bool check_guests;      /* forja join runs the guest check; its verdict goes into the report */
                 struct {                /* [cluster.storage]: the Incus storage pool */
                         char *pool, *driver, *source;
                         AnswerKvs config;

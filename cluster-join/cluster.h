@@ -49,6 +49,8 @@ typedef struct ClusterSettings {
         char *token_file;          /* NULL: CLUSTER_TOKEN_PATH */
         bool verify;               /* check the token's cluster before wiping (installer) */
         char *webhook_file;        /* where forja join's report goes (ClusterWebhook), or NULL: no report */
+        bool check_guests;         /* after setting up: run the guest check (guest-check.h), its verdict on the
+                                    * console and in the webhook report; false: not run (it takes minutes) */
 
         /* Storage pool (created on standalone/bootstrap; its member-specific
          * keys are sent as member_config on join). NULL driver: no pool. */

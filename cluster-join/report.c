@@ -6,6 +6,44 @@
 #include "report.h"
 #include "webhook-report.h"
 
+/* Seconds with one decimal, as the rest of the report writes them; null
+ * for "did not happen" (a negative time). */
+static json_object *seconds_value(double s) {
+        char text[32];
+        if (s < 0)
+                return NULL;
+        snprintf(text, sizeof text, "%.1f", s);
+        return json_object_new_double_s(strtod(text, NULL), text);
+}
+
+/* The guest check's verdict as a fleet reads it: pass only when every step
+ * passed; each step with its result and reason; the guests' start times. */
+static json_object *guests_object(const GuestCheckReport *g, const char *error) {
+        json_object *o = json_object_new_object();
+        if (!o)
+                return NULL;
+        json_add_string(o, "verdict", g && !error && guest_check_report_ok(g) ? "pass" : "fail");
+        if (g) {
+                json_add(o, "container-start-s", seconds_value(g->container_start_s));
+                json_add(o, "vm-start-s", seconds_value(g->vm_start_s));
+                json_object *checks = json_object_new_array();
+                for (size_t i = 0; checks && i < g->n_results; i++) {
+                        const GuestCheckResult *c = &g->results[i];
+                        json_object *e = json_object_new_object();
+                        json_add_string(e, "id", c->id);
+                        json_add_string(e, "title", c->title);
+                        json_add_string(e, "status", guest_check_status_to_string(c->status));
+                        json_add_string(e, "message", c->message);
+                        json_add(e, "seconds", seconds_value(c->seconds));
+                        json_object_array_add(checks, e);
+                }
+                json_add(o, "checks", checks);
+        }
+        if (error)
+                json_add_string(o, "error", error);
+        return o;
+}
+
 json_object *cluster_report_body(const ClusterReport *r) {
         json_object *body = json_object_new_object();
         json_object *f = webhook_forja_object(r->error ? CLUSTER_EVENT_JOIN_FAILED : CLUSTER_EVENT_JOINED);
@@ -33,6 +71,8 @@ json_object *cluster_report_body(const ClusterReport *r) {
         }
         if (!r->error && r->ready_s)
                 json_add(f, "ready-s", json_object_new_double_s(strtod(r->ready_s, NULL), r->ready_s));
+        if (!r->error && (r->guests || r->guests_error))
+                json_add(f, "guests", guests_object(r->guests, r->guests_error));
         if (r->error)
                 json_add_string(f, "error", r->error);
         json_add(body, "forja", f);

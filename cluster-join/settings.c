@@ -142,7 +142,7 @@ static int check_keys(json_object *o, const char *prefix, const char *const *all
 
 static int parse_settings(json_object *o, const char *path, ClusterSettings *s, char **ret_error) {
         static const char *const top[] = { "mode", "server_name", "address", "verify", "token", "token_file",
-                                           "webhook_file", "storage", "network", NULL };
+                                           "webhook_file", "check_guests", "storage", "network", NULL };
         static const char *const storage_keys[] = { "pool", "driver", "source", "config", NULL };
         static const char *const network_keys[] = { "mode", "name", "profile", "device", "config", NULL };
         _cleanup_free_ char *mode = NULL, *netmode = NULL;
@@ -172,6 +172,14 @@ static int parse_settings(json_object *o, const char *path, ClusterSettings *s, 
                         return -EINVAL;
                 }
                 s->verify = json_object_get_boolean(v);
+        }
+        v = json_get(o, "check_guests");
+        if (v) {
+                if (!json_object_is_type(v, json_type_boolean)) {
+                        error_setf(ret_error, "%s: key 'check_guests' must be true or false.", path);
+                        return -EINVAL;
+                }
+                s->check_guests = json_object_get_boolean(v);
         }
 
         json_object *st = json_get(o, "storage");
@@ -371,7 +379,8 @@ int cluster_settings_write(const ClusterSettings *s, const char *path) {
             add_opt_string(o, "server_name", s->server_name) < 0 || add_opt_string(o, "address", s->address) < 0 ||
             json_add_bool(o, "verify", s->verify) < 0 || add_opt_string(o, "token", s->token) < 0 ||
             add_opt_string(o, "token_file", s->token_file) < 0 ||
-            add_opt_string(o, "webhook_file", s->webhook_file) < 0)
+            add_opt_string(o, "webhook_file", s->webhook_file) < 0 ||
+            (s->check_guests && json_add_bool(o, "check_guests", true) < 0))
                 return -ENOMEM;
         if (s->storage_driver || s->storage_pool || s->storage_source || s->storage_config) {
                 json_object *st = json_object_new_object();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `forja join`: the first-boot front end of cluster-join. */
 
+#include <cpuid.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "cluster-internal.h"
 #include "cluster-verbs.h"
 #include "fileio.h"
+#include "guest-check.h"
 #include "guest-images.h"
 #include "join.h"
 #include "json-out.h"
@@ -241,7 +243,7 @@ static int load_webhook(const ClusterSettings *s, ClusterWebhook *ret) {
  * logged and changes nothing else; the webhook file goes once cluster-joined
  * was delivered, so a later run (a reboot) does not report again. */
 static void report_result(const ClusterSettings *s, const ClusterWebhook *w, const ClusterJoinResult *res,
-                          const char *error) {
+                          const char *error, const GuestCheckReport *guests, const char *guests_error) {
         _cleanup_free_ char *name = NULL, *host = NULL, *err = NULL, *ready = error ? NULL : ready_read();
         _cleanup_json_ json_object *status = NULL, *body = NULL;
         _cleanup_(hardware_freep) Hardware *hw = NULL;
@@ -270,6 +272,8 @@ static void report_result(const ClusterSettings *s, const ClusterWebhook *w, con
                 .status = status,
                 .error = error,
                 .ready_s = ready,
+                .guests = guests,
+                .guests_error = guests_error,
                 .fqdn = w->fqdn ?: host,
                 .hw = hw,
         };
@@ -286,6 +290,63 @@ static void report_result(const ClusterSettings *s, const ClusterWebhook *w, con
         log_info("Webhook: %s report delivered to %s.", event, w->url);
         if (!error && unlink(s->webhook_file) < 0 && errno != ENOENT)
                 log_warning_errno(errno, "Webhook: could not delete %s: %m", s->webhook_file);
+}
+
+/* True on a node that QEMU emulates without KVM: CPUID's hypervisor
+ * signature is "TCGTCGTCGTCG" (what systemd-detect-virt calls "qemu"). A VM
+ * with Incus's UEFI firmware on such a node's emulated AMD-V makes the outer
+ * QEMU abort (docs/nested-vms.md). */
+static bool node_is_emulated(void) {
+        unsigned a, b, c, d;
+        char sig[13];
+        if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 31)))
+                return false;
+        __cpuid(0x40000000, a, b, c, d);
+        memcpy(sig, &b, 4);
+        memcpy(sig + 4, &c, 4);
+        memcpy(sig + 8, &d, 4);
+        sig[12] = 0;
+        return streq(sig, "TCGTCGTCGTCG");
+}
+
+/* Runs the guest check (forja check --guests with its defaults) and says
+ * its verdict on stdout, which forja-join.service sends to the console:
+ *   FORJA-GUESTS verdict=pass|fail container_start_s=S|- vm_start_s=S|-
+ * and a line per step that did not pass. */
+static bool run_guest_check(GuestCheckReport *ret, char **ret_error) {
+        /* On an emulated node the test VM runs emulated too, as the quick
+         * start's report does it: it starts with the node's firmware and
+         * devices, and is far too slow to answer (a fail with its reason). */
+        static char *const tcg_vm_config[] = { (char *) "raw.qemu.conf=[machine]\naccel = \"tcg\"",
+                                               (char *) "raw.qemu=-cpu max", NULL };
+        GuestCheckOptions o = { .socket = arg_socket, .progress = log_progress };
+        if (node_is_emulated()) {
+                o.vm_config = (char **) tcg_vm_config;
+                o.vm_timeout_sec = 120;
+                log_info("This node runs in QEMU without KVM: the test VM runs emulated (TCG) and gets 120 s.");
+        }
+        log_info("Checking that guests run here (cluster.check-guests): a throw-away container and VM.");
+        int r = guest_check_run(&o, ret, ret_error);
+        if (r < 0) {
+                if (!*ret_error)
+                        *ret_error = strdup(strerror(-r));
+                printf("FORJA-GUESTS verdict=fail error=%s\n", strempty(*ret_error));
+                fflush(stdout);
+                return false;
+        }
+        char ct[32] = "-", vm[32] = "-";
+        if (ret->container_start_s >= 0)
+                snprintf(ct, sizeof ct, "%.1f", ret->container_start_s);
+        if (ret->vm_start_s >= 0)
+                snprintf(vm, sizeof vm, "%.1f", ret->vm_start_s);
+        printf("FORJA-GUESTS verdict=%s container_start_s=%s vm_start_s=%s\n",
+               guest_check_report_ok(ret) ? "pass" : "fail", ct, vm);
+        for (size_t i = 0; i < ret->n_results; i++)
+                if (ret->results[i].status != GUEST_CHECK_PASS)
+                        printf("FORJA-GUESTS %s %s: %s\n", ret->results[i].id,
+                               guest_check_status_to_string(ret->results[i].status), strempty(ret->results[i].message));
+        fflush(stdout);
+        return true;
 }
 
 static int verb_join_run(int argc, char *argv[]) {
@@ -344,7 +405,7 @@ static int verb_join_run(int argc, char *argv[]) {
         if (r < 0) {
                 log_error("join: %s", err ?: strerror(-r));
                 if (report)
-                        report_result(&s, &webhook, &res, err ?: strerror(-r));
+                        report_result(&s, &webhook, &res, err ?: strerror(-r), NULL, NULL);
                 return cluster_exit_code(r);
         }
         if (s.mode == CLUSTER_MODE_JOIN) {
@@ -365,8 +426,16 @@ static int verb_join_run(int argc, char *argv[]) {
         fflush(stdout);
         ready_record(res.server_name);
         fflush(stdout);
+        /* The guest check the answer asked for (cluster.check-guests): once
+         * per setup, or again while a report is still to be delivered. Its
+         * verdict does not change forja join's exit status. */
+        _cleanup_(guest_check_report_done) GuestCheckReport guests = {};
+        _cleanup_free_ char *guests_error = NULL;
+        bool ran = false;
+        if (s.check_guests && (!res.already_done || report))
+                ran = run_guest_check(&guests, &guests_error);
         if (report)
-                report_result(&s, &webhook, &res, NULL);
+                report_result(&s, &webhook, &res, NULL, ran ? &guests : NULL, guests_error);
         return EXIT_OK;
 }
 

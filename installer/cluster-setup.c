@@ -46,6 +46,8 @@ void cluster_hook_install(ClusterHook *h, InstallContext *c) {
         h->settings.verify = json_get(cl, "verify") ? json_get_bool(cl, "verify") : true;
         if (c->answer && c->answer->cluster.token)
                 h->settings.token = strdup(c->answer->cluster.token);
+        /* From the answer as the token is: the plan JSON does not carry it. */
+        h->settings.check_guests = c->answer && c->answer->cluster.check_guests;
         json_object *st = json_get(cl, "storage");
         h->settings.storage_pool = dup_or_null(json_get_string(st, "pool"));
         h->settings.storage_driver = dup_or_null(json_get_string(st, "driver"));

@@ -334,6 +334,7 @@ static void test_schema(void) {
         expect_error("[cluster]\nmode = \"bootstrap\"\naddress = \"10.0.0.1:80:90\"\n", "cluster.address", "brackets");
         expect_error("[cluster]\nmode = \"bootstrap\"\nnetwork.mode = \"mesh\"\n", "cluster.network.mode", "allowed: none, bridge, managed");
         expect_error("[cluster]\nmode = \"bootstrap\"\nstorage.size = \"1G\"\n", "cluster.storage.size", "unknown key");
+        expect_error("[cluster]\nmode = \"bootstrap\"\ncheck-guests = \"yes\"\n", "cluster.check-guests", "expected a bool, got a string");
         {
                 _cleanup_(answer_diags_done) AnswerDiags d2 = {};
                 _cleanup_answer_ Answer *a2 = NULL;
@@ -342,6 +343,13 @@ static void test_schema(void) {
                                        "network = { mode = \"bridge\", name = \"vmbr0\" }\n", &d2, &a2), 0);
                 CHECK(a2 && a2->cluster.storage.config.n == 1 && streq(a2->cluster.storage.config.items[0].value, "pve"));
                 CHECK(a2 && streq_ptr(a2->cluster.network.name, "vmbr0") && streq_ptr(a2->cluster.address, "[2001:db8::7]:8443"));
+                CHECK(a2 && !a2->cluster.check_guests);   /* off by default: the check takes minutes */
+        }
+        {
+                _cleanup_(answer_diags_done) AnswerDiags d2 = {};
+                _cleanup_answer_ Answer *a2 = NULL;
+                CHECK_INTEQ(parse_with("[cluster]\nmode = \"bootstrap\"\ncheck-guests = true\n", &d2, &a2), 0);
+                CHECK(a2 && a2->cluster.check_guests);
         }
         expect_error("[first-boot]\nsource = \"from-url\"\n", "first-boot.url", "none specified");
         expect_error("[first-boot]\nordering = \"fully-up\"\n", "first-boot.source", "is required");

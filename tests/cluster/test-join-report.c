@@ -2,7 +2,8 @@
 /* Unit tests for forja join's webhook report: the body (cluster-join/report.c)
  * for a join, a bootstrap and a failure, built from hand-made Incus status
  * JSON and a directory standing in for the node's root; the webhook file
- * (round trip, mode 0600, errors); the settings' webhook_file key; and the
+ * (round trip, mode 0600, errors); the settings' webhook_file and
+ * check_guests keys; the guest check's verdict in the body; and the
  * shared delivery's masking of secrets (common/webhook-report.c), also of
  * secrets with characters JSON escapes. No network, no root. */
 
@@ -104,6 +105,75 @@ static void test_join_body(void) {
         json_object_put(status);
 }
 
+/* The guest check's verdict in the cluster-joined body (settings'
+ * check_guests): pass only when every step passed, each step with its
+ * result and reason, the start times (null: did not start); a check that
+ * could not run is a fail with its reason; a failed join carries none. */
+static void test_guests_body(void) {
+        json_object *status = parse("{\"server_name\":\"n2\",\"clustered\":true,\"members\":["
+                                    "{\"server_name\":\"n2\",\"status\":\"Online\"}]}");
+        GuestCheckResult steps[] = {
+                { .id = "incus", .title = "Incus API on this node", .status = GUEST_CHECK_PASS,
+                  .message = (char *) "Incus 6.0.4 on n2 (cluster member)", .seconds = 0.04 },
+                { .id = "ct-start", .title = "Container starts and runs exec", .status = GUEST_CHECK_PASS,
+                  .message = (char *) "started, exec answered", .seconds = 4.44 },
+                { .id = "vm-start", .title = "VM starts and its agent answers exec", .status = GUEST_CHECK_FAIL,
+                  .message = (char *) "the agent did not answer within 600 s", .seconds = 600.02 },
+                { .id = "vm-snapshot", .title = "VM snapshot and restore", .status = GUEST_CHECK_NOT_RUN,
+                  .message = (char *) "the VM did not start", .seconds = 0 },
+        };
+        GuestCheckReport g = { .results = steps, .n_results = ELEMENTSOF(steps), .server_name = (char *) "n2",
+                               .container_start_s = 4.44, .vm_start_s = -1 };
+        ClusterReport r = { .mode = CLUSTER_MODE_JOIN, .server_name = "n2", .status = status, .root = tmpdir,
+                            .ready_s = "23.4", .guests = &g };
+        json_object *b = cluster_report_body(&r);
+        json_object *f = json_get(b, "forja");
+        CHECK_STREQ(json_get_string(f, "event"), "cluster-joined");
+        CHECK_STREQ(plain(json_get(f, "guests")),
+                    "{\"verdict\":\"fail\",\"container-start-s\":4.4,\"vm-start-s\":null,\"checks\":["
+                    "{\"id\":\"incus\",\"title\":\"Incus API on this node\",\"status\":\"pass\","
+                    "\"message\":\"Incus 6.0.4 on n2 (cluster member)\",\"seconds\":0.0},"
+                    "{\"id\":\"ct-start\",\"title\":\"Container starts and runs exec\",\"status\":\"pass\","
+                    "\"message\":\"started, exec answered\",\"seconds\":4.4},"
+                    "{\"id\":\"vm-start\",\"title\":\"VM starts and its agent answers exec\",\"status\":\"fail\","
+                    "\"message\":\"the agent did not answer within 600 s\",\"seconds\":600.0},"
+                    "{\"id\":\"vm-snapshot\",\"title\":\"VM snapshot and restore\",\"status\":\"not-run\","
+                    "\"message\":\"the VM did not start\",\"seconds\":0.0}]}");
+        json_object_put(b);
+
+        /* Every step passed: the verdict is pass, both start times given. */
+        steps[2].status = steps[3].status = GUEST_CHECK_PASS;
+        g.vm_start_s = 71.25;
+        b = cluster_report_body(&r);
+        f = json_get(json_get(b, "forja"), "guests");
+        CHECK_STREQ(json_get_string(f, "verdict"), "pass");
+        CHECK_STREQ(plain(json_get(f, "vm-start-s")), "71.2");
+        CHECK(json_get(f, "error") == NULL);
+        json_object_put(b);
+
+        /* The check could not run at all: fail, with the reason, no steps. */
+        r.guests = NULL;
+        r.guests_error = "cannot reach Incus at /var/lib/incus/unix.socket";
+        b = cluster_report_body(&r);
+        CHECK_STREQ(plain(json_get(json_get(b, "forja"), "guests")),
+                    "{\"verdict\":\"fail\",\"error\":\"cannot reach Incus at /var/lib/incus/unix.socket\"}");
+        json_object_put(b);
+
+        /* A failed join reports no guests; neither does a run without the check. */
+        r.guests = &g;
+        r.guests_error = NULL;
+        r.error = "joining: Incus refused";
+        b = cluster_report_body(&r);
+        CHECK(json_get(json_get(b, "forja"), "guests") == NULL);
+        json_object_put(b);
+        r.error = NULL;
+        r.guests = NULL;
+        b = cluster_report_body(&r);
+        CHECK(json_get(json_get(b, "forja"), "guests") == NULL);
+        json_object_put(b);
+        json_object_put(status);
+}
+
 static void test_redaction(void) {
         /* A secret JSON writes as "a\/b\"c\\d": masking the serialised text
          * would miss it; the body's strings are masked before escaping. */
@@ -169,8 +239,24 @@ static void test_settings_webhook_file(void) {
         CHECK_INTEQ(cluster_settings_write(&s, path), 0);
         CHECK_INTEQ(cluster_settings_load(path, &s2, &err), 0);
         CHECK_STREQ(s2.webhook_file, "/etc/forja/cluster-webhook.json");
+        CHECK(!s2.check_guests);   /* off unless asked for: the check takes minutes */
         cluster_settings_done(&s);
         cluster_settings_done(&s2);
+
+        /* check_guests: read, written back, and only a boolean. */
+        write_text("cluster.json", "{\"mode\":\"standalone\",\"check_guests\":true}");
+        CHECK_INTEQ(cluster_settings_load(path, &s, &err), 0);
+        CHECK(s.check_guests);
+        CHECK_INTEQ(cluster_settings_write(&s, path), 0);
+        CHECK_INTEQ(cluster_settings_load(path, &s2, &err), 0);
+        CHECK(s2.check_guests);
+        cluster_settings_done(&s);
+        cluster_settings_done(&s2);
+        write_text("cluster.json", "{\"mode\":\"standalone\",\"check_guests\":\"yes\"}");
+        free(err);
+        err = NULL;
+        CHECK_INTEQ(cluster_settings_load(path, &s, &err), -EINVAL);
+        CHECK(err && strstr(err, "cluster.json: key 'check_guests' must be true or false."));
         free(err);
 }
 
@@ -183,6 +269,7 @@ int main(void) {
         write_text("etc/machine-id", "0123456789abcdef0123456789abcdef\n");
 
         test_join_body();
+        test_guests_body();
         test_redaction();
         test_webhook_file();
         test_settings_webhook_file();

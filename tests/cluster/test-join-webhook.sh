@@ -6,7 +6,8 @@
 # test server (tests/lib/http-test-server.py) inside another, its certificate
 # pinned by fingerprint, capturing every body.
 #
-#   n1   198.18.102.11  bootstrap: reports cluster-joined (n1 Online)
+#   n1   198.18.102.11  bootstrap: reports cluster-joined (n1 Online); at the
+#                       end a rerun with check_guests reports the guests' verdict
 #   n2   198.18.102.12  first two failed joins (a token for another name, a
 #                       wrong certificate): cluster-join-failed with the
 #                       precise error; then the join, whose report gets a 500
@@ -65,7 +66,7 @@ start_daemon n2
 # with the file "ok" below it (the fault paths of the test server included).
 http_make_cert
 mkdir -p "$TMPD/www"
-for f in n1 n1-again n2-other n2-fp n2-join; do echo ok >"$TMPD/www/$f"; done
+for f in n1 n1-again n2-other n2-fp n2-join n1-guests; do echo ok >"$TMPD/www/$f"; done
 HTTP_SERVER_WRAP=(ip netns exec "$P-hook")
 http_server_start hook "$TMPD/www" --tls "$TMPD/cert.pem" "$TMPD/key.pem" --bind "${IP[hook]}"
 HOOK=https://${IP[hook]}:$HTTP_PORT
@@ -250,6 +251,32 @@ done
 [ ! -e "$TMPD/n2-webhook.json" ] || fail "n2's webhook file was not deleted after its report was delivered"
 [ ! -e "$TMPD/n2.token" ] || fail "n2's token was not deleted after the join"
 
+# --- the guests' verdict in the report (check_guests) -----------------------------------------
+# n1 again, its settings with check_guests and a webhook file to report to:
+# the rerun runs the guest check (here no built-in image is imported, so its
+# guests cannot be made: a fail, each step with its reason), prints the
+# verdict and puts it into the report.
+python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+s["check_guests"] = True
+json.dump(s, open(sys.argv[1], "w"))' "$TMPD/n1.json"
+webhook n1 n1-guests
+n=$(( $(nreqs) + 1 ))
+join n1 0
+expect_match "Nothing to do: 'n1' is already an Online cluster member"
+expect_match "FORJA-GUESTS verdict=fail container_start_s=- vm_start_s=-"
+expect_match "Webhook: cluster-joined report delivered to $HOOK/n1-guests\."
+[ "$(nreqs)" = "$n" ] || fail "check_guests: expected one more webhook request, have $(( $(nreqs) - n + 1 ))"
+check_body "$n" 'r["path"] == "/n1-guests"' 'b["forja"]["event"] == "cluster-joined"' \
+        'b["forja"]["guests"]["verdict"] == "fail"' \
+        'b["forja"]["guests"]["container-start-s"] is None and b["forja"]["guests"]["vm-start-s"] is None' \
+        'b["forja"]["guests"]["checks"][0]["id"] == "incus" and b["forja"]["guests"]["checks"][0]["status"] == "pass"' \
+        'any(c["status"] == "fail" for c in b["forja"]["guests"]["checks"])' \
+        'all(c["message"] for c in b["forja"]["guests"]["checks"] if c["status"] != "pass")' \
+        'all(c["id"] not in ("ct-start", "vm-start") or "no image alias" in c["message"] for c in b["forja"]["guests"]["checks"] if c["status"] == "fail")' \
+        '"error" not in b["forja"]["guests"]'
+[ -z "$(inc n1 list -c n -f csv)" ] || fail "the guest check left instances: $(inc n1 list -c n -f csv)"
+
 # --- no secret in any body or log ----------------------------------------------------------
 for s in "$TOKEN_N2" "$SECRET_N2" "$TOKEN_N9" "$SECRET_N9" "$AUTH"; do
         python3 - "$REQS" "$s" <<'PY' || fail "a secret is in a webhook body"
@@ -262,7 +289,7 @@ PY
         ! grep -qF -- "$s" "$TMPD/forja.log" || fail "a secret is in forja's log"
 done
 grep -q "Joining the cluster through" "$TMPD/forja.log" || fail "forja's log is empty"
-[ "$(nreqs)" = 6 ] || fail "expected 6 webhook requests in all, got $(nreqs)"
+[ "$(nreqs)" = 7 ] || fail "expected 7 webhook requests in all, got $(nreqs)"
 
 echo "--- the last captured body (n2's cluster-joined) ---" >&2
 tail -n 1 "$REQS" | python3 -c 'import json,sys; print(json.dumps(json.loads(json.load(sys.stdin)["body"]), indent=1))' >&2

@@ -106,6 +106,19 @@ int main(void) {
         CHECK(c.hooks.event == NULL && c.hooks.before_write == NULL);
         install_front_hooks_done(&h);
 
+        /* The answer's cluster.check-guests reaches the settings forja join reads
+         * (from the answer, as the token does: the plan does not carry it). */
+        CHECK(!plain.cluster.check_guests);
+        Answer checked = { .cluster = { .check_guests = true } };
+        c = (InstallContext) { .plan = standalone, .answer = &checked };
+        install_front_hooks_install(&h, &c);
+        CHECK(c.cluster != NULL && c.cluster->check_guests);
+        install_front_hooks_done(&h);
+        c = (InstallContext) { .plan = standalone, .answer = &plain };
+        install_front_hooks_install(&h, &c);
+        CHECK(c.cluster != NULL && !c.cluster->check_guests);
+        install_front_hooks_done(&h);
+
         /* With a webhook: its hooks are installed and a report is really sent (here: not delivered). */
         char url[64];
         closed_port_url(url, sizeof url);
