@@ -9,6 +9,27 @@ static json_object *string_or_empty(const char *s) {
         return json_object_new_string(s ?: "");
 }
 
+/* The installer release, as Proxmox's "iso" object names it. */
+static json_object *iso_json(void) {
+        json_object *iso = json_object_new_object();
+        json_add_string(iso, "release", FORJA_VERSION);
+        json_add_string(iso, "isorelease", "1");
+        return iso;
+}
+
+/* The DMI system identity, in Proxmox's "dmi" shape. */
+static json_object *dmi_json(const Hardware *hw) {
+        json_object *dmi = json_object_new_object(), *system = json_object_new_object();
+        json_add(system, "name", string_or_empty(hw->dmi.system_product));
+        json_add(system, "serial", string_or_empty(hw->dmi.system_serial));
+        json_add(system, "uuid", string_or_empty(hw->dmi.system_uuid));
+        json_add(system, "sku", string_or_empty(NULL));
+        json_add(dmi, "system", system);
+        json_add(dmi, "baseboard", json_object_new_object());
+        json_add(dmi, "chassis", json_object_new_object());
+        return dmi;
+}
+
 json_object *machine_identity_json(const Hardware *hw) {
         json_object *root = json_object_new_object();
         json_object *schema = json_object_new_object();
@@ -22,20 +43,8 @@ json_object *machine_identity_json(const Hardware *hw) {
         json_add_bool(product, "enable_btrfs", true);
         json_add(root, "product", product);
 
-        json_object *iso = json_object_new_object();
-        json_add_string(iso, "release", FORJA_VERSION);
-        json_add_string(iso, "isorelease", "1");
-        json_add(root, "iso", iso);
-
-        json_object *dmi = json_object_new_object(), *system = json_object_new_object();
-        json_add(system, "name", string_or_empty(hw->dmi.system_product));
-        json_add(system, "serial", string_or_empty(hw->dmi.system_serial));
-        json_add(system, "uuid", string_or_empty(hw->dmi.system_uuid));
-        json_add(system, "sku", string_or_empty(NULL));
-        json_add(dmi, "system", system);
-        json_add(dmi, "baseboard", json_object_new_object());
-        json_add(dmi, "chassis", json_object_new_object());
-        json_add(root, "dmi", dmi);
+        json_add(root, "iso", iso_json());
+        json_add(root, "dmi", dmi_json(hw));
 
         json_object *nics = json_object_new_array();
         for (size_t i = 0; i < hw->n_nics; i++) {
@@ -58,17 +67,8 @@ void webhook_add_identity(json_object *body, const char *fqdn, const Hardware *h
         json_add_string(product, "short", "pve");
         json_add_string(product, "version", FORJA_VERSION);
         json_add(body, "product", product);
-        json_object *iso = json_object_new_object();
-        json_add_string(iso, "release", FORJA_VERSION);
-        json_add_string(iso, "isorelease", "1");
-        json_add(body, "iso", iso);
+        json_add(body, "iso", iso_json());
         json_add_string(body, "fqdn", fqdn);   /* null when unknown */
-        if (hw) {
-                /* The same dmi object the answer server got with the system info. */
-                json_object *info = machine_identity_json(hw);
-                json_object *dmi = json_get(info, "dmi");
-                if (dmi)
-                        json_add(body, "dmi", json_object_get(dmi));
-                json_object_put(info);
-        }
+        if (hw)         /* the same dmi object the answer server got with the system info */
+                json_add(body, "dmi", dmi_json(hw));
 }
