@@ -97,6 +97,28 @@ e2e_check_json() {
         python3 "$E2E_HERE/serial-json.py" "$1" FORJA-CHECK-BEGIN FORJA-CHECK-END
 }
 
+# e2e_ns_begin: the bookkeeping of a test that makes namespaces
+# (NAMESPACES, PIDS and HPID, tests/cluster/cluster-lib.sh's helpers) and
+# e2e_ns_cleanup on every exit. Call it at the top level of the test.
+e2e_ns_begin() {
+        NAMESPACES=()
+        PIDS=()
+        HPID=
+        . "$FORJA_SRCDIR/tests/cluster/cluster-lib.sh"
+        trap e2e_ns_cleanup EXIT
+        trap 'exit 130' INT TERM
+}
+
+# e2e_tls_cert DIR ADDRESS: a throw-away self-signed certificate for an
+# answer server on ADDRESS (DIR/cert.pem, DIR/key.pem); its SHA-256
+# fingerprint in FP.
+e2e_tls_cert() {
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$1/key.pem" \
+                -out "$1/cert.pem" -days 1 -subj "/CN=$2" -addext "subjectAltName=IP:$2" 2>/dev/null ||
+                fail "openssl req failed"
+        FP=$(openssl x509 -in "$1/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+}
+
 # The discovery tests' cleanup on every exit: the harness ($HPID), PIDS and
 # NAMESPACES (tests/cluster/cluster-lib.sh); a process left running fails.
 e2e_ns_cleanup() {

@@ -33,13 +33,7 @@ P=fjo$$
 NET=198.18.103
 SRV=$NET.1
 MAC=52:54:00:f0:4a:03
-NAMESPACES=()
-PIDS=()
-HPID=
-. "$FORJA_SRCDIR/tests/cluster/cluster-lib.sh"
-
-trap e2e_ns_cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_ns_begin
 
 e2e_dhcp_ns "$P" "$NET"
 e2e_answer_server "$P" "$SRV" "$work"

@@ -38,21 +38,12 @@ MAC=52:54:00:f0:4a:02
 TAP=${P}tap
 SERIAL=21-FJ-DISC-0001
 UUID=5c1d7e2a-0b3f-4e8a-9d61-2f4b7c9e1a03
-NAMESPACES=()
-PIDS=()
-HPID=
-. "$FORJA_SRCDIR/tests/cluster/cluster-lib.sh"
-
-trap e2e_ns_cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_ns_begin
 
 e2e_dhcp_ns "$P" "$NET"
 
 # The answer server: https with a certificate of its own, pinned by option 251.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/key.pem" \
-        -out "$work/cert.pem" -days 1 -subj "/CN=$SRV" -addext "subjectAltName=IP:$SRV" 2>/dev/null ||
-        fail "openssl req failed"
-FP=$(openssl x509 -in "$work/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+e2e_tls_cert "$work" "$SRV"
 e2e_answer_server "$P" "$SRV" "$work" --tls "$work/cert.pem" "$work/key.pem"
 URL=https://$SRV:$PORT
 

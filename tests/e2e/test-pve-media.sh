@@ -43,19 +43,10 @@ TAP=${P}tap
 INSTALL_UUID=7f0c2b1e-5d4a-4c3b-9e8f-21a0b0c0d0e1
 HOOK=/api2/json/auto-install/installations/$INSTALL_UUID/post-hook
 mkdir -p "$work/http/api2/json/auto-install/installations/$INSTALL_UUID"
-NAMESPACES=()
-PIDS=()
-HPID=
-. "$FORJA_SRCDIR/tests/cluster/cluster-lib.sh"
-
-trap e2e_ns_cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_ns_begin
 
 e2e_dhcp_ns "$P" "$NET"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/key.pem" \
-        -out "$work/cert.pem" -days 1 -subj "/CN=$SRV" -addext "subjectAltName=IP:$SRV" 2>/dev/null ||
-        fail "openssl req failed"
-FP=$(openssl x509 -in "$work/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+e2e_tls_cert "$work" "$SRV"
 e2e_answer_server "$P" "$SRV" "$work" --tls "$work/cert.pem" "$work/key.pem"
 URL=https://$SRV:$PORT
 TOKEN_ID='forja-e2e@pdm!installer'
