@@ -12,17 +12,13 @@
 #include "macro.h"
 #include "strutil.h"
 
-char *install_cmdline_value(const char *cmdline, const char *key) {
-        char *value = NULL;
-        return kernel_cmdline_get(cmdline, key, &value) > 0 ? value : NULL;
-}
-
 int install_source_resolve(InstallSource *s, const char *image, const char *manifest, const char *fingerprint,
                            const char *cmdline, const char *medium_dir) {
         *s = (InstallSource) {};
         if (!image) {
                 /* A network boot names the image on the kernel command line. */
-                s->image_buf = install_cmdline_value(cmdline, "forja.image");
+                if (kernel_cmdline_get(cmdline, "forja.image", &s->image_buf) < 0)
+                        return -ENOMEM;
                 if (!s->image_buf && asprintf(&s->image_buf, "%s/node/node.tar.zst", medium_dir) < 0) {
                         s->image_buf = NULL;
                         return -ENOMEM;
@@ -31,7 +27,11 @@ int install_source_resolve(InstallSource *s, const char *image, const char *mani
         }
         s->fingerprint_name = "--image-fingerprint";
         if (!fingerprint) {
-                fingerprint = s->fingerprint_buf = install_cmdline_value(cmdline, "forja.image-fingerprint");
+                if (kernel_cmdline_get(cmdline, "forja.image-fingerprint", &s->fingerprint_buf) < 0) {
+                        install_source_done(s);
+                        return -ENOMEM;
+                }
+                fingerprint = s->fingerprint_buf;
                 s->fingerprint_name = "kernel command line: forja.image-fingerprint=";
         }
         if (!manifest) {

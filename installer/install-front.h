@@ -35,9 +35,6 @@ void install_source_done(InstallSource *s);
  * kernel argument and the URL, else 0. */
 int install_source_check(const InstallSource *s, char **ret_error);
 
-/* The value of KEY=... on a kernel command line (the last one wins), or NULL. */
-char *install_cmdline_value(const char *cmdline, const char *key);
-
 typedef struct InstallFrontHooks {
         ClusterHook cluster;
         Webhook webhook;
