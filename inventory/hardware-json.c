@@ -425,6 +425,16 @@ static int check_unique_names(const Hardware *hw, char **ret_error) {
                                         return -ENOMEM;
                                 return fail(ret_error, p, "duplicate disk name '%s' (also disks[%zu])",
                                             hw->disks[i].name, j);
+                        } else if (streq_ptr(hw->disks[i].name, hw->disks[j].path) ||
+                                   streq_ptr(hw->disks[i].path, hw->disks[j].name) ||
+                                   streq_ptr(hw->disks[i].path, hw->disks[j].path)) {
+                                /* hardware_find_disk() takes a name or a path: each must name one disk. */
+                                _cleanup_free_ char *p = NULL;
+                                if (asprintf(&p, "disks[%zu]", i) < 0)
+                                        return -ENOMEM;
+                                return fail(ret_error, p, "name '%s' or path '%s' also names disks[%zu] (name '%s', path '%s')",
+                                            hw->disks[i].name, strempty(hw->disks[i].path), j, hw->disks[j].name,
+                                            strempty(hw->disks[j].path));
                         }
         for (size_t i = 0; i < hw->n_nics; i++)
                 for (size_t j = 0; j < i; j++)

@@ -207,6 +207,11 @@ static const struct {
           "disks[0].logical_sector_size: expected integer between 0 and 4294967295" },
         { "{\"disks\": [{\"name\": \"sda\", \"size\": 1}, {\"name\": \"sda\", \"size\": 2}]}",
           "disks[1].name: duplicate disk name 'sda' (also disks[0])" },
+        /* hardware_find_disk() takes a name or a path (the fuzz target's finding). */
+        { "{\"disks\": [{\"name\": \"sda\", \"path\": \"/dev/sda\", \"size\": 1}, {\"name\": \"/dev/sda\", \"size\": 2}]}",
+          "disks[1]: name '/dev/sda' or path '/dev//dev/sda' also names disks[0] (name 'sda', path '/dev/sda')" },
+        { "{\"disks\": [{\"name\": \"sda\", \"path\": \"/dev/x\", \"size\": 1}, {\"name\": \"sdb\", \"path\": \"/dev/x\", \"size\": 2}]}",
+          "disks[1]: name 'sdb' or path '/dev/x' also names disks[0] (name 'sda', path '/dev/x')" },
         { "{\"nics\": [{\"mac\": \"52:54:00:12:34:56\"}]}", "nics[0].name: missing" },
         { "{\"nics\": [{\"name\": \"eno1\", \"mac\": \"52:54:00:12:34\"}]}",
           "nics[0].mac: expected a MAC address like 52:54:00:12:34:56" },
